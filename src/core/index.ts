@@ -1,1 +1,33 @@
-export * from "./types";
+/**
+ * OSS Presign programmatic API (`dist/core.js`). Pure Node: no VS Code needed.
+ * `activate()` of the extension returns this same object to other extensions.
+ */
+export * from './types';
+export * from './errors';
+export { presignPut, requiredHeaders } from './presign';
+export { resolveEndpoint, inferRegion, objectUrl } from './endpoint';
+export * from './validate';
+export { uriEncode, toAmzDate, canonicalQuery } from './signing/encoding';
+export {
+  OSS_V4_ALGORITHM,
+  ossV4CanonicalUri,
+  ossV4CanonicalRequest,
+  ossV4StringToSign,
+  ossV4SigningKey,
+  ossV4Signature,
+  ossV4Scope,
+  signOssV4Query,
+  signOssV4Header,
+} from './signing/ossV4';
+export { ossV1StringToSign, ossV1CanonicalizedResource, signOssV1Query, signOssV1Header } from './signing/ossV1';
+export {
+  SIGV4_ALGORITHM,
+  sigV4CanonicalRequest,
+  sigV4StringToSign,
+  sigV4SigningKey,
+  sigV4Signature,
+  sigV4Scope,
+  signSigV4Query,
+  signSigV4Header,
+} from './signing/s3SigV4';
+export { authorizeRequest, type AuthorizeInput, type Authorization } from './signing/authorize';

@@ -1,0 +1,69 @@
+/** Where a bucket/key lives: region inference and the URL of an object for each addressing style. */
+import { ConfigError } from './errors';
+import { uriEncode } from './signing/encoding';
+import type { Addressing, EndpointOptions, Provider } from './types';
+import { validateAddressing, validateEndpoint, validateProvider, validateRegion } from './validate';
+
+export interface ResolvedEndpoint {
+  provider: Provider;
+  /** Parsed endpoint (`scheme://host[:port]`). */
+  url: URL;
+  region: string;
+  /** The addressing requested (virtual may be served as path for IP/localhost endpoints; see objectUrl). */
+  addressing: Addressing;
+}
+
+const OSS_HOST = /^(?:[a-z0-9-]+\.)?oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/;
+const AWS_HOST = /^(?:[a-z0-9.-]+\.)?s3[.-](?:dualstack\.)?([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+
+/**
+ * Region from a standard endpoint host: `oss-cn-hangzhou.aliyuncs.com` -> `cn-hangzhou`,
+ * `s3.eu-west-1.amazonaws.com` -> `eu-west-1`, `*.r2.cloudflarestorage.com` -> `auto`.
+ */
+export function inferRegion(provider: Provider, host: string): string | undefined {
+  const h = host.toLowerCase();
+  if (provider === 'oss') return OSS_HOST.exec(h)?.[1];
+  if (h === 's3.amazonaws.com' || h.endsWith('.s3.amazonaws.com')) return 'us-east-1';
+  const aws = AWS_HOST.exec(h)?.[1];
+  if (aws) return aws;
+  if (h.endsWith('.r2.cloudflarestorage.com')) return 'auto';
+  return undefined;
+}
+
+export function resolveEndpoint(options: EndpointOptions): ResolvedEndpoint {
+  const provider = validateProvider(options.provider);
+  const url = validateEndpoint(options.endpoint);
+  const addressing = validateAddressing(provider, options.addressing);
+  let region = options.region?.trim() || inferRegion(provider, url.hostname);
+  if (!region) {
+    if (provider === 'oss') {
+      throw new ConfigError('region', 'MissingRegion', `Cannot tell the OSS region from "${url.host}": set the profile's region (for example "cn-hangzhou"), as custom domains do not name it.`);
+    }
+    // MinIO, Ceph and most S3-compatible servers accept the AWS default region.
+    region = 'us-east-1';
+  }
+  return { provider, url, region: validateRegion(region), addressing };
+}
+
+function isIpOrLocalhost(hostname: string): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(hostname) || hostname.startsWith('[') || hostname === 'localhost';
+}
+
+/**
+ * The URL (origin + encoded path) of an object or bucket. Virtual-hosted addressing falls back to path style
+ * for IP and localhost endpoints (no DNS for `<bucket>.<ip>`), and on S3 for dotted bucket names over https
+ * (the wildcard certificate does not cover them), as the official SDKs do.
+ */
+export function objectUrl(ep: ResolvedEndpoint, bucket: string | undefined, key: string | undefined): { origin: string; host: string; path: string } {
+  const encodedKey = key ? uriEncode(key, true) : '';
+  const { url } = ep;
+  if (!bucket) return { origin: url.origin, host: url.host, path: '/' };
+  if (ep.addressing === 'cname') return { origin: url.origin, host: url.host, path: '/' + encodedKey };
+  const pathStyle =
+    ep.addressing === 'path' ||
+    isIpOrLocalhost(url.hostname) ||
+    (ep.provider === 's3' && url.protocol === 'https:' && bucket.includes('.'));
+  if (pathStyle) return { origin: url.origin, host: url.host, path: `/${bucket}/${encodedKey}` };
+  const host = `${bucket}.${url.host}`;
+  return { origin: `${url.protocol}//${host}`, host, path: '/' + encodedKey };
+}

@@ -1,0 +1,117 @@
+/** `presignPut`: the product's core. Validates, then signs with OSS V4, OSS V1 or S3 SigV4. */
+import { objectUrl, resolveEndpoint } from './endpoint';
+import { ConfigError } from './errors';
+import { queryString } from './signing/encoding';
+import { isOssV4DefaultSignedHeader, signOssV4Query } from './signing/ossV4';
+import { signOssV1Query } from './signing/ossV1';
+import { signSigV4Query } from './signing/s3SigV4';
+import type { PresignPutOptions, PresignResult, Provider } from './types';
+import {
+  validateBucket,
+  validateCredentials,
+  validateDate,
+  validateExpiry,
+  validateHeader,
+  validateKey,
+  validateMetadataName,
+  validateSignatureVersion,
+} from './validate';
+
+/** Headers the signer or the HTTP client owns; an uploader must not set them by hand. */
+const RESERVED_HEADERS = new Set(['host', 'authorization', 'content-length', 'transfer-encoding', 'connection', 'expect']);
+
+/**
+ * Merges `headers` and `metadata` into the exact set of headers the uploader must send, validated.
+ * Metadata names become `x-oss-meta-<name>` (OSS) or `x-amz-meta-<lower-cased name>` (S3).
+ */
+export function requiredHeaders(provider: Provider, headers: Record<string, string> = {}, metadata: Record<string, string> = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  const seen = new Map<string, string>();
+  const add = (name: string, value: string, field: string) => {
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower)) throw new ConfigError(field, 'ReservedHeader', `Header "${name}" is set by the HTTP client or the signature; remove it from the header set.`);
+    const foreign = provider === 'oss' ? 'x-amz-' : 'x-oss-';
+    if (lower.startsWith(foreign)) throw new ConfigError(field, 'WrongProviderHeader', `Header "${name}" belongs to the other provider: use "${provider === 'oss' ? 'x-oss-' : 'x-amz-'}${lower.slice(foreign.length)}" for ${provider === 'oss' ? 'OSS' : 'S3'}.`);
+    if (seen.has(lower)) throw new ConfigError(field, 'DuplicateHeader', `Header "${name}" is given twice (as "${seen.get(lower)}" too); keep one.`);
+    seen.set(lower, name);
+    out[name] = validateHeader(name, value, field).trim();
+  };
+  for (const [name, value] of Object.entries(headers)) add(name, value, 'headers');
+  const prefix = provider === 'oss' ? 'x-oss-meta-' : 'x-amz-meta-';
+  for (const [name, value] of Object.entries(metadata)) {
+    validateMetadataName(name);
+    add(prefix + name.toLowerCase(), value, 'metadata');
+  }
+  return out;
+}
+
+/**
+ * Presigns a PUT of one object. The result's `headers` are exactly what the uploader must send; every one of
+ * them is covered by the signature (OSS V1 can sign only Content-Type, Content-MD5 and `x-oss-*`; other headers
+ * are returned but not signed, see `signedHeaders`).
+ * @throws ConfigError for any invalid option (nothing is signed).
+ */
+export function presignPut(options: PresignPutOptions): PresignResult & { steps: { canonicalRequest?: string; stringToSign: string; signature: string } } {
+  const ep = resolveEndpoint(options);
+  const version = validateSignatureVersion(ep.provider, options.signatureVersion);
+  const bucket = validateBucket(ep.provider, options.bucket);
+  const key = validateKey(ep.provider, options.key);
+  validateCredentials(options.accessKeyId, options.accessKeySecret);
+  const expiresSeconds = validateExpiry(options.expiresSeconds);
+  // The API edge is the only place that reads the clock; signing takes the time as a value.
+  const date = validateDate(options.date ?? new Date());
+  date.setUTCMilliseconds(0);
+  const headers = requiredHeaders(ep.provider, options.headers, options.metadata);
+  const { origin, host, path } = objectUrl(ep, bucket, key);
+  const token = options.securityToken || undefined;
+  const additional = options.additionalHeaders ?? [];
+  if (additional.length && (ep.provider !== 'oss' || version !== 'v4')) {
+    throw new ConfigError('additionalHeaders', 'UnsupportedOption', 'additionalHeaders applies to OSS V4 only: S3 SigV4 signs every header you pass (and Host) already, and OSS V1 cannot sign extra headers.');
+  }
+  for (const name of additional) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ConfigError('additionalHeaders', 'InvalidHeaderName', `Additional header "${name}" is not a valid header name.`);
+    const lower = name.toLowerCase();
+    if (lower !== 'host' && !Object.keys(headers).some((h) => h.toLowerCase() === lower)) {
+      throw new ConfigError('additionalHeaders', 'MissingHeaderValue', `Additional header "${name}" is listed but has no value: add it to headers, or remove it from additionalHeaders.`);
+    }
+  }
+
+  if (ep.provider === 's3') {
+    const signed = signSigV4Query({
+      method: 'PUT', path, host, region: ep.region, accessKeyId: options.accessKeyId, secretAccessKey: options.accessKeySecret,
+      ...(token ? { sessionToken: token } : {}), date, headers, expiresSeconds,
+    });
+    return result(origin + path + '?' + queryString(signed.query), headers, new Date(date.getTime() + expiresSeconds * 1000), signed.signedHeaders, signed);
+  }
+  if (version === 'v1') {
+    const expiresUnix = Math.floor(date.getTime() / 1000) + expiresSeconds;
+    const signed = signOssV1Query({ method: 'PUT', bucket, key, accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret, ...(token ? { securityToken: token } : {}), headers, expiresUnix });
+    return result(origin + path + '?' + queryString(signed.query), headers, new Date(expiresUnix * 1000), signed.signedHeaders, signed);
+  }
+  // OSS V4 signs Content-Type, Content-MD5 and x-oss-* by default; every other chosen header is made an
+  // additional header so that it is signed too ("sign every header the user chose").
+  const extra = [...additional, ...Object.keys(headers).filter((h) => !isOssV4DefaultSignedHeader(h.toLowerCase()))];
+  const signingHeaders = extra.some((h) => h.toLowerCase() === 'host') ? { ...headers, host } : headers;
+  const signed = signOssV4Query({
+    method: 'PUT', bucket, key, region: ep.region, accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret,
+    ...(token ? { securityToken: token } : {}), date, headers: signingHeaders, additionalHeaders: extra, expiresSeconds,
+  });
+  return result(origin + path + '?' + queryString(signed.query), headers, new Date(date.getTime() + expiresSeconds * 1000), signed.signedHeaders, signed);
+}
+
+function result(
+  url: string,
+  headers: Record<string, string>,
+  expiresAt: Date,
+  signedHeaders: string[],
+  steps: { canonicalRequest?: string; stringToSign: string; signature: string },
+) {
+  return {
+    method: 'PUT' as const,
+    url,
+    headers,
+    expiresAt,
+    signedHeaders,
+    steps: { ...(steps.canonicalRequest ? { canonicalRequest: steps.canonicalRequest } : {}), stringToSign: steps.stringToSign, signature: steps.signature },
+  };
+}

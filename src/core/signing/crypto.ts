@@ -1,0 +1,52 @@
+/** The only file that touches @noble/hashes: HMAC/SHA primitives over UTF-8 strings. */
+import { hmac } from '@noble/hashes/hmac.js';
+import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+
+const utf8 = new TextEncoder();
+
+export type Bytes = Uint8Array;
+
+export function toBytes(data: string | Bytes): Bytes {
+  return typeof data === 'string' ? utf8.encode(data) : data;
+}
+
+export function hmacSha256(key: string | Bytes, message: string | Bytes): Bytes {
+  return hmac(sha256, toBytes(key), toBytes(message));
+}
+
+export function sha256Hex(data: string | Bytes): string {
+  return bytesToHex(sha256(toBytes(data)));
+}
+
+export function toHex(bytes: Bytes): string {
+  return bytesToHex(bytes);
+}
+
+export function toBase64(bytes: Bytes): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** OSS V1 signature primitive: Base64(HMAC-SHA1(secret, stringToSign)). */
+export function hmacSha1Base64(key: string, message: string): string {
+  return toBase64(hmac(sha1, toBytes(key), toBytes(message)));
+}
+
+/** Incremental MD5 (Content-MD5 of streamed files). */
+export function createMd5(): { update(chunk: Bytes): void; digestBase64(): string } {
+  const h = md5.create();
+  return {
+    update: (chunk) => void h.update(chunk),
+    digestBase64: () => toBase64(h.digest()),
+  };
+}
+
+/** Incremental SHA-256 (payload hashes of streamed bodies). */
+export function createSha256(): { update(chunk: Bytes): void; digestHex(): string } {
+  const h = sha256.create();
+  return {
+    update: (chunk) => void h.update(chunk),
+    digestHex: () => bytesToHex(h.digest()),
+  };
+}

@@ -1,0 +1,32 @@
+/** Encodings shared by the signers. */
+
+/**
+ * RFC 3986 percent-encoding of the UTF-8 bytes of `value`: only `A-Z a-z 0-9 - . _ ~` stay as they are,
+ * so a space is `%20` (never `+`) and `!'()*` are escaped too (OSS V4 and SigV4 both require this).
+ * With `keepSlash`, `/` also stays (canonical URIs and URL paths).
+ */
+export function uriEncode(value: string, keepSlash = false): string {
+  let out = encodeURIComponent(value);
+  if (/[!'()*]/.test(out)) out = out.replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return keepSlash ? out.replace(/%2F/g, '/') : out;
+}
+
+/** `yyyymmddTHHMMSSZ` in UTC, sub-second part truncated (not rounded), as OSS V4 and SigV4 expect. */
+export function toAmzDate(date: Date): string {
+  const iso = date.toISOString(); // 2023-12-16T16:20:57.123Z
+  return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
+}
+
+/** The canonical query of both V4 dialects: encoded pairs sorted by encoded name (then value). */
+export function canonicalQuery(params: ReadonlyArray<readonly [string, string]>, bareEmpty: boolean): string {
+  return params
+    .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+    .map(([k, v]) => (bareEmpty && v === '' ? k : `${k}=${v}`))
+    .join('&');
+}
+
+/** URL query string in the given order (the order is not signed). */
+export function queryString(params: ReadonlyArray<readonly [string, string]>): string {
+  return params.map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&');
+}
