@@ -1,12 +1,23 @@
 import * as vscode from 'vscode';
 import * as core from './core/index';
+import { createOutputLogger } from './adapters/outputLogger';
+import type { Services } from './services';
 
 export type OssPresignApi = typeof core;
 
-/** Wires adapters, the tree and the commands; no logic lives here. Returns the programmatic API. */
+/** Wires adapters, the tree and the commands (a table of contents; no logic here). Returns the programmatic API. */
 export function activate(context: vscode.ExtensionContext): OssPresignApi {
-  const log = vscode.window.createOutputChannel('OSS Presign', { log: true });
-  context.subscriptions.push(log);
+  const channel = vscode.window.createOutputChannel('OSS Presign', { log: true });
+  context.subscriptions.push(channel);
+  const log = createOutputLogger(channel);
+  try {
+    const services: Services = { context, log };
+    // Feature registrations (each pushes its disposables into context.subscriptions):
+    void services;
+  } catch (err) {
+    log.error('activation failed', err);
+    void vscode.window.showErrorMessage(`OSS Presign failed to start: ${err instanceof Error ? err.message : String(err)}. See the "OSS Presign" output for details.`);
+  }
   return core;
 }
 

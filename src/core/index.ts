@@ -31,3 +31,4 @@ export {
   signSigV4Header,
 } from './signing/s3SigV4';
 export { authorizeRequest, type AuthorizeInput, type Authorization } from './signing/authorize';
+export { redact, redactSecrets, nullLogger, type Logger } from './log';

@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { redact, type Logger } from '../core/log';
+
+/** Core `Logger` over a LogOutputChannel; every line is redacted before it reaches the channel. */
+export function createOutputLogger(channel: vscode.LogOutputChannel): Logger {
+  const fmt = (message: string | Error, args: unknown[]) => {
+    const text = message instanceof Error ? `${message.name}: ${message.message}${causeChain(message)}` : message;
+    return redact(args.length ? `${text} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}${causeChain(a)}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}` : text);
+  };
+  return {
+    trace: (m, ...a) => channel.trace(fmt(m, a)),
+    debug: (m, ...a) => channel.debug(fmt(m, a)),
+    info: (m, ...a) => channel.info(fmt(m, a)),
+    warn: (m, ...a) => channel.warn(fmt(m, a)),
+    error: (m, ...a) => channel.error(fmt(m, a)),
+  };
+}
+
+function causeChain(err: Error): string {
+  let out = '';
+  let cause = err.cause;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause) out += ` <- ${cause.name}: ${cause.message}`;
+  return out;
+}

@@ -1,0 +1,8 @@
+import type * as vscode from 'vscode';
+import type { Logger } from './core/log';
+
+/** What every feature's `register*` function receives from `activate()`. Features add their own services here. */
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: Logger;
+}
