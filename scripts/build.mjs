@@ -1,35 +1,12 @@
 // Bundles the VS Code entry (dist/extension.js) and the programmatic API (dist/core.js).
 // esbuild does not type-check: `npm run check` does (tsc --noEmit + eslint).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
 const CORE_DIR = path.resolve('src/core');
-const CORE_INDEX = new Set(['', '/index', '/index.ts', '/index.js'].map((s) => CORE_DIR + s));
-
-// dist/extension.js loads core from dist/core.js at run time instead of bundling a second copy:
-// core carries undici and the parsers (most of the VSIX), and two copies would also mean two
-// ConfigError classes, so an `instanceof` in the VS Code layer would miss errors thrown by core.
-// That only works if the VS Code layer imports core through its index, hence the hard error.
-const shareCore = {
-  name: 'share-core',
-  setup(b) {
-    b.onResolve({ filter: /^\./ }, (args) => {
-      if (args.importer.startsWith(CORE_DIR + path.sep)) return undefined;
-      const target = path.resolve(args.resolveDir, args.path);
-      if (CORE_INDEX.has(target)) return { path: './core.js', external: true };
-      if (!target.startsWith(CORE_DIR + path.sep)) return undefined;
-      const index = path.relative(args.resolveDir, path.join(CORE_DIR, 'index')).replace(/^(?!\.)/, './');
-      return {
-        errors: [{
-          text: `import core through its index ('${index}'), not '${args.path}'; ` +
-            'export the name from src/core/index.ts if it is missing there',
-        }],
-      };
-    });
-  },
-};
 
 const common = {
   bundle: true,
@@ -43,10 +20,51 @@ const common = {
   legalComments: production ? 'none' : 'inline',
 };
 
+/** Value names an `import { a, type B, c as d } from '<spec>'` in `source` takes from `spec`; null for `* as ns` or a default import. */
+function importedNames(source, spec) {
+  const names = [];
+  const quoted = spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  for (const m of source.matchAll(new RegExp(`(?:import|export)\\s+(?!type\\s)([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'g'))) {
+    const braces = /^\{([^}]*)\}$/.exec(m[1].trim());
+    if (!braces) return null;
+    for (const part of braces[1].split(',').map((s) => s.trim()).filter(Boolean)) {
+      if (!part.startsWith('type ')) names.push(part.split(/\s+as\s+/)[0]);
+    }
+  }
+  return names;
+}
+
+// dist/extension.js loads core from dist/core.js at run time instead of bundling a second copy:
+// core carries undici and the parsers (most of the VSIX), and two copies would also mean two
+// ConfigError classes, so an `instanceof` in the VS Code layer would miss errors thrown by core.
+// A deep import ('../core/log') becomes a require of dist/core.js too, so every name it takes
+// must be exported by src/core/index.ts; tsc cannot see that, so the build checks it here.
+function shareCore(coreExports) {
+  return {
+    name: 'share-core',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, (args) => {
+        if (args.importer.startsWith(CORE_DIR + path.sep)) return undefined;
+        const target = path.resolve(args.resolveDir, args.path);
+        if (target !== CORE_DIR && !target.startsWith(CORE_DIR + path.sep)) return undefined;
+        const isIndex = /^(index(\.[jt]s)?)?$/.test(path.relative(CORE_DIR, target));
+        const names = isIndex ? [] : importedNames(readFileSync(args.importer, 'utf8'), args.path);
+        const missing = names === null ? ['(a namespace or default import)'] : names.filter((n) => !coreExports.has(n));
+        if (missing.length === 0) return { path: './core.js', external: true };
+        return {
+          errors: [{
+            text: `${missing.join(', ')} from '${args.path}' is not exported by src/core/index.ts: ` +
+              'dist/extension.js takes core from dist/core.js, so export the name there (or import it from the index)',
+          }],
+        };
+      });
+    },
+  };
+}
+
 // A production build after a dev build would otherwise leave stale sourcemaps next to the bundles.
 if (production) for (const f of ['dist/extension.js.map', 'dist/core.js.map']) rmSync(f, { force: true });
 
-await Promise.all([
-  build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [shareCore] }),
-  build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' }),
-]);
+await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' });
+const coreExports = new Set(Object.keys(createRequire(import.meta.url)(path.resolve('dist/core.js'))));
+await build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [shareCore(coreExports)] });
