@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import * as core from './core/index';
 import { createOutputLogger } from './adapters/outputLogger';
 import type { Services } from './services';
+import { VsCodeSecretStore } from './adapters/secretStore';
+import { ProfileStore } from './profileStore';
 
 export type OssPresignApi = typeof core;
 
@@ -11,7 +13,9 @@ export function activate(context: vscode.ExtensionContext): OssPresignApi {
   context.subscriptions.push(channel);
   const log = createOutputLogger(channel);
   try {
-    const services: Services = { context, log };
+    const profiles = new ProfileStore(new VsCodeSecretStore(context.secrets), log);
+    context.subscriptions.push(profiles);
+    const services: Services = { context, log, profiles };
     // Feature registrations (each pushes its disposables into context.subscriptions):
     void services;
   } catch (err) {

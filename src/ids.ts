@@ -2,12 +2,30 @@
 export const EXTENSION_ID = 'oss-presign.oss-presign';
 
 export const Commands = {
+  addProfile: 'ossPresign.addProfile',
+  editProfile: 'ossPresign.editProfile',
+  removeProfile: 'ossPresign.removeProfile',
+  setSecret: 'ossPresign.setSecret',
+  importProfiles: 'ossPresign.importProfiles',
+  refresh: 'ossPresign.refresh',
+  refreshNode: 'ossPresign.refreshNode',
+  filterPrefix: 'ossPresign.filterPrefix',
+  clearFilter: 'ossPresign.clearFilter',
+  loadMore: 'ossPresign.loadMore',
+  copyKey: 'ossPresign.copyKey',
+  copyUri: 'ossPresign.copyUri',
+  deleteObject: 'ossPresign.deleteObject',
 } as const;
 
 export const Views = {
   container: 'ossPresign',
+  buckets: 'ossPresign.buckets',
 } as const;
 
 export const Settings = {
   section: 'ossPresign',
+  /** `ossPresign.profiles` (relative to `section`). */
+  profiles: 'profiles',
+  /** `ossPresign.pageSize` (relative to `section`). */
+  pageSize: 'pageSize',
 } as const;

@@ -1,8 +1,10 @@
 import type * as vscode from 'vscode';
 import type { Logger } from './core/log';
+import type { ProfileStore } from './profileStore';
 
 /** What every feature's `register*` function receives from `activate()`. Features add their own services here. */
 export interface Services {
   context: vscode.ExtensionContext;
   log: Logger;
+  profiles: ProfileStore;
 }

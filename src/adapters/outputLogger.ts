@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { redact, type Logger } from '../core/log';
 
 /** Core `Logger` over a LogOutputChannel; every line is redacted before it reaches the channel. */
-export function createOutputLogger(channel: vscode.LogOutputChannel): Logger {
+export function createOutputLogger(channel: vscode.LogOutputChannel): Logger & { show(): void } {
   const fmt = (message: string | Error, args: unknown[]) => {
     const text = message instanceof Error ? `${message.name}: ${message.message}${causeChain(message)}` : message;
     return redact(args.length ? `${text} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}${causeChain(a)}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}` : text);
@@ -13,6 +13,8 @@ export function createOutputLogger(channel: vscode.LogOutputChannel): Logger {
     info: (m, ...a) => channel.info(fmt(m, a)),
     warn: (m, ...a) => channel.warn(fmt(m, a)),
     error: (m, ...a) => channel.error(fmt(m, a)),
+    /** For the "Show Log" action of error messages (reportError). */
+    show: () => channel.show(true),
   };
 }
 

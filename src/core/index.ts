@@ -32,3 +32,4 @@ export {
 } from './signing/s3SigV4';
 export { authorizeRequest, type AuthorizeInput, type Authorization } from './signing/authorize';
 export { redact, redactSecrets, nullLogger, type Logger } from './log';
+export { validateProfile, credentialsFromEnv, credentialEnvNames, connectionOptions, profileIdFor, type Profile, type CredentialSource } from './profiles';
