@@ -1,0 +1,123 @@
+// Runs first (see index.ts) so that activate() below is the extension's first activation in this host.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import type { OssPresignApi } from '../../src/extension';
+import { getExtension } from './helpers';
+
+const COMMAND_PREFIX = 'ossPresign.';
+/** The goal from the issue; activation is on the critical path of every command, so keep it in check. */
+const ACTIVATION_BUDGET_MS = 25;
+
+interface PerfMark {
+  name: string;
+  startTime: number;
+}
+
+/**
+ * The extension's own share of activation, as VS Code's "Running Extensions" view counts it: loading its code plus
+ * running activate(). Read from the performance marks the extension host sets around both steps
+ * (code/extHost/{will,did}LoadExtensionCode/<id> and {will,did}ActivateExtension/<id>). They are internal to VS Code,
+ * so undefined when a host version stops setting them.
+ */
+function ownActivationMs(id: string): { loadMs: number; activateMs: number } | undefined {
+  const perf = (globalThis as { MonacoPerformanceMarks?: { getMarks(): PerfMark[] } }).MonacoPerformanceMarks;
+  const marks = new Map((perf?.getMarks() ?? []).map((m) => [m.name, m.startTime]));
+  const at = (what: string) => marks.get(`code/extHost/${what}/${id}`);
+  const [willLoad, didLoad, willActivate, didActivate] = ['willLoadExtensionCode', 'didLoadExtensionCode', 'willActivateExtension', 'didActivateExtension'].map(at);
+  if (willLoad === undefined || didLoad === undefined || willActivate === undefined || didActivate === undefined) return undefined;
+  return { loadMs: didLoad - willLoad, activateMs: didActivate - willActivate };
+}
+
+interface ContributedCommand {
+  command: string;
+  title: string;
+}
+
+/** True when version (x.y.z) satisfies a `>=a.b.c` range, the only form undici's engines field uses. */
+function satisfiesMinimum(version: string, range: string): boolean {
+  const match = /^>=\s*(\d+)\.(\d+)\.(\d+)$/.exec(range.trim());
+  assert.ok(match, `unsupported engines range "${range}": extend satisfiesMinimum() to parse it`);
+  const want = match.slice(1).map(Number);
+  const have = version.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    if (have[i] !== want[i]) return have[i] > want[i];
+  }
+  return true;
+}
+
+suite('activation', () => {
+  let ext: vscode.Extension<OssPresignApi>;
+  let api: OssPresignApi;
+  let activationMs: number | undefined;
+
+  suiteSetup(async () => {
+    ext = getExtension();
+    console.log(
+      `host: VS Code ${vscode.version}, Node ${process.versions.node}, appHost=${vscode.env.appHost}, ` +
+        `uiKind=${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remoteName=${vscode.env.remoteName}`,
+    );
+    let wall = 'not measured: an activation event had activated it before this suite loaded';
+    if (ext.isActive) {
+      api = ext.exports;
+    } else {
+      const start = performance.now();
+      api = await ext.activate();
+      wall = `${(performance.now() - start).toFixed(1)} ms`;
+    }
+    const own = ownActivationMs(ext.id);
+    if (own) {
+      activationMs = Math.round(own.loadMs + own.activateMs);
+      console.log(
+        `activation: ${activationMs} ms (loading dist/extension.js ${Math.round(own.loadMs)} ms + activate() ${Math.round(own.activateMs)} ms; ` +
+          `ext.activate() wall time ${wall}, which also counts VS Code creating the ExtensionContext)`,
+      );
+    } else {
+      console.log(`activation: ${wall} (ext.activate() wall time; this host sets no extension-host activation marks)`);
+      if (!wall.startsWith('not')) activationMs = Number.parseFloat(wall);
+    }
+  });
+
+  test('the extension activates and returns its API', () => {
+    assert.equal(ext.isActive, true);
+    assert.ok(api, 'activate() returned no API');
+  });
+
+  test(`activation takes less than ${ACTIVATION_BUDGET_MS} ms`, function () {
+    if (activationMs === undefined) this.skip();
+    assert.ok(
+      activationMs < ACTIVATION_BUDGET_MS,
+      `activation took ${activationMs.toFixed(1)} ms: move work out of activate() (lazy imports, deferred I/O)`,
+    );
+  });
+
+  test('the API exposes presignPut', () => {
+    assert.equal(typeof (api as Record<string, unknown>).presignPut, 'function', 'activate() must return core, which exports presignPut');
+  });
+
+  test('every command in package.json is registered', async () => {
+    const contributed: ContributedCommand[] = ext.packageJSON.contributes?.commands ?? [];
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.map((c) => c.command).filter((id) => !registered.has(id));
+    assert.deepEqual(missing, [], `contributed in package.json but not registered by activate(): ${missing.join(', ')}`);
+    console.log(`commands: ${contributed.length} contributed, all registered`);
+  });
+
+  test(`every registered ${COMMAND_PREFIX}* command is in package.json`, async () => {
+    const contributed = new Set((ext.packageJSON.contributes?.commands ?? []).map((c: ContributedCommand) => c.command));
+    const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith(COMMAND_PREFIX));
+    const undeclared = registered.filter((id) => !contributed.has(id));
+    assert.deepEqual(undeclared, [], `registered but missing from contributes.commands: ${undeclared.join(', ')}`);
+  });
+
+  test("the host's Node satisfies undici's engines", () => {
+    const undiciPkg = JSON.parse(fs.readFileSync(path.join(ext.extensionPath, 'node_modules', 'undici', 'package.json'), 'utf8'));
+    const range: string = undiciPkg.engines.node;
+    assert.ok(
+      satisfiesMinimum(process.versions.node, range),
+      `extension host runs Node ${process.versions.node}, undici ${undiciPkg.version} needs ${range}: raise engines.vscode to a VS Code whose Node satisfies it`,
+    );
+  });
+});
