@@ -33,3 +33,10 @@ export {
 export { authorizeRequest, type AuthorizeInput, type Authorization } from './signing/authorize';
 export { redact, redactSecrets, nullLogger, type Logger } from './log';
 export { validateProfile, credentialsFromEnv, credentialEnvNames, connectionOptions, profileIdFor, type Profile, type CredentialSource } from './profiles';
+export { sendSigned, readBody, drain, clockFor, toServiceError, EMPTY_SHA256, DEFAULT_BODY_LIMIT, type SignedRequest, type SignedResponse, type SendOptions } from './http/client';
+export { configureTransport, transportProxy, DEFAULT_TIMEOUTS, type TransportOptions, type TransportTimeouts, type RequestBody } from './http/transport';
+export { SkewClock, SKEW_THRESHOLD_MS, type Clock, type SkewClockOptions } from './clock';
+export * from './xml';
+export { diagnose, parsePresignedUrl, type DiagnoseInput, type Diagnosis, type Cause, type CauseCode, type Dialect } from './doctor';
+export { parseAwsFiles, parseOssutilConfig, parseAliyunConfig, withFreshIds, type ImportCandidate, type ImportSkip, type ImportResult } from './profileImport';
+export { PagedChildren, type Page, type PageLoader } from './pagedChildren';
