@@ -40,3 +40,12 @@ export * from './xml';
 export { diagnose, parsePresignedUrl, type DiagnoseInput, type Diagnosis, type Cause, type CauseCode, type Dialect } from './doctor';
 export { parseAwsFiles, parseOssutilConfig, parseAliyunConfig, withFreshIds, type ImportCandidate, type ImportSkip, type ImportResult } from './profileImport';
 export { PagedChildren, type Page, type PageLoader } from './pagedChildren';
+export { sendSigned, readBody, drain, clockFor, toServiceError, EMPTY_SHA256, DEFAULT_BODY_LIMIT, type SignedRequest, type SignedResponse, type SendOptions } from './http/client';
+export { configureTransport, transportProxy, DEFAULT_TIMEOUTS, type TransportOptions, type TransportTimeouts, type RequestBody } from './http/transport';
+export { SkewClock, SKEW_THRESHOLD_MS, type Clock, type SkewClockOptions } from './clock';
+export {
+  parseError, parseListBuckets, parseListObjectsV2, parseInitiateMultipart, parseCompleteMultipart, parseListParts,
+  parseListMultipartUploads, parseCors, buildCorsXml, buildCompleteMultipartXml, decodeXmlText, escapeXml, unquoteEtag, decodeUrlValue,
+  type ParsedError, type BucketInfo, type ListBucketsPage, type ObjectInfo, type ListObjectsPage, type InitiateMultipartResult,
+  type CompleteMultipartResult, type PartInfo, type ListPartsPage, type MultipartUploadInfo, type ListMultipartUploadsPage,
+} from './xml';

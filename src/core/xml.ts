@@ -1,0 +1,394 @@
+/**
+ * Pure parsers (and two builders) for the XML bodies of OSS and S3. Both services share element names, so
+ * one parser per operation serves both dialects; OSS-only fields are optional.
+ *
+ * Entities: the parser runs with entity processing off and `decodeXmlText` expands only the five XML
+ * entities and numeric character references, so a DOCTYPE can never define or expand an entity.
+ */
+import { XMLParser } from 'fast-xml-parser';
+
+type XmlNode = Record<string, unknown>;
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  removeNSPrefix: true,
+  // Keys may begin or end with spaces; whitespace-only text between elements lands in ignored `#text` nodes.
+  trimValues: false,
+});
+
+const XML_ENTITY = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g;
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Expands `&amp; &lt; &gt; &quot; &apos;` and `&#NN;` / `&#xHH;`; anything else stays as written. */
+export function decodeXmlText(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(XML_ENTITY, (m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+    if (name) return NAMED[name];
+    const cp = hex ? parseInt(hex, 16) : Number(dec);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+  });
+}
+
+/** Escapes text for an XML element body. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
+}
+
+/** Parses a document and returns its root element. Throws `Error` for input that is not an XML element. */
+function root(xml: string, name?: string): XmlNode {
+  const doc = parser.parse(xml) as XmlNode;
+  const rootName = name ?? Object.keys(doc).find((k) => k !== '#text');
+  const node = rootName === undefined ? undefined : doc[rootName];
+  if (node === undefined) throw new Error(`Expected an XML <${name ?? 'element'}> document.`);
+  return typeof node === 'object' && node !== null ? (node as XmlNode) : {};
+}
+
+/** The decoded text of a child element, or undefined when absent. */
+function text(node: unknown, name: string): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const v = (node as XmlNode)[name];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return decodeXmlText(v);
+  if (Array.isArray(v)) return text({ [name]: v[0] }, name);
+  // An element with only whitespace children (`<Prefix>\n</Prefix>` never happens; `<Owner>...</Owner>` may).
+  const t = (v as XmlNode)['#text'];
+  return typeof t === 'string' ? decodeXmlText(t) : '';
+}
+
+/** Children with a given name as an array: the parser yields a single object for a one-element list. */
+function list(node: unknown, name: string): XmlNode[] {
+  if (!node || typeof node !== 'object') return [];
+  const v = (node as XmlNode)[name];
+  if (v === undefined || v === null || v === '') return [];
+  return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'object' && x !== null ? (x as XmlNode) : { '#text': x }));
+}
+
+function texts(node: unknown, name: string): string[] {
+  return list(node, name).map((x) => decodeXmlText(String(x['#text'] ?? '')));
+}
+
+function int(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function bool(value: string | undefined): boolean {
+  return value?.trim().toLowerCase() === 'true';
+}
+
+/** ETags arrive quoted (`"abc"`, sometimes as `&quot;abc&quot;`); callers get them bare. */
+export function unquoteEtag(etag: string | undefined): string {
+  return (etag ?? '').trim().replace(/^"(.*)"$/, '$1');
+}
+
+/**
+ * `encoding-type=url` values: percent-encoded UTF-8 with `+` for space (AWS; botocore decodes them with
+ * unquote_plus, as does the OSS Go SDK with url.QueryUnescape).
+ */
+export function decodeUrlValue(value: string): string {
+  if (!/[%+]/.test(value)) return value;
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}
+
+export interface ParsedError {
+  code: string;
+  message: string;
+  requestId?: string;
+  hostId?: string;
+  /** OSS diagnostic code, e.g. `0002-00000040`. */
+  ec?: string;
+  stringToSign?: string;
+  canonicalRequest?: string;
+  stringToSignBytes?: string;
+  /** The server's time (RequestTimeTooSkewed). */
+  serverTime?: string;
+  requestTime?: string;
+  /** The bucket's region (AuthorizationHeaderMalformed, S3 redirects). */
+  region?: string;
+  /** The endpoint to use instead (PermanentRedirect, OSS AccessDenied "must be addressed using ..."). */
+  endpoint?: string;
+  bucket?: string;
+  /** OSS: link to the documentation of this error. */
+  recommendDoc?: string;
+}
+
+/** Parses an `<Error>` body. Returns undefined when the body is not one (e.g. an HTML page from a proxy). */
+export function parseError(xml: string): ParsedError | undefined {
+  if (!/<Error[\s>]/.test(xml)) return undefined;
+  let e: XmlNode;
+  try {
+    e = root(xml, 'Error');
+  } catch {
+    return undefined;
+  }
+  const out: ParsedError = { code: text(e, 'Code') ?? '', message: text(e, 'Message') ?? '' };
+  const fields: Array<[keyof ParsedError, string]> = [
+    ['requestId', 'RequestId'], ['hostId', 'HostId'], ['ec', 'EC'], ['stringToSign', 'StringToSign'],
+    ['canonicalRequest', 'CanonicalRequest'], ['stringToSignBytes', 'StringToSignBytes'], ['serverTime', 'ServerTime'],
+    ['requestTime', 'RequestTime'], ['region', 'Region'], ['endpoint', 'Endpoint'], ['bucket', 'BucketName'],
+    ['recommendDoc', 'RecommendDoc'],
+  ];
+  for (const [field, el] of fields) {
+    const v = text(e, el);
+    if (v) out[field] = v;
+  }
+  if (!out.bucket) {
+    const b = text(e, 'Bucket');
+    if (b) out.bucket = b;
+  }
+  return out;
+}
+
+export interface BucketInfo {
+  name: string;
+  /** Bare region id (`cn-hangzhou`), when the service says. */
+  region?: string;
+  creationDate?: string;
+  /** OSS: the bucket's public endpoint host (`oss-cn-hangzhou.aliyuncs.com`). */
+  extranetEndpoint?: string;
+}
+
+export interface ListBucketsPage {
+  buckets: BucketInfo[];
+  /** S3 ContinuationToken or OSS NextMarker when the list is truncated. */
+  nextToken?: string;
+}
+
+/** `<ListAllMyBucketsResult>` of both services. */
+export function parseListBuckets(xml: string): ListBucketsPage {
+  const r = root(xml, 'ListAllMyBucketsResult');
+  const buckets = list(r.Buckets, 'Bucket').map((b): BucketInfo => {
+    const out: BucketInfo = { name: text(b, 'Name') ?? '' };
+    // OSS: <Region>cn-hangzhou</Region> (newer) or <Location>oss-cn-hangzhou</Location>; S3: <BucketRegion>.
+    const region = text(b, 'Region') || text(b, 'BucketRegion') || text(b, 'Location')?.replace(/^oss-/, '');
+    if (region) out.region = region;
+    const created = text(b, 'CreationDate');
+    if (created) out.creationDate = created;
+    const ext = text(b, 'ExtranetEndpoint');
+    if (ext) out.extranetEndpoint = ext;
+    return out;
+  });
+  const page: ListBucketsPage = { buckets };
+  const next = text(r, 'ContinuationToken') || (bool(text(r, 'IsTruncated')) ? text(r, 'NextMarker') : undefined);
+  if (next) page.nextToken = next;
+  return page;
+}
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  /** ISO 8601 as sent by the service. */
+  lastModified: string;
+  /** Without the surrounding quotes. */
+  etag: string;
+  storageClass?: string;
+}
+
+export interface ListObjectsPage {
+  objects: ObjectInfo[];
+  /** Common prefixes (the "folders" under the delimiter), decoded, each ending with the delimiter. */
+  prefixes: string[];
+  /** Pass as continuationToken for the next page; absent on the last page. */
+  nextToken?: string;
+  isTruncated: boolean;
+  keyCount?: number;
+}
+
+/** `<ListBucketResult>` of ListObjectsV2; decodes keys and prefixes when `<EncodingType>url</EncodingType>`. */
+export function parseListObjectsV2(xml: string): ListObjectsPage {
+  const r = root(xml, 'ListBucketResult');
+  const decode = text(r, 'EncodingType')?.toLowerCase() === 'url' ? decodeUrlValue : (s: string) => s;
+  const objects = list(r, 'Contents').map((c): ObjectInfo => {
+    const o: ObjectInfo = {
+      key: decode(text(c, 'Key') ?? ''),
+      size: int(text(c, 'Size')) ?? 0,
+      lastModified: text(c, 'LastModified') ?? '',
+      etag: unquoteEtag(text(c, 'ETag')),
+    };
+    const sc = text(c, 'StorageClass');
+    if (sc) o.storageClass = sc;
+    return o;
+  });
+  const prefixes = list(r, 'CommonPrefixes').map((p) => decode(text(p, 'Prefix') ?? ''));
+  const isTruncated = bool(text(r, 'IsTruncated'));
+  const page: ListObjectsPage = { objects, prefixes, isTruncated };
+  const next = text(r, 'NextContinuationToken');
+  if (isTruncated && next) page.nextToken = next;
+  const keyCount = int(text(r, 'KeyCount'));
+  if (keyCount !== undefined) page.keyCount = keyCount;
+  return page;
+}
+
+export interface InitiateMultipartResult {
+  bucket: string;
+  key: string;
+  uploadId: string;
+}
+
+/** `<InitiateMultipartUploadResult>`. */
+export function parseInitiateMultipart(xml: string): InitiateMultipartResult {
+  const r = root(xml, 'InitiateMultipartUploadResult');
+  const decode = text(r, 'EncodingType')?.toLowerCase() === 'url' ? decodeUrlValue : (s: string) => s;
+  const uploadId = text(r, 'UploadId');
+  if (!uploadId) throw new Error('InitiateMultipartUploadResult has no UploadId.');
+  return { bucket: text(r, 'Bucket') ?? '', key: decode(text(r, 'Key') ?? ''), uploadId };
+}
+
+export interface CompleteMultipartResult {
+  location?: string;
+  bucket: string;
+  key: string;
+  /** Without quotes; multipart ETags end in `-<parts>`. */
+  etag: string;
+}
+
+/**
+ * `<CompleteMultipartUploadResult>`. Note S3 may answer 200 with an `<Error>` body here: check with
+ * `parseError` first (the client's `sendSigned` does not, as the status is 200).
+ */
+export function parseCompleteMultipart(xml: string): CompleteMultipartResult {
+  const r = root(xml, 'CompleteMultipartUploadResult');
+  const decode = text(r, 'EncodingType')?.toLowerCase() === 'url' ? decodeUrlValue : (s: string) => s;
+  const out: CompleteMultipartResult = { bucket: text(r, 'Bucket') ?? '', key: decode(text(r, 'Key') ?? ''), etag: unquoteEtag(text(r, 'ETag')) };
+  const loc = text(r, 'Location');
+  if (loc) out.location = loc;
+  return out;
+}
+
+export interface PartInfo {
+  partNumber: number;
+  etag: string;
+  size: number;
+  lastModified?: string;
+}
+
+export interface ListPartsPage {
+  parts: PartInfo[];
+  isTruncated: boolean;
+  /** Pass as part-number-marker for the next page. */
+  nextPartNumberMarker?: number;
+}
+
+/** `<ListPartsResult>`. */
+export function parseListParts(xml: string): ListPartsPage {
+  const r = root(xml, 'ListPartsResult');
+  const parts = list(r, 'Part').map((p): PartInfo => {
+    const part: PartInfo = { partNumber: int(text(p, 'PartNumber')) ?? 0, etag: unquoteEtag(text(p, 'ETag')), size: int(text(p, 'Size')) ?? 0 };
+    const lm = text(p, 'LastModified');
+    if (lm) part.lastModified = lm;
+    return part;
+  });
+  const isTruncated = bool(text(r, 'IsTruncated'));
+  const page: ListPartsPage = { parts, isTruncated };
+  const next = int(text(r, 'NextPartNumberMarker'));
+  if (isTruncated && next !== undefined) page.nextPartNumberMarker = next;
+  return page;
+}
+
+export interface MultipartUploadInfo {
+  key: string;
+  uploadId: string;
+  initiated?: string;
+  storageClass?: string;
+}
+
+export interface ListMultipartUploadsPage {
+  uploads: MultipartUploadInfo[];
+  prefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextUploadIdMarker?: string;
+}
+
+/** `<ListMultipartUploadsResult>`. */
+export function parseListMultipartUploads(xml: string): ListMultipartUploadsPage {
+  const r = root(xml, 'ListMultipartUploadsResult');
+  const decode = text(r, 'EncodingType')?.toLowerCase() === 'url' ? decodeUrlValue : (s: string) => s;
+  const uploads = list(r, 'Upload').map((u): MultipartUploadInfo => {
+    const out: MultipartUploadInfo = { key: decode(text(u, 'Key') ?? ''), uploadId: text(u, 'UploadId') ?? '' };
+    const initiated = text(u, 'Initiated');
+    if (initiated) out.initiated = initiated;
+    const sc = text(u, 'StorageClass');
+    if (sc) out.storageClass = sc;
+    return out;
+  });
+  const page: ListMultipartUploadsPage = {
+    uploads,
+    prefixes: list(r, 'CommonPrefixes').map((p) => decode(text(p, 'Prefix') ?? '')),
+    isTruncated: bool(text(r, 'IsTruncated')),
+  };
+  if (page.isTruncated) {
+    const k = text(r, 'NextKeyMarker');
+    if (k) page.nextKeyMarker = decode(k);
+    const u = text(r, 'NextUploadIdMarker');
+    if (u) page.nextUploadIdMarker = u;
+  }
+  return page;
+}
+
+/** One CORS rule (same shape as `CorsRule` of cors.ts; parseCors always fills the header lists). */
+export interface CorsRule {
+  id?: string;
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  allowedHeaders?: string[];
+  exposeHeaders?: string[];
+  maxAgeSeconds?: number;
+}
+
+/** `<CORSConfiguration>`: the rules in order. */
+export function parseCors(xml: string): CorsRule[] {
+  const r = root(xml, 'CORSConfiguration');
+  return list(r, 'CORSRule').map((c): CorsRule => {
+    const rule: CorsRule = {
+      allowedOrigins: texts(c, 'AllowedOrigin'),
+      allowedMethods: texts(c, 'AllowedMethod'),
+      allowedHeaders: texts(c, 'AllowedHeader'),
+      exposeHeaders: texts(c, 'ExposeHeader'),
+    };
+    const maxAge = int(text(c, 'MaxAgeSeconds'));
+    if (maxAge !== undefined) rule.maxAgeSeconds = maxAge;
+    const id = text(c, 'ID');
+    if (id) rule.id = id;
+    return rule;
+  });
+}
+
+/** The PutBucketCors body for both services. */
+export function buildCorsXml(rules: readonly CorsRule[]): string {
+  const el = (name: string, values: readonly string[]) => values.map((v) => `<${name}>${escapeXml(v)}</${name}>`).join('');
+  const body = rules
+    .map(
+      (r) =>
+        '<CORSRule>' +
+        (r.id ? `<ID>${escapeXml(r.id)}</ID>` : '') +
+        el('AllowedOrigin', r.allowedOrigins) +
+        el('AllowedMethod', r.allowedMethods) +
+        el('AllowedHeader', r.allowedHeaders ?? []) +
+        el('ExposeHeader', r.exposeHeaders ?? []) +
+        (r.maxAgeSeconds !== undefined ? `<MaxAgeSeconds>${r.maxAgeSeconds}</MaxAgeSeconds>` : '') +
+        '</CORSRule>',
+    )
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<CORSConfiguration>${body}</CORSConfiguration>`;
+}
+
+/** The CompleteMultipartUpload body: parts sorted by number, ETags quoted as the services return them. */
+export function buildCompleteMultipartXml(parts: ReadonlyArray<{ partNumber: number; etag: string }>): string {
+  const body = [...parts]
+    .sort((a, b) => a.partNumber - b.partNumber)
+    .map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${escapeXml(`"${unquoteEtag(p.etag)}"`)}</ETag></Part>`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<CompleteMultipartUpload>${body}</CompleteMultipartUpload>`;
+}
