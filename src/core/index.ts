@@ -37,9 +37,6 @@ export { sendSigned, readBody, drain, clockFor, toServiceError, EMPTY_SHA256, DE
 export { configureTransport, transportProxy, DEFAULT_TIMEOUTS, type TransportOptions, type TransportTimeouts, type RequestBody } from './http/transport';
 export { SkewClock, SKEW_THRESHOLD_MS, type Clock, type SkewClockOptions } from './clock';
 export * from './xml';
-export { diagnose, parsePresignedUrl, type DiagnoseInput, type Diagnosis, type Cause, type CauseCode, type Dialect } from './doctor';
-export { parseAwsFiles, parseOssutilConfig, parseAliyunConfig, withFreshIds, type ImportCandidate, type ImportSkip, type ImportResult } from './profileImport';
-export { PagedChildren, type Page, type PageLoader } from './pagedChildren';
 export { sendSigned, readBody, drain, clockFor, toServiceError, EMPTY_SHA256, DEFAULT_BODY_LIMIT, type SignedRequest, type SignedResponse, type SendOptions } from './http/client';
 export { configureTransport, transportProxy, DEFAULT_TIMEOUTS, type TransportOptions, type TransportTimeouts, type RequestBody } from './http/transport';
 export { SkewClock, SKEW_THRESHOLD_MS, type Clock, type SkewClockOptions } from './clock';
@@ -49,3 +46,6 @@ export {
   type ParsedError, type BucketInfo, type ListBucketsPage, type ObjectInfo, type ListObjectsPage, type InitiateMultipartResult,
   type CompleteMultipartResult, type PartInfo, type ListPartsPage, type MultipartUploadInfo, type ListMultipartUploadsPage,
 } from './xml';
+export { diagnose, parsePresignedUrl, type DiagnoseInput, type Diagnosis, type Cause, type CauseCode, type Dialect } from './doctor';
+export { parseAwsFiles, parseOssutilConfig, parseAliyunConfig, withFreshIds, type ImportCandidate, type ImportSkip, type ImportResult } from './profileImport';
+export { PagedChildren, type Page, type PageLoader } from './pagedChildren';
