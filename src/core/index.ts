@@ -36,10 +36,6 @@ export { validateProfile, credentialsFromEnv, credentialEnvNames, connectionOpti
 export { sendSigned, readBody, drain, clockFor, toServiceError, EMPTY_SHA256, DEFAULT_BODY_LIMIT, type SignedRequest, type SignedResponse, type SendOptions } from './http/client';
 export { configureTransport, transportProxy, DEFAULT_TIMEOUTS, type TransportOptions, type TransportTimeouts, type RequestBody } from './http/transport';
 export { SkewClock, SKEW_THRESHOLD_MS, type Clock, type SkewClockOptions } from './clock';
-export * from './xml';
-export { sendSigned, readBody, drain, clockFor, toServiceError, EMPTY_SHA256, DEFAULT_BODY_LIMIT, type SignedRequest, type SignedResponse, type SendOptions } from './http/client';
-export { configureTransport, transportProxy, DEFAULT_TIMEOUTS, type TransportOptions, type TransportTimeouts, type RequestBody } from './http/transport';
-export { SkewClock, SKEW_THRESHOLD_MS, type Clock, type SkewClockOptions } from './clock';
 export {
   parseError, parseListBuckets, parseListObjectsV2, parseInitiateMultipart, parseCompleteMultipart, parseListParts,
   parseListMultipartUploads, parseCors, buildCorsXml, buildCompleteMultipartXml, decodeXmlText, escapeXml, unquoteEtag, decodeUrlValue,
