@@ -45,3 +45,7 @@ export {
 export { diagnose, parsePresignedUrl, type DiagnoseInput, type Diagnosis, type Cause, type CauseCode, type Dialect } from './doctor';
 export { parseAwsFiles, parseOssutilConfig, parseAliyunConfig, withFreshIds, type ImportCandidate, type ImportSkip, type ImportResult } from './profileImport';
 export { PagedChildren, type Page, type PageLoader } from './pagedChildren';
+export { listBuckets, type ListBucketsResult } from './api/listBuckets';
+export { listObjects, type ListObjectsOptions, type ListObjectsResult } from './api/listObjects';
+export { headObject, getObject, deleteObject, type ObjectOptions, type ObjectHead } from './api/objects';
+export { getBucketCors, putBucketCors, deleteBucketCors, type BucketOptions } from './api/bucketCors';
