@@ -4,6 +4,7 @@ import { createOutputLogger } from './adapters/outputLogger';
 import type { Services } from './services';
 import { VsCodeSecretStore } from './adapters/secretStore';
 import { ProfileStore } from './profileStore';
+import { registerDiagnose } from './commands/diagnose';
 
 export type OssPresignApi = typeof core;
 
@@ -17,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): OssPresignApi {
     context.subscriptions.push(profiles);
     const services: Services = { context, log, profiles };
     // Feature registrations (each pushes its disposables into context.subscriptions):
-    void services;
+    registerDiagnose(services);
   } catch (err) {
     log.error('activation failed', err);
     void vscode.window.showErrorMessage(`OSS Presign failed to start: ${err instanceof Error ? err.message : String(err)}. See the "OSS Presign" output for details.`);

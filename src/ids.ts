@@ -15,6 +15,7 @@ export const Commands = {
   copyKey: 'ossPresign.copyKey',
   copyUri: 'ossPresign.copyUri',
   deleteObject: 'ossPresign.deleteObject',
+  diagnose: 'ossPresign.diagnose',
 } as const;
 
 export const Views = {

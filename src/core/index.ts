@@ -43,8 +43,9 @@ export {
   type CompleteMultipartResult, type PartInfo, type ListPartsPage, type MultipartUploadInfo, type ListMultipartUploadsPage,
 } from './xml';
 export { diagnose, parsePresignedUrl, type DiagnoseInput, type Diagnosis, type Cause, type CauseCode, type Dialect } from './doctor';
-export { parseAwsFiles, parseOssutilConfig, parseAliyunConfig, withFreshIds, type ImportCandidate, type ImportSkip, type ImportResult } from './profileImport';
+export { importFromHome, parseAwsFiles, parseOssutilConfig, parseAliyunConfig, withFreshIds, type ImportCandidate, type ImportSkip, type ImportResult } from './profileImport';
 export { PagedChildren, type Page, type PageLoader } from './pagedChildren';
+export { diagnoseFromErrorXml, tryPresignedUpload, type TrialResult } from './doctorRun';
 export { listBuckets, type ListBucketsResult } from './api/listBuckets';
 export { listObjects, type ListObjectsOptions, type ListObjectsResult } from './api/listObjects';
 export { headObject, getObject, deleteObject, type ObjectOptions, type ObjectHead } from './api/objects';
