@@ -57,3 +57,4 @@ export { SNIPPET_FORMATS, buildSnippet, buildCurl, buildFetch, buildPython, buil
 export { preflightHeaderNames, wildcardMatch, checkBrowserPut, suggestCorsRule, corsRuleXml, corsRuleJson, browserEndpointAdvice, type CorsRule, type BrowserPut, type CorsVerdict } from './cors';
 export { md5File } from './md5File';
 export { LEDGER_MAX_ENTRIES, ledgerUrlKey, urlLocation, isExpired, addLedgerEntry, partitionExpired, sanitizeLedger, type LedgerEntry } from './ledger';
+export * from './upload/index';
