@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { ConfigError } from './core/errors';
 import type { Logger } from './core/log';
-import { connectionOptions, credentialsFromEnv, validateProfile, type Profile } from './core/profiles';
+import { connectionForBucket, connectionOptions, credentialsFromEnv, validateProfile, type BucketLocation, type Profile } from './core/profiles';
 import type { ConnectionOptions } from './core/types';
 import type { ProfileSecret, SecretStore } from './adapters/secretStore';
 import { Settings } from './ids';
@@ -130,10 +130,15 @@ export class ProfileStore implements vscode.Disposable {
 
   /**
    * What the core API needs to talk to the profile's store: the profile plus its secret from SecretStorage or
-   * the environment.
+   * the environment. Pass a tree node (or its `bucketRegion`/`bucketEndpoint`) to talk to a bucket that lives in
+   * another region than the profile's endpoint.
    * @throws ConfigError when the secret is missing, saying how to set it.
    */
-  async connection(id: string): Promise<ConnectionOptions> {
+  async connection(id: string, bucket?: BucketLocation): Promise<ConnectionOptions> {
+    return connectionForBucket(await this.profileConnection(id), bucket);
+  }
+
+  private async profileConnection(id: string): Promise<ConnectionOptions> {
     const profile = this.require(id);
     if (profile.credentialSource === 'env') return connectionOptions(profile, credentialsFromEnv(profile.provider, this.env, profile.accessKeyId));
     const stored = await this.secrets.get(id);

@@ -2,7 +2,7 @@
  * Storage profiles: what the user setting `ossPresign.profiles` holds (never a secret), their validation, and
  * credentials from the environment. The VS Code layer adds the secret from SecretStorage to make a connection.
  */
-import { resolveEndpoint } from './endpoint';
+import { inferRegion, resolveEndpoint } from './endpoint';
 import { ConfigError } from './errors';
 import type { Addressing, ConnectionOptions, Credentials, Provider, SignatureVersion } from './types';
 import { bucketNameProblem, validateAddressing, validateCredentials, validateEndpoint, validateProvider, validateRegion, validateSignatureVersion } from './validate';
@@ -145,4 +145,29 @@ export function profileIdFor(name: string, taken: Iterable<string>): string {
   const base = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|-+$/g, '').slice(0, 56) || 'profile';
   if (!used.has(base)) return base;
   for (let n = 2; ; n++) if (!used.has(`${base}-${n}`)) return `${base}-${n}`;
+}
+
+/** Where a bucket lives when the listing said so (OSS lists the buckets of every region in one call). */
+export interface BucketLocation {
+  bucketRegion?: string;
+  /** Host of the bucket's public endpoint, e.g. `oss-cn-beijing.aliyuncs.com`. */
+  bucketEndpoint?: string;
+}
+
+/**
+ * The connection to use for a bucket in another region than the profile's: on a standard OSS or AWS endpoint
+ * the endpoint and region are switched to the bucket's (a request to the wrong region fails). Custom endpoints
+ * and custom domains are kept as they are.
+ */
+export function connectionForBucket(conn: ConnectionOptions, location: BucketLocation | undefined): ConnectionOptions {
+  const region = location?.bucketRegion;
+  if (!region || conn.addressing === 'cname') return conn;
+  const url = new URL(conn.endpoint);
+  const current = inferRegion(conn.provider, url.hostname);
+  if (!current || current === region) return conn;
+  let host: string;
+  if (conn.provider === 'oss') host = location.bucketEndpoint && /\.aliyuncs\.com$/.test(location.bucketEndpoint) ? location.bucketEndpoint : `oss-${region}.aliyuncs.com`;
+  else if (/\.amazonaws\.com$/.test(url.hostname)) host = `s3.${region}.amazonaws.com`;
+  else return conn;
+  return { ...conn, endpoint: `${url.protocol}//${host}`, region };
 }

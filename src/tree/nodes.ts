@@ -15,6 +15,12 @@ interface NodeBase {
   prefix?: string;
   key?: string;
   size?: number;
+  /**
+   * Bucket, prefix and object nodes: the bucket's region and endpoint host when the listing named them. Pass the
+   * node to `ProfileStore.connection(node.profileId, node)` to reach buckets of another region.
+   */
+  bucketRegion?: string;
+  bucketEndpoint?: string;
 }
 
 export interface ProfileNode extends NodeBase {
@@ -25,7 +31,6 @@ export interface BucketNode extends NodeBase {
   kind: 'bucket';
   bucket: string;
   prefix: '';
-  region?: string;
   creationDate?: Date;
 }
 
@@ -67,16 +72,20 @@ export function profileNode(profileId: string): ProfileNode {
   return { kind: 'profile', id: `p:${profileId}`, profileId };
 }
 
-export function bucketNode(profileId: string, bucket: string, extra: { region?: string; creationDate?: Date } = {}): BucketNode {
+export function bucketNode(profileId: string, bucket: string, extra: { bucketRegion?: string; bucketEndpoint?: string; creationDate?: Date } = {}): BucketNode {
   return { kind: 'bucket', id: `b:${profileId}/${bucket}`, profileId, bucket, prefix: '', ...extra };
 }
 
-export function prefixNode(profileId: string, bucket: string, prefix: string): PrefixNode {
-  return { kind: 'prefix', id: `d:${profileId}/${bucket}/${prefix}`, profileId, bucket, prefix };
+export function prefixNode(parent: FolderNode, prefix: string): PrefixNode {
+  return { kind: 'prefix', id: `d:${parent.profileId}/${parent.bucket}/${prefix}`, profileId: parent.profileId, bucket: parent.bucket, prefix, ...locationOf(parent) };
 }
 
-export function objectNode(profileId: string, bucket: string, o: { key: string; size: number; lastModified?: Date; etag?: string; storageClass?: string }): ObjectNode {
-  return { kind: 'object', id: `o:${profileId}/${bucket}/${o.key}`, profileId, bucket, ...o };
+export function objectNode(parent: FolderNode, o: { key: string; size: number; lastModified?: Date; etag?: string; storageClass?: string }): ObjectNode {
+  return { kind: 'object', id: `o:${parent.profileId}/${parent.bucket}/${o.key}`, profileId: parent.profileId, bucket: parent.bucket, ...o, ...locationOf(parent) };
+}
+
+function locationOf(node: NodeBase): { bucketRegion?: string; bucketEndpoint?: string } {
+  return { ...(node.bucketRegion ? { bucketRegion: node.bucketRegion } : {}), ...(node.bucketEndpoint ? { bucketEndpoint: node.bucketEndpoint } : {}) };
 }
 
 export function loadMoreNode(parent: TreeNode): LoadMoreNode {
