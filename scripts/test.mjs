@@ -130,9 +130,9 @@ async function step(stage, [cmd, args], timeoutMs = 15 * MIN) {
   banner(stage);
   const t0 = Date.now();
   const r = await run(cmd, args, { timeoutMs });
+  checkInterrupted(); // an interrupted step is not a failure of its own: the interruption counts once
   const failed = r.code === 0 ? 0 : 1;
   record(stage, { failed, note: r.timedOut ? 'timed out' : failed ? `exit ${r.code}` : 'ok', ms: Date.now() - t0 });
-  checkInterrupted();
   return failed === 0;
 }
 
@@ -169,6 +169,7 @@ async function nodeTests(stage, dir, env, timeoutMs) {
       '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
     { env, timeoutMs },
   );
+  checkInterrupted();
   const c = tapCounts(tap);
   let note = `${files.length} files`;
   if (r.code !== 0 && c.failed === 0) {
@@ -176,7 +177,6 @@ async function nodeTests(stage, dir, env, timeoutMs) {
     note += r.timedOut ? ', timed out' : `, node --test exited ${r.code}${c.found ? '' : ' without a summary'}`;
   }
   record(stage, { passed: c.passed, failed: c.failed, skipped: c.skipped, note, ms: Date.now() - t0 });
-  checkInterrupted();
 }
 
 async function hostSuites(env) {
@@ -201,13 +201,13 @@ async function hostSuites(env) {
       counts.skipped += Number(m[3] ?? 0);
     },
   });
+  checkInterrupted();
   let note = `${counts.hosts} host${counts.hosts === 1 ? '' : 's'}`;
   if (r.code !== 0 && counts.failed === 0) {
     counts.failed = 1;
     note += r.timedOut ? ', timed out' : `, runner exited ${r.code}`;
   }
   record('host', { passed: counts.passed, failed: counts.failed, skipped: counts.skipped, note, ms: Date.now() - t0 });
-  checkInterrupted();
 }
 
 // ---------------------------------------------------------------------------------------------- radosgw
@@ -368,4 +368,4 @@ console.log(`total time ${secs(Date.now() - started)}${CI ? ' (CI)' : ''}`);
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 const [passed, failed, skipped] = [sum('passed'), sum('failed'), sum('skipped')];
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(failed ? 1 : interrupted ? 130 : 0);
+process.exit(interrupted ? 130 : failed ? 1 : 0);
