@@ -31,7 +31,7 @@ export function validateAddressing(provider: Provider, addressing: unknown): Add
 /** Whole seconds in 1..604800 (7 days, the V4 maximum). */
 export function validateExpiry(expiresSeconds: unknown): number {
   if (typeof expiresSeconds !== 'number' || !Number.isFinite(expiresSeconds) || !Number.isInteger(expiresSeconds)) {
-    throw new ConfigError('expiresSeconds', 'InvalidExpiry', `Expiry must be a whole number of seconds from 1 to ${MAX_EXPIRES_SECONDS} (7 days); got ${JSON.stringify(expiresSeconds)}.`);
+    throw new ConfigError('expiresSeconds', 'InvalidExpiry', `Expiry must be a whole number of seconds: give one from 1 to ${MAX_EXPIRES_SECONDS} (7 days), for example 3600; got ${JSON.stringify(expiresSeconds)}.`);
   }
   if (expiresSeconds < 1 || expiresSeconds > MAX_EXPIRES_SECONDS) {
     throw new ConfigError('expiresSeconds', 'InvalidExpiry', `Expiry ${expiresSeconds} s is out of range: choose 1 to ${MAX_EXPIRES_SECONDS} seconds (7 days is the longest a V4 signature allows).`);
@@ -41,15 +41,15 @@ export function validateExpiry(expiresSeconds: unknown): number {
 
 /** Returns a reason the bucket name is invalid for the provider, or undefined. */
 export function bucketNameProblem(provider: Provider, bucket: unknown): string | undefined {
-  if (typeof bucket !== 'string' || bucket === '') return 'A bucket name is required.';
-  if (bucket.length < 3 || bucket.length > 63) return `Bucket name "${bucket}" must be 3 to 63 characters long.`;
+  if (typeof bucket !== 'string' || bucket === '') return 'A bucket name is required: choose the bucket to upload into.';
+  if (bucket.length < 3 || bucket.length > 63) return `Bucket name "${bucket}" is ${bucket.length} characters long: use a name of 3 to 63 characters.`;
   if (provider === 'oss') {
     if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(bucket)) return `Bucket name "${bucket}" is not valid for OSS: use lower-case letters, digits and hyphens, starting and ending with a letter or digit.`;
     return undefined;
   }
   if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(bucket)) return `Bucket name "${bucket}" is not valid for S3: use lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit.`;
-  if (bucket.includes('..') || bucket.includes('.-') || bucket.includes('-.')) return `Bucket name "${bucket}" is not valid for S3: dots may not be next to another dot or a hyphen.`;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return `Bucket name "${bucket}" is not valid for S3: it must not look like an IP address.`;
+  if (bucket.includes('..') || bucket.includes('.-') || bucket.includes('-.')) return `Bucket name "${bucket}" is not valid for S3: dots may not be next to another dot or a hyphen; remove the extra dot.`;
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return `Bucket name "${bucket}" is not valid for S3: it must not look like an IP address; use a name with letters.`;
   return undefined;
 }
 
@@ -61,7 +61,7 @@ export function validateBucket(provider: Provider, bucket: unknown): string {
 
 /** Returns a reason the object key is invalid for the provider, or undefined. */
 export function objectKeyProblem(provider: Provider, key: unknown): string | undefined {
-  if (typeof key !== 'string' || key === '') return 'An object key is required (for example "uploads/report.pdf").';
+  if (typeof key !== 'string' || key === '') return 'An object key is required: give the object a name, for example "uploads/report.pdf".';
   if (!key.isWellFormed()) return 'The object key contains an unpaired UTF-16 surrogate; fix the name so it is valid Unicode.';
   const max = provider === 'oss' ? 1023 : 1024;
   const bytes = byteLength(key);
@@ -79,7 +79,7 @@ export function validateKey(provider: Provider, key: unknown): string {
 /** `scheme://host[:port]` with http or https, no path, query, fragment or user info. Returns the parsed URL. */
 export function validateEndpoint(endpoint: unknown): URL {
   const example = 'for example "https://oss-cn-hangzhou.aliyuncs.com" or "http://127.0.0.1:9000"';
-  if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new ConfigError('endpoint', 'InvalidEndpoint', `An endpoint is required, ${example}.`);
+  if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new ConfigError('endpoint', 'InvalidEndpoint', `An endpoint is required: set it in the profile, ${example}.`);
   let url: URL;
   try {
     url = new URL(endpoint.trim());

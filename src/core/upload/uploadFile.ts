@@ -16,7 +16,7 @@ import { unquoteEtag } from '../xml';
 import { assertUnchanged, md5Range, rangeBody, snapshotFile, type FileSnapshot } from './fileSource';
 import { headObject } from '../api/objects';
 import { abortMultipart, completeMultipart, initiateMultipart, multipartEtag, uploadPart } from './multipart';
-import { DEFAULT_MULTIPART_THRESHOLD, planParts } from './partPlan';
+import { DEFAULT_MULTIPART_THRESHOLD, MAX_PART_SIZE, planParts } from './partPlan';
 import { ProgressTracker } from './progress';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
 
@@ -79,7 +79,7 @@ interface Job {
 function validateConcurrency(value: number | undefined): number {
   const c = value ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(c) || c < 1 || c > MAX_CONCURRENCY) {
-    throw new ConfigError('concurrency', 'InvalidConcurrency', `Concurrency ${String(value)} must be a whole number from 1 to ${MAX_CONCURRENCY}: 4 suits most connections.`);
+    throw new ConfigError('concurrency', 'InvalidConcurrency', `Concurrency ${String(value)} is out of range: use a whole number from 1 to ${MAX_CONCURRENCY} (4 suits most connections).`);
   }
   return c;
 }
@@ -110,6 +110,9 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadResu
   };
   job.progress.report();
   const multipart = snap.size >= threshold;
+  if (!multipart && snap.size > MAX_PART_SIZE) {
+    throw new ConfigError('multipartThreshold', 'FileTooLargeForSinglePut', `${options.filePath} is ${snap.size} bytes, over the 5 GiB limit of a single PUT: lower the multipart threshold (ossPresign.multipartThreshold) so it is uploaded in parts.`);
+  }
   log.info(`[upload] ${options.filePath} -> ${bucket}/${key} (${snap.size} bytes, ${multipart ? 'multipart' : 'single PUT'})`);
   const result = multipart ? await multipartUpload(job, options.partSize, concurrency) : await singlePut(job);
   log.info(`[upload] done ${bucket}/${key}: ${result.bytes} bytes${result.parts ? ` in ${result.parts} parts` : ''}, ETag ${result.etag}`);
