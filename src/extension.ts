@@ -7,6 +7,9 @@ import { ProfileStore } from './profileStore';
 import { registerProfiles } from './registerProfiles';
 import { registerTree } from './tree/registerTree';
 import { registerDiagnose } from './commands/diagnose';
+import { LedgerStore } from './ledger/ledgerStore';
+import { registerLedger } from './ledger/ledgerView';
+import { registerPresign } from './commands/presign';
 
 export type OssPresignApi = typeof core;
 
@@ -18,11 +21,15 @@ export function activate(context: vscode.ExtensionContext): OssPresignApi {
   try {
     const profiles = new ProfileStore(new VsCodeSecretStore(context.secrets), log);
     context.subscriptions.push(profiles);
-    const services: Services = { context, log, profiles };
+    const ledger = new LedgerStore(context.globalState, context.secrets);
+    context.subscriptions.push(ledger);
+    const services: Services = { context, log, profiles, ledger };
     // Feature registrations (each pushes its disposables into context.subscriptions):
     registerProfiles(services);
     registerTree(services);
     registerDiagnose(services);
+    registerLedger(services);
+    registerPresign(services);
   } catch (err) {
     log.error('activation failed', err);
     void vscode.window.showErrorMessage(`OSS Presign failed to start: ${err instanceof Error ? err.message : String(err)}. See the "OSS Presign" output for details.`);

@@ -16,11 +16,24 @@ export const Commands = {
   copyUri: 'ossPresign.copyUri',
   deleteObject: 'ossPresign.deleteObject',
   diagnose: 'ossPresign.diagnose',
+  presignPut: 'ossPresign.presignPut',
+  presignPutLast: 'ossPresign.presignPutLast',
+  copyUrl: 'ossPresign.copyUrl',
+  copyCurl: 'ossPresign.copyCurl',
+  copyFetch: 'ossPresign.copyFetch',
+  copyPython: 'ossPresign.copyPython',
+  copyPowerShell: 'ossPresign.copyPowerShell',
+  checkCors: 'ossPresign.checkCors',
+  editHeaderSets: 'ossPresign.editHeaderSets',
+  reissue: 'ossPresign.reissue',
+  removeLedgerEntry: 'ossPresign.removeLedgerEntry',
+  clearExpired: 'ossPresign.clearExpired',
 } as const;
 
 export const Views = {
   container: 'ossPresign',
   buckets: 'ossPresign.buckets',
+  ledger: 'ossPresign.ledger',
 } as const;
 
 export const Settings = {
@@ -29,4 +42,8 @@ export const Settings = {
   profiles: 'profiles',
   /** `ossPresign.pageSize` (relative to `section`). */
   pageSize: 'pageSize',
+  /** `ossPresign.keyTemplate`, `ossPresign.headerSets`, `ossPresign.copyFormat` (relative to `section`). */
+  keyTemplate: 'keyTemplate',
+  headerSets: 'headerSets',
+  copyFormat: 'copyFormat',
 } as const;

@@ -12,7 +12,10 @@ import type { Services } from '../services';
 import { BucketTreeProvider } from './bucketTreeProvider';
 import type { TreeNode } from './nodes';
 
-/** Command the extension-host tests use to reach the tree and the profile store; registered only in test mode. */
+/**
+ * Command the extension-host tests use to reach the tree, the profile store and the extension's storage (to prove
+ * no secret lands in settings or globalState). Registered only when VS Code runs the extension's tests.
+ */
 export const TEST_HOOKS_COMMAND = '_ossPresign.testHooks';
 
 /** The Buckets view and its node commands. */
@@ -48,6 +51,6 @@ export function registerTree(services: Services): void {
     );
   }
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    context.subscriptions.push(vscode.commands.registerCommand(TEST_HOOKS_COMMAND, () => ({ tree, profiles })));
+    context.subscriptions.push(vscode.commands.registerCommand(TEST_HOOKS_COMMAND, () => ({ tree, profiles, context })));
   }
 }

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ConfigError } from '../core/errors';
+import { effectiveExpiry, type EffectiveExpiry } from '../core/expiry';
+import { needsContentMd5, resolveHeaderSet, type HeaderSet } from '../core/headerSets';
+import { DEFAULT_KEY_TEMPLATE, objectKeyFor, templateVariables, type TemplateVariables } from '../core/keyTemplate';
+import { urlLocation, type LedgerEntry } from '../core/ledger';
+import { md5File } from '../core/md5File';
+import { presignPut } from '../core/presign';
+import type { Profile } from '../core/profiles';
+import type { SnippetFormat } from '../core/snippets';
+import { objectKeyProblem, validateExpiry } from '../core/validate';
+import { Settings } from '../ids';
+import type { Services } from '../services';
+import { handOver } from './presignHandover';
+import { confirmText, findHeaderSet, pickBucket, pickExpiry, pickHeaderSet, pickProfile } from './presignPickers';
+import type { PresignTarget } from './presignTargets';
+
+/** Answers given up front (a second command argument, tests, re-issue); whatever is missing is asked. */
+export interface PresignOptions {
+  profileId?: string;
+  bucket?: string;
+  headerSet?: string;
+  expirySeconds?: number;
+  /** The object key (one file only). */
+  key?: string;
+  /** What goes to the clipboard; default the `ossPresign.copyFormat` setting. */
+  copyFormat?: SnippetFormat;
+}
+
+/** The choices "Presign PUT URL with Last Settings" reuses (global state: no secret in them). */
+export interface LastSettings {
+  profileId: string;
+  bucket: string;
+  headerSet: string;
+  expirySeconds: number;
+}
+
+export const LAST_SETTINGS_KEY = 'ossPresign.lastPresign';
+
+/**
+ * Presigns a PUT for each target file: asks for what is neither in the target, the options nor (with `useLast`)
+ * the last settings, signs, logs, records in the ledger and hands the result over. Returns the ledger entries
+ * as stored. `ask` false: never ask; take missing answers from the last settings.
+ */
+export async function runPresign(services: Services, target: PresignTarget, options: PresignOptions, ask: boolean): Promise<LedgerEntry[]> {
+  const { profiles, context } = services;
+  const last = context.globalState.get<LastSettings>(LAST_SETTINGS_KEY);
+  const fromLast = <T>(value: T | undefined, what: string): T => {
+    if (value !== undefined) return value;
+    throw new ConfigError('lastPresign', 'NoLastSettings', `No ${what} to reuse yet: run "OSS Presign: Presign PUT URL..." once; "with Last Settings" then repeats its choices.`);
+  };
+  const profileId = options.profileId ?? target.profileId;
+  const profile: Profile = profileId ? profiles.require(profileId) : ask ? await pickProfile(services, last?.profileId) : profiles.require(fromLast(last?.profileId, 'profile'));
+  const sameProfile = last?.profileId === profile.id ? last : undefined;
+  const bucket = options.bucket ?? target.bucket ?? (ask ? await pickBucket(services, profile, sameProfile?.bucket) : fromLast(sameProfile?.bucket, 'bucket'));
+  const set = options.headerSet ? findHeaderSet(options.headerSet) : ask ? await pickHeaderSet(profile.provider, last?.headerSet) : findHeaderSet(fromLast(last?.headerSet, 'header set'));
+  const expirySeconds = validateExpiry(options.expirySeconds ?? (ask ? await pickExpiry(last?.expirySeconds) : fromLast(last?.expirySeconds, 'expiry')));
+
+  const now = new Date();
+  const files = target.files.map((uri) => ({ uri, vars: variablesFor(uri, now) }));
+  const keys = await objectKeys(profile, files, target, options, ask);
+
+  const conn = await profiles.connection(profile.id);
+  const signOne = async (file: { uri: vscode.Uri; vars: TemplateVariables }, key: string, signal?: AbortSignal) => {
+    const contentMd5 = needsContentMd5(set) ? await md5File(localPath(file.uri), signal) : undefined;
+    const { headers, metadata } = resolveHeaderSet(set, profile.provider, { vars: file.vars, ...(contentMd5 ? { contentMd5 } : {}) });
+    const signed = presignPut({ ...conn, bucket, key, expiresSeconds: expirySeconds, headers, metadata });
+    const expiry = effectiveExpiry({ urlExpiresAt: signed.expiresAt, signatureVersion: conn.signatureVersion ?? 'v4', hasSecurityToken: !!conn.securityToken });
+    // The logger redacts the signature and credential of the URL.
+    services.log.info(`[presign] PUT ${bucket}/${key} (${profile.id}, set "${set.name}") headers ${JSON.stringify(signed.headers)}, expires ${expiry.effectiveExpiresAt.toISOString()}: ${signed.url}`);
+    return { file, key, signed, expiry };
+  };
+  const issued: Awaited<ReturnType<typeof signOne>>[] = [];
+  if (needsContentMd5(set) || files.length > 5) {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Presigning', cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      for (const [i, file] of files.entries()) {
+        progress.report({ message: `${file.vars.fileName} (${i + 1}/${files.length})`, increment: 100 / files.length });
+        issued.push(await signOne(file, keys[i], abort.signal));
+      }
+    });
+  } else {
+    for (const [i, file] of files.entries()) issued.push(await signOne(file, keys[i]));
+  }
+
+  const entries: LedgerEntry[] = [];
+  for (const { file, key, signed, expiry } of issued) {
+    const entry = ledgerEntry(profile, bucket, key, set, expirySeconds, signed, expiry, localPath(file.uri));
+    await services.ledger.add(entry, signed.url);
+    entries.push(entry);
+  }
+  await context.globalState.update(LAST_SETTINGS_KEY, { profileId: profile.id, bucket, headerSet: set.name, expirySeconds } satisfies LastSettings);
+
+  const format = options.copyFormat ?? vscode.workspace.getConfiguration(Settings.section).get<SnippetFormat>(Settings.copyFormat, 'url');
+  await handOver(services, {
+    profile,
+    bucket,
+    keys: issued.map((i) => i.key),
+    set,
+    format,
+    items: issued.map(({ file, signed }) => ({ url: signed.url, headers: signed.headers, filePath: localPath(file.uri), expiresAt: signed.expiresAt })),
+    expiry: issued[0].expiry,
+    ask,
+  });
+  const stored = new Set(entries.map((e) => e.id));
+  return services.ledger.list().filter((e) => stored.has(e.id));
+}
+
+function variablesFor(uri: vscode.Uri, now: Date): TemplateVariables {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  const relativePath = folder ? vscode.workspace.asRelativePath(uri, false) : path.basename(uri.fsPath);
+  return templateVariables({ relativePath, now, ...(folder ? { workspaceFolder: folder.name } : {}) });
+}
+
+function localPath(uri: vscode.Uri): string {
+  if (uri.scheme !== 'file') throw new ConfigError('file', 'NotALocalFile', `${uri.toString()} is not a local file: open or copy it to the local disk to presign an upload of it.`);
+  return uri.fsPath;
+}
+
+/** One key per file: given, the object node's, or the template's (previewed and editable unless `ask` is false). */
+async function objectKeys(profile: Profile, files: { vars: TemplateVariables }[], target: PresignTarget, options: PresignOptions, ask: boolean): Promise<string[]> {
+  const check = (key: string) => objectKeyProblem(profile.provider, key);
+  const fixed = options.key ?? target.fixedKey;
+  if (fixed !== undefined) {
+    if (files.length !== 1) throw new ConfigError('key', 'OneKeyManyFiles', `One object key was given for ${files.length} files: presign them one at a time, or let the key template name them.`);
+    const problem = check(fixed);
+    if (problem) throw new ConfigError('key', 'InvalidObjectKey', problem);
+    return [fixed];
+  }
+  const setting = vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.keyTemplate) || DEFAULT_KEY_TEMPLATE;
+  const expand = (template: string) => files.map((f) => objectKeyFor(template, f.vars, target.prefix));
+  const problemOf = (template: string) => {
+    try {
+      const bad = expand(template).map(check).find((p) => p);
+      return bad;
+    } catch (err) {
+      return err instanceof Error ? err.message : String(err);
+    }
+  };
+  if (!ask) {
+    const problem = problemOf(setting);
+    if (problem) throw new ConfigError('keyTemplate', 'InvalidObjectKey', `${problem} (from the key template "${setting}" in ossPresign.keyTemplate)`);
+    return expand(setting);
+  }
+  if (files.length === 1) {
+    const key = await confirmText('Presign PUT: object key', expand(setting)[0], `From the template ${setting}${target.prefix ? ` below ${target.prefix}` : ''}; edit the key if needed`, check);
+    return [key];
+  }
+  const sample = (t: string) => expand(t).slice(0, 3).join(', ') + (files.length > 3 ? ', ...' : '');
+  const template = await confirmText('Presign PUT: key template', setting, `Keys for ${files.length} files, e.g. ${sample(setting)}. Variables: \${relativePath} \${fileName} \${fileBasename} \${ext} \${date} \${uuid} \${workspaceFolder}`, problemOf);
+  return expand(template);
+}
+
+function ledgerEntry(
+  profile: Profile,
+  bucket: string,
+  key: string,
+  set: HeaderSet,
+  expirySeconds: number,
+  signed: { url: string; headers: Record<string, string>; expiresAt: Date },
+  expiry: EffectiveExpiry,
+  filePath: string,
+): LedgerEntry {
+  return {
+    id: randomUUID(),
+    profileId: profile.id,
+    provider: profile.provider,
+    bucket,
+    key,
+    method: 'PUT',
+    headerSet: set.name,
+    headers: signed.headers,
+    expirySeconds,
+    createdAt: new Date().toISOString(),
+    urlExpiresAt: signed.expiresAt.toISOString(),
+    effectiveExpiresAt: expiry.effectiveExpiresAt.toISOString(),
+    ...(expiry.tokenExpiryUnknown ? { tokenExpiryUnknown: true } : {}),
+    location: urlLocation(signed.url),
+    filePath,
+  };
+}

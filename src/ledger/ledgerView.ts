@@ -1,0 +1,113 @@
+import * as vscode from 'vscode';
+import { describeRemaining, formatDuration } from '../core/expiry';
+import { isExpired, type LedgerEntry } from '../core/ledger';
+import { isLedgerEntry } from '../commands/copySnippet';
+import { reissue } from '../commands/presignReissue';
+import { Commands, Views } from '../ids';
+import { reportError } from '../reportError';
+import type { Services } from '../services';
+
+/** Countdown refresh while the view is visible. */
+const TICK_MS = 30_000;
+/** Tree items carry this scheme as resourceUri so a FileDecorationProvider can grey out expired entries. */
+const SCHEME = 'ossPresign-ledger';
+
+class LedgerTree implements vscode.TreeDataProvider<LedgerEntry>, vscode.FileDecorationProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly decorationsChanged = new vscode.EventEmitter<undefined>();
+  readonly onDidChangeFileDecorations = this.decorationsChanged.event;
+
+  constructor(private readonly services: Services) {}
+
+  refresh(): void {
+    this.changed.fire();
+    this.decorationsChanged.fire(undefined);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.decorationsChanged.dispose();
+  }
+
+  getChildren(element?: LedgerEntry): LedgerEntry[] {
+    return element ? [] : this.services.ledger.list();
+  }
+
+  getTreeItem(e: LedgerEntry): vscode.TreeItem {
+    const now = new Date();
+    const expired = isExpired(e, now);
+    const item = new vscode.TreeItem(e.key, vscode.TreeItemCollapsibleState.None);
+    item.id = e.id;
+    item.description = `${e.bucket} · ${e.headerSet} · ${describeRemaining(new Date(e.effectiveExpiresAt), now)}${e.tokenExpiryUnknown ? ' (or earlier: STS token)' : ''}`;
+    item.contextValue = expired ? 'ledgerExpired' : 'ledgerEntry';
+    item.iconPath = expired ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')) : new vscode.ThemeIcon('link');
+    item.resourceUri = vscode.Uri.from({ scheme: SCHEME, path: `/${e.id}` });
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown(`**${e.method}** \`${e.bucket}/${e.key}\`\n\n`);
+    tip.appendMarkdown(`Header set: ${e.headerSet} · profile ${e.profileId}\n\n`);
+    tip.appendMarkdown(`Created ${e.createdAt} · valid ${formatDuration(e.expirySeconds)}\n\n`);
+    tip.appendMarkdown(`Works until ${e.effectiveExpiresAt}${e.effectiveExpiresAt !== e.urlExpiresAt ? ` (STS token; URL says ${e.urlExpiresAt})` : ''}${e.tokenExpiryUnknown ? ', or earlier if the STS token expires first' : ''}\n\n`);
+    const headers = Object.entries(e.headers);
+    if (headers.length) tip.appendCodeblock(headers.map(([n, v]) => `${n}: ${v}`).join('\n'), 'http');
+    item.tooltip = tip;
+    return item;
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== SCHEME) return undefined;
+    const entry = this.services.ledger.get(uri.path.slice(1));
+    if (!entry || !isExpired(entry, new Date())) return undefined;
+    return { color: new vscode.ThemeColor('disabledForeground'), tooltip: 'Expired' };
+  }
+}
+
+/**
+ * The "Presigned URLs" view: every issued URL with its header set and a live countdown (one 30 s timer, running
+ * only while the view is visible), expired ones greyed; actions copy again, re-issue, remove, clear expired.
+ */
+export function registerLedger(services: Services): void {
+  const tree = new LedgerTree(services);
+  const view = vscode.window.createTreeView(Views.ledger, { treeDataProvider: tree, canSelectMany: true });
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const schedule = () => {
+    if (view.visible && !timer) timer = setInterval(() => tree.refresh(), TICK_MS);
+    if (!view.visible && timer) {
+      clearInterval(timer);
+      timer = undefined;
+    }
+  };
+  schedule();
+  const selected = (arg: unknown, all: unknown): LedgerEntry[] =>
+    Array.isArray(all) && all.every(isLedgerEntry) && all.length ? all : isLedgerEntry(arg) ? [arg] : [...view.selection];
+  services.context.subscriptions.push(
+    tree,
+    view,
+    { dispose: () => timer && clearInterval(timer) },
+    view.onDidChangeVisibility(() => {
+      schedule();
+      if (view.visible) tree.refresh();
+    }),
+    services.ledger.onDidChange(() => tree.refresh()),
+    vscode.window.registerFileDecorationProvider(tree),
+    vscode.commands.registerCommand(Commands.reissue, async (arg: unknown) => {
+      try {
+        if (!isLedgerEntry(arg)) return undefined;
+        return await reissue(services, arg);
+      } catch (err) {
+        reportError(err, services.log, '[ledger] re-issue');
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand(Commands.removeLedgerEntry, async (arg: unknown, all: unknown) => {
+      const entries = selected(arg, all);
+      await services.ledger.remove(entries.map((e) => e.id));
+      services.log.info(`[ledger] removed ${entries.length} URL(s)`);
+    }),
+    vscode.commands.registerCommand(Commands.clearExpired, async () => {
+      const n = await services.ledger.clearExpired(new Date());
+      services.log.info(`[ledger] cleared ${n} expired URL(s)`);
+      return n;
+    }),
+  );
+}

@@ -1,0 +1,118 @@
+// Profiles and the Buckets view against the real S3 server (S3_* env): the secret goes to SecretStorage and
+// nowhere else, the tree lists the server's buckets and a folder page by page, and removing deletes the secret.
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
+import * as vscode from 'vscode';
+import type { ProfileStore } from '../../src/profileStore';
+import type { BucketTreeProvider } from '../../src/tree/bucketTreeProvider';
+import type { TreeNode } from '../../src/tree/nodes';
+import { getApi, s3Env, type S3Env } from './helpers';
+
+interface TestHooks {
+  tree: BucketTreeProvider;
+  profiles: ProfileStore;
+  context: vscode.ExtensionContext;
+}
+
+const PROFILE_ID = `host-${randomBytes(3).toString('hex')}`;
+const FOLDER = `tree-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`;
+/** 7 objects and 2 sub-folders under FOLDER: with a page size of 3 the folder takes 3 requests (9 entries). */
+const KEYS = [...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => `${FOLDER}${n}.txt`), `${FOLDER}sub1/x.txt`, `${FOLDER}sub2/y.txt`];
+
+suite('profiles and the Buckets view', () => {
+  let env: S3Env | undefined;
+  let hooks: TestHooks;
+  let api: Awaited<ReturnType<typeof getApi>>;
+
+  const conn = () => ({ provider: 's3' as const, endpoint: env!.endpoint, region: env!.region, addressing: 'path' as const, accessKeyId: env!.accessKey, accessKeySecret: env!.secretKey });
+
+  suiteSetup(async function () {
+    env = s3Env();
+    if (!env) return this.skip();
+    api = await getApi();
+    hooks = (await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks'))!;
+    assert.ok(hooks?.tree, 'the _ossPresign.testHooks command returned nothing: is the extension running in test mode?');
+    for (const key of KEYS) {
+      const signed = api.presignPut({ ...conn(), bucket: env.bucket, key, expiresSeconds: 300, headers: { 'Content-Type': 'text/plain' } });
+      const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: `body of ${key}` });
+      assert.equal(res.status, 200, `PUT ${key}: ${res.status} ${await res.text()}`);
+    }
+  });
+
+  suiteTeardown(async () => {
+    if (!env) return;
+    await vscode.workspace.getConfiguration('ossPresign').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+    for (const key of KEYS) await api.deleteObject({ ...conn(), bucket: env.bucket, key }).catch(() => undefined);
+    if (hooks?.profiles.get(PROFILE_ID)) await hooks.profiles.remove({ id: PROFILE_ID });
+  });
+
+  test('adding a profile stores the secret in SecretStorage and nowhere else', async () => {
+    await hooks.profiles.add(
+      { id: PROFILE_ID, name: `Host test ${PROFILE_ID}`, provider: 's3', endpoint: env!.endpoint, region: env!.region, addressing: 'path', accessKeyId: env!.accessKey, credentialSource: 'secretStorage' },
+      { secret: env!.secretKey },
+    );
+    const { context } = hooks;
+    assert.equal(await context.secrets.get(`ossPresign.profile.${PROFILE_ID}.secret`), env!.secretKey);
+
+    const settingsUri = vscode.Uri.joinPath(context.globalStorageUri, '..', '..', 'settings.json');
+    const settings = new TextDecoder().decode(await vscode.workspace.fs.readFile(settingsUri));
+    assert.ok(settings.includes(PROFILE_ID), `the profile is not in ${settingsUri.toString()}`);
+    assert.ok(settings.includes(env!.accessKey), 'the access key id belongs in settings');
+    assert.ok(!settings.includes(env!.secretKey), 'the secret key is in settings.json');
+
+    for (const key of context.globalState.keys()) {
+      assert.ok(!JSON.stringify(context.globalState.get(key) ?? null).includes(env!.secretKey), `globalState "${key}" holds the secret`);
+    }
+    for (const key of context.workspaceState.keys()) {
+      assert.ok(!JSON.stringify(context.workspaceState.get(key) ?? null).includes(env!.secretKey), `workspaceState "${key}" holds the secret`);
+    }
+    const connection = await hooks.profiles.connection(PROFILE_ID);
+    assert.equal(connection.accessKeySecret, env!.secretKey);
+  });
+
+  test('the tree lists the server\'s buckets under the profile', async () => {
+    const roots = await hooks.tree.getChildren();
+    const profile = roots.find((n) => n.kind === 'profile' && n.profileId === PROFILE_ID);
+    assert.ok(profile, `no profile node among ${roots.map((n) => n.id).join(', ')}`);
+    const buckets = await hooks.tree.getChildren(profile);
+    const bucket = buckets.find((n) => n.kind === 'bucket' && n.bucket === env!.bucket);
+    assert.ok(bucket, `bucket ${env!.bucket} not listed: ${buckets.map((n) => n.id).join(', ')}`);
+    assert.equal(hooks.tree.getTreeItem(bucket).contextValue, 'bucket');
+  });
+
+  test('a folder is listed a page at a time with Load More', async () => {
+    await vscode.workspace.getConfiguration('ossPresign').update('pageSize', 3, vscode.ConfigurationTarget.Global);
+    const profile = (await hooks.tree.getChildren()).find((n) => n.profileId === PROFILE_ID && n.kind === 'profile')!;
+    const bucket = (await hooks.tree.getChildren(profile)).find((n) => n.kind === 'bucket' && n.bucket === env!.bucket)!;
+    // Filter the bucket to this run's folder name (server side), so other tests' objects do not interfere.
+    await vscode.commands.executeCommand('ossPresign.clearFilter', bucket);
+    hooks.tree.setFilter(bucket as Extract<TreeNode, { kind: 'bucket' }>, FOLDER.slice(0, -1));
+    const top = await hooks.tree.getChildren(bucket);
+    assert.deepEqual(top.map((n) => [n.kind, n.prefix]), [['prefix', FOLDER]]);
+    assert.match(String(hooks.tree.getTreeItem(bucket).description), /filter: /);
+
+    const folder = top[0];
+    let children = await hooks.tree.getChildren(folder);
+    const pages = [children.length];
+    for (let i = 0; i < 10 && children.at(-1)?.kind === 'loadMore'; i++) {
+      await vscode.commands.executeCommand('ossPresign.loadMore', children.at(-1));
+      children = await hooks.tree.getChildren(folder);
+      pages.push(children.length);
+    }
+    assert.deepEqual(pages, [4, 7, 9], 'page size 3: 3 entries + Load More, 6 + Load More, then all 9');
+    const listed = children.map((n) => (n.kind === 'object' ? n.key : n.kind === 'prefix' ? n.prefix : n.kind));
+    assert.deepEqual([...listed].sort(), [...KEYS.slice(0, 7), `${FOLDER}sub1/`, `${FOLDER}sub2/`].sort());
+    const object = children.find((n) => n.kind === 'object')!;
+    assert.equal(hooks.tree.getTreeItem(object).contextValue, 'object');
+    assert.equal(object.size, `body of ${object.key}`.length);
+  });
+
+  test('removing the profile deletes its secret', async () => {
+    await hooks.profiles.remove({ id: PROFILE_ID });
+    assert.equal(await hooks.context.secrets.get(`ossPresign.profile.${PROFILE_ID}.secret`), undefined);
+    assert.equal(hooks.profiles.get(PROFILE_ID), undefined);
+    const roots = await hooks.tree.getChildren();
+    assert.ok(!roots.some((n) => n.profileId === PROFILE_ID), 'the removed profile is still in the tree');
+  });
+});
