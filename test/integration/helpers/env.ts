@@ -81,7 +81,7 @@ export interface RawResponse {
  * virtual-hosted style. Content-Length is set for a body unless the caller sets it or
  * Transfer-Encoding. Each request uses its own connection.
  */
-export function rawRequest(req: RawRequest): Promise<RawResponse> {
+export async function rawRequest(req: RawRequest): Promise<RawResponse> {
   const m = /^http:\/\/([^/?#]+)([^#]*)$/i.exec(req.url);
   if (!m) throw new Error(`rawRequest takes an http:// URL without a fragment, got ${req.url}`);
   const authority = m[1];
