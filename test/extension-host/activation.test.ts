@@ -1,6 +1,7 @@
 // Runs first (see index.ts) so that activate() below is the extension's first activation in this host.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
@@ -59,25 +60,27 @@ suite('activation', () => {
       `host: VS Code ${vscode.version}, Node ${process.versions.node}, appHost=${vscode.env.appHost}, ` +
         `uiKind=${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, remoteName=${vscode.env.remoteName}`,
     );
-    let wall = 'not measured: an activation event had activated it before this suite loaded';
+    let measured: { wallMs: number; cpuMs: number } | undefined;
     if (ext.isActive) {
+      // An activation event fired before this suite loaded; only the extension host's own marks remain.
       api = ext.exports;
     } else {
-      const start = performance.now();
+      const wallStart = performance.now();
+      const cpuStart = process.cpuUsage();
       api = await ext.activate();
-      wall = `${(performance.now() - start).toFixed(1)} ms`;
+      const cpu = process.cpuUsage(cpuStart);
+      measured = { wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000 };
     }
     const own = ownActivationMs(ext.id);
-    if (own) {
-      activationMs = Math.round(own.loadMs + own.activateMs);
-      console.log(
-        `activation: ${activationMs} ms (loading dist/extension.js ${Math.round(own.loadMs)} ms + activate() ${Math.round(own.activateMs)} ms; ` +
-          `ext.activate() wall time ${wall}, which also counts VS Code creating the ExtensionContext)`,
-      );
-    } else {
-      console.log(`activation: ${wall} (ext.activate() wall time; this host sets no extension-host activation marks)`);
-      if (!wall.startsWith('not')) activationMs = Number.parseFloat(wall);
-    }
+    // The budget is checked against CPU time: on a shared 2-core CI machine wall time mostly measures the
+    // other processes. Wall times are printed beside it, with the load average that explains them.
+    activationMs = measured ? Math.round(measured.cpuMs) : own && Math.round(own.loadMs + own.activateMs);
+    const details = [
+      measured && `${Math.round(measured.cpuMs)} ms CPU and ${Math.round(measured.wallMs)} ms wall in ext.activate(), which includes VS Code creating the ExtensionContext`,
+      own && `wall per VS Code's marks: loading dist/extension.js ${Math.round(own.loadMs)} ms + activate() ${Math.round(own.activateMs)} ms`,
+      `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
+    ].filter(Boolean);
+    console.log(`activation: ${activationMs ?? 'not measured'} ms (${details.join('; ')})`);
   });
 
   test('the extension activates and returns its API', () => {
@@ -89,7 +92,7 @@ suite('activation', () => {
     if (activationMs === undefined) this.skip();
     assert.ok(
       activationMs < ACTIVATION_BUDGET_MS,
-      `activation took ${activationMs.toFixed(1)} ms: move work out of activate() (lazy imports, deferred I/O)`,
+      `activation took ${activationMs} ms of CPU: move work out of activate() and load heavy modules lazily (see the breakdown printed above)`,
     );
   });
 
@@ -107,7 +110,11 @@ suite('activation', () => {
 
   test(`every registered ${COMMAND_PREFIX}* command is in package.json`, async () => {
     const contributed = new Set((ext.packageJSON.contributes?.commands ?? []).map((c: ContributedCommand) => c.command));
-    const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith(COMMAND_PREFIX));
+    // VS Code itself registers <viewId>.focus, .open, .toggleVisibility ... for every contributed view.
+    const views: string[] = Object.values<{ id: string }[]>(ext.packageJSON.contributes?.views ?? {}).flat().map((v) => `${v.id}.`);
+    const registered = (await vscode.commands.getCommands(true)).filter(
+      (id) => id.startsWith(COMMAND_PREFIX) && !views.some((prefix) => id.startsWith(prefix)),
+    );
     const undeclared = registered.filter((id) => !contributed.has(id));
     assert.deepEqual(undeclared, [], `registered but missing from contributes.commands: ${undeclared.join(', ')}`);
   });

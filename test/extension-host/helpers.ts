@@ -15,7 +15,7 @@ export const FIXTURE = {
   json: 'data.json',
   nested: 'nested/deeper/report.csv',
   /** Spaces and non-ASCII: exercises URI encoding in explorer commands and object keys. */
-  spacedUnicode: 'nested/Überblick ünïcødé 名前.txt',
+  spacedUnicode: 'Überblick ünïcødé 名前.txt',
 } as const;
 
 export function getExtension(): vscode.Extension<OssPresignApi> {

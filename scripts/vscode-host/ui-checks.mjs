@@ -1,0 +1,219 @@
+#!/usr/bin/env node
+// UI checks of the extension in a real VS Code workbench (code-server + headless Chromium via playwright-core):
+// the activity-bar view renders, the explorer context menu offers presign and upload, and the command palette
+// lists and runs the presign command. Each check prints ok/FAIL and saves a PNG to test-artifacts/; the script
+// closes with 'N passed, N failed' and exits non-zero on any failure.
+//
+//   node scripts/vscode-host/ui-checks.mjs [--host 4.100.3] [--timeout 300]
+//
+// The extension is loaded straight from the repo through the payload's extensionDevelopmentPath (no VSIX needed);
+// it needs `npm run build` first. Labels are options so the checks follow renamed contributions:
+//   --container "OSS Presign" --view Buckets --category "OSS Presign"
+//   --presign "Presign PUT URL..." --upload "Upload to Bucket..." --file hello.txt
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ARTIFACTS, REPO, elapsed, launchBrowser, parseArgs, prepareWorkspace, redact, startCodeServer, workbenchUrl } from './lib.mjs';
+
+const opts = parseArgs(process.argv.slice(2), {
+  host: '4.100.3',
+  timeout: process.env.OSS_PRESIGN_HOST_TIMEOUT || '300',
+  container: 'OSS Presign',
+  view: 'Buckets',
+  category: 'OSS Presign',
+  presign: 'Presign PUT URL...',
+  upload: 'Upload to Bucket...',
+  file: 'hello.txt',
+});
+const t0 = Date.now();
+const shot = (name) => path.join(ARTIFACTS, `ui-${opts.host}-${name}.png`);
+
+/** Matches a label whether the manifest spells the trailing ellipsis as '...' or as '…'. */
+function labelPattern(label) {
+  const escaped = label.replace(/(\.\.\.|…)$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\s*${escaped}(\\.\\.\\.|…)?\\s*$`);
+}
+
+/** Command titles as the workbench shows them: package.json titles with %key% resolved from package.nls.json. */
+function contributedTitles() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  const nlsFile = path.join(REPO, 'package.nls.json');
+  const nls = fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')) : {};
+  const resolve = (s) => (typeof s === 'string' ? s.replace(/^%(.+)%$/, (m, key) => nls[key] ?? m) : s);
+  return (manifest.contributes?.commands ?? []).map((c) => ({ id: c.command, title: resolve(c.title) }));
+}
+
+/** Fails fast, with the reason, when package.json contributes no command with this title (no point retrying the UI). */
+function requireContributed(title) {
+  if (!contributedTitles().some((c) => labelPattern(title).test(c.title))) {
+    throw new Error(`package.json contributes no command titled "${title}" (yet)`);
+  }
+}
+
+let passed = 0;
+let failed = 0;
+async function check(page, name, fn) {
+  const start = Date.now();
+  try {
+    const info = await fn();
+    passed++;
+    console.log(`ok   ${name}${info ? ` -> ${info}` : ''} (${Date.now() - start} ms)`);
+  } catch (err) {
+    failed++;
+    const file = shot(`FAIL-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
+    await page.screenshot({ path: file }).catch(() => {});
+    console.log(`FAIL ${name}: ${redact(String(err.message).split('\n')[0])} (screenshot: ${path.relative(REPO, file)})`);
+  }
+  // Leave no menu, quick input or notification behind for the next check.
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => {});
+  await clearNotifications(page);
+}
+
+async function clearNotifications(page) {
+  const clear = page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear');
+  for (const btn of await clear.all().catch(() => [])) await btn.click({ timeout: 1000 }).catch(() => {});
+}
+
+/** Opens the palette on `>text` and returns the matching row, retrying while the extension's contributions load. */
+async function paletteRow(page, text, pattern, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${text}`);
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: pattern }) }).first();
+    if (await row.waitFor({ timeout: 3000 }).then(() => true, () => false)) return row;
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) throw new Error(`no palette entry matching ${pattern} after ${timeoutMs} ms`);
+    await page.waitForTimeout(1000);
+  }
+}
+
+/**
+ * After a command ran: the extension must answer with a quick input or a notification, and VS Code must not
+ * report the command as missing or failing.
+ */
+async function commandReaction(page, paletteWasOpen) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const toasts = (await page.locator('.notification-toast .notification-list-item-message').allTextContents()).map((s) => s.trim());
+    const broken = toasts.find((t) => /command '.*' not found|Running the contributed command: '.*' failed/i.test(t));
+    if (broken) throw new Error(`VS Code reported: ${broken}`);
+    if (toasts.length) return `notification: "${toasts[0].slice(0, 120)}"`;
+    const quick = page.locator('.quick-input-widget');
+    if (await quick.isVisible()) {
+      const title = (await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => ''))?.trim();
+      const placeholder = await page.locator('.quick-input-widget input').getAttribute('placeholder').catch(() => '');
+      const value = await page.locator('.quick-input-widget input').inputValue().catch(() => '');
+      // The palette itself closes on Enter; a quick input still showing the '>' query is not the extension's answer.
+      if (!(paletteWasOpen && value.startsWith('>'))) return `quick input: "${title || placeholder || value}"`;
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error('the command showed neither a quick input nor a notification within 15 s');
+}
+
+/** Context menus ignore a click that arrives right after they open: hover the entry first, then click. */
+async function hoverClick(page, locator) {
+  await locator.hover();
+  await page.waitForTimeout(300);
+  await locator.click();
+}
+
+async function openExplorerMenu(page, fileName) {
+  await page.keyboard.press('Control+Shift+E');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileName }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.first().waitFor({ timeout: 5000 });
+  return menu;
+}
+
+const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `ossp-ui-${opts.host}-`));
+let server;
+let browser;
+const cleanup = async () => {
+  if (browser) await browser.close().catch(() => {});
+  if (server) await server.stop();
+  fs.rmSync(stateDir, { recursive: true, force: true });
+};
+const overall = setTimeout(async () => {
+  console.log(`FAIL ui-checks ${opts.host}: TIMEOUT after ${opts.timeout}s`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  await cleanup();
+  process.exit(124);
+}, Number(opts.timeout) * 1000);
+
+try {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const workspace = prepareWorkspace(stateDir);
+  server = await startCodeServer({ version: opts.host, stateDir });
+  browser = await launchBrowser(stateDir);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://${server.authority}` });
+  const page = await context.newPage();
+  await page.goto(workbenchUrl(server.authority, workspace));
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  console.log(`[ui-checks ${opts.host} ${elapsed(t0)}] workbench loaded on ${server.authority}`);
+
+  await check(page, `activity bar "${opts.container}" view shows "${opts.view}"`, async () => {
+    const icon = page.locator(`.activitybar .action-item [aria-label^="${opts.container}"]`).first();
+    await icon.waitFor({ timeout: 60_000 });
+    await icon.click();
+    // A container with a single view merges the view's name into the side bar title ("OSS Presign: Buckets");
+    // with more views each one has its own pane header.
+    const title = page.locator('.sidebar .composite.title .title-label', { hasText: opts.view });
+    const header = page.locator('.sidebar .pane-header', { hasText: opts.view }).first();
+    await title.or(header).first().waitFor({ timeout: 15_000 });
+    if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    // Either the tree (rows) or its welcome content (no profile yet): both mean the view rendered.
+    const body = page.locator('.sidebar .pane-body').filter({ has: page.locator('.monaco-list-row, .welcome-view-content') }).first();
+    await body.waitFor({ timeout: 15_000 });
+    const rows = await body.locator('.monaco-list-row').count();
+    const welcome = await body.locator('.welcome-view-content').count();
+    await page.screenshot({ path: shot('activity-view') });
+    return rows ? `${rows} tree row(s)` : welcome ? 'welcome content' : 'empty';
+  });
+
+  await check(page, `explorer context menu offers "${opts.presign}" and "${opts.upload}"`, async () => {
+    for (const title of [opts.presign, opts.upload]) requireContributed(title);
+    const menu = await openExplorerMenu(page, opts.file);
+    const labels = (await menu.locator('.action-label').allTextContents()).map((s) => s.trim()).filter(Boolean);
+    await page.screenshot({ path: shot('explorer-menu') });
+    const missing = [opts.presign, opts.upload].filter((want) => !labels.some((l) => labelPattern(want).test(l)));
+    if (missing.length) throw new Error(`missing ${missing.map((m) => `"${m}"`).join(', ')}; the menu has: ${labels.join(' | ')}`);
+    return `${labels.length} entries`;
+  });
+
+  await check(page, `explorer "${opts.presign}" runs on a file whose name has spaces and unicode`, async () => {
+    requireContributed(opts.presign);
+    const menu = await openExplorerMenu(page, 'Überblick');
+    const item = menu.locator('.action-label', { hasText: labelPattern(opts.presign) }).first();
+    if (!(await item.count())) throw new Error(`no "${opts.presign}" in the explorer context menu`);
+    await hoverClick(page, item);
+    const reaction = await commandReaction(page, false);
+    await page.screenshot({ path: shot('explorer-presign') });
+    return reaction;
+  });
+
+  const paletteTitle = `${opts.category}: ${opts.presign}`;
+  await check(page, `command palette lists and runs "${paletteTitle}"`, async () => {
+    requireContributed(opts.presign);
+    // Retry: right after load the palette may not know the extension's commands yet.
+    const row = await paletteRow(page, paletteTitle.replace(/(\.\.\.|…)$/, ''), labelPattern(paletteTitle), 60_000);
+    await page.screenshot({ path: shot('palette') });
+    await row.click();
+    const reaction = await commandReaction(page, true);
+    await page.screenshot({ path: shot('palette-ran') });
+    return reaction;
+  });
+} catch (err) {
+  failed++;
+  console.log(`FAIL ui-checks ${opts.host} could not run: ${redact(err instanceof Error ? err.message : String(err))}`);
+}
+clearTimeout(overall);
+await cleanup();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
