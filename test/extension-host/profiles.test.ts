@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ProfileStore } from '../../src/profileStore';
 import type { BucketTreeProvider } from '../../src/tree/bucketTreeProvider';
 import type { TreeNode } from '../../src/tree/nodes';
-import { getApi, s3Env, type S3Env } from './helpers';
+import { getApi, s3Env, waitFor, type S3Env } from './helpers';
 
 interface TestHooks {
   tree: BucketTreeProvider;
@@ -114,5 +114,49 @@ suite('profiles and the Buckets view', () => {
     assert.equal(hooks.profiles.get(PROFILE_ID), undefined);
     const roots = await hooks.tree.getChildren();
     assert.ok(!roots.some((n) => n.profileId === PROFILE_ID), 'the removed profile is still in the tree');
+  });
+});
+
+suite('Import Profiles', () => {
+  const SECRET = `importedSecret${randomBytes(6).toString('hex')}`;
+  let home: vscode.Uri;
+  let savedHome: string | undefined;
+  let hooks: TestHooks;
+  let imported: string[] = [];
+
+  suiteSetup(async () => {
+    hooks = (await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks'))!;
+    home = vscode.Uri.joinPath(hooks.context.globalStorageUri, '..', `import-home-${randomBytes(3).toString('hex')}`);
+    const tag = randomBytes(3).toString('hex');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(home, '.aws', 'credentials'), new TextEncoder().encode(`[imp${tag}]\naws_access_key_id = AKIAIMPORT${tag}\naws_secret_access_key = ${SECRET}\n`));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(home, '.aws', 'config'), new TextEncoder().encode(`[profile imp${tag}]\nregion = eu-west-1\n`));
+    savedHome = process.env.HOME;
+    // The extension runs in this same process: importProfiles reads HOME when it runs.
+    process.env.HOME = home.fsPath;
+  });
+
+  suiteTeardown(async () => {
+    process.env.HOME = savedHome;
+    for (const id of imported) if (hooks.profiles.get(id)) await hooks.profiles.remove({ id });
+    await vscode.workspace.fs.delete(home, { recursive: true }).then(undefined, () => undefined);
+  });
+
+  test('imports the picked profiles with their secrets in SecretStorage only', async () => {
+    const before = new Set(hooks.profiles.list().map((p) => p.id));
+    const running = vscode.commands.executeCommand('ossPresign.importProfiles');
+    // Accept the multi-select as offered (new profiles are pre-selected); poll until the pick list is up.
+    const added = await waitFor(async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const now = hooks.profiles.list().filter((p) => !before.has(p.id));
+      return now.length > 0 ? now : undefined;
+    }, 15_000, 'the imported profile');
+    await running;
+    imported = added.map((p) => p.id);
+    assert.equal(added.length, 1);
+    assert.equal(added[0].endpoint, 'https://s3.eu-west-1.amazonaws.com');
+    assert.equal(await hooks.context.secrets.get(`ossPresign.profile.${added[0].id}.secret`), SECRET);
+    const settings = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(hooks.context.globalStorageUri, '..', '..', 'settings.json')));
+    assert.ok(settings.includes(added[0].id));
+    assert.ok(!settings.includes(SECRET), 'the imported secret is in settings.json');
   });
 });
