@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/core/errors';
-import { connectionOptions, credentialsFromEnv, profileIdFor, validateProfile } from '../../src/core/profiles';
+import { connectionForBucket, connectionOptions, credentialsFromEnv, profileIdFor, validateProfile } from '../../src/core/profiles';
 
 const base = { id: 'prod', name: 'Prod', provider: 'oss', endpoint: 'https://oss-cn-hangzhou.aliyuncs.com/', accessKeyId: 'LTAI5tExample' };
 
@@ -94,5 +94,30 @@ describe('connectionOptions and profileIdFor', () => {
     assert.equal(profileIdFor('Prod OSS (Hangzhou)', []), 'prod-oss-hangzhou');
     assert.equal(profileIdFor('Prod', ['prod', 'prod-2']), 'prod-3');
     assert.equal(profileIdFor('名前', []), 'profile');
+  });
+});
+
+describe('connectionForBucket', () => {
+  const oss = connectionOptions(validateProfile(base), { accessKeyId: 'LTAI5tExample', accessKeySecret: 's' });
+
+  it('switches a standard OSS endpoint to the bucket\'s region', () => {
+    const c = connectionForBucket(oss, { bucketRegion: 'cn-beijing', bucketEndpoint: 'oss-cn-beijing.aliyuncs.com' });
+    assert.equal(c.endpoint, 'https://oss-cn-beijing.aliyuncs.com');
+    assert.equal(c.region, 'cn-beijing');
+    assert.equal(connectionForBucket(oss, { bucketRegion: 'cn-shenzhen' }).endpoint, 'https://oss-cn-shenzhen.aliyuncs.com');
+  });
+
+  it('keeps the connection for the same region, custom domains and custom S3 endpoints', () => {
+    assert.equal(connectionForBucket(oss, { bucketRegion: 'cn-hangzhou' }), oss);
+    assert.equal(connectionForBucket(oss, undefined), oss);
+    const minio = { ...oss, provider: 's3' as const, endpoint: 'http://127.0.0.1:9000' };
+    assert.equal(connectionForBucket(minio, { bucketRegion: 'eu-west-1' }), minio);
+    const cname = { ...oss, endpoint: 'https://files.example.com', addressing: 'cname' as const, region: 'cn-hangzhou' };
+    assert.equal(connectionForBucket(cname, { bucketRegion: 'cn-beijing' }), cname);
+  });
+
+  it('switches a regional AWS endpoint', () => {
+    const aws = { ...oss, provider: 's3' as const, endpoint: 'https://s3.us-east-1.amazonaws.com' };
+    assert.equal(connectionForBucket(aws, { bucketRegion: 'eu-central-1' }).endpoint, 'https://s3.eu-central-1.amazonaws.com');
   });
 });
