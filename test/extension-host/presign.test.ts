@@ -1,0 +1,120 @@
+// Presign from the explorer against the real S3 server (S3_* env): the command puts a curl command on the
+// clipboard that uploads unchanged (and fails with one signed header changed), the ledger lists the URL with only
+// metadata in globalState (the URL itself in SecretStorage), "with Last Settings" asks nothing, and a folder
+// gives one URL per file.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
+import * as vscode from 'vscode';
+import type { LedgerEntry } from '../../src/core/ledger';
+import type { ProfileStore } from '../../src/profileStore';
+import { FIXTURE, getApi, s3Env, workspaceFile, type S3Env } from './helpers';
+
+interface TestHooks {
+  profiles: ProfileStore;
+  context: vscode.ExtensionContext;
+}
+
+const PROFILE_ID = `presign-${randomBytes(3).toString('hex')}`;
+const DEFAULT_SET = 'Default (Content-Type only)';
+
+function runBash(script: string): { ok: boolean; output: string } {
+  try {
+    return { ok: true, output: execFileSync('bash', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }) };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}${e.message}` };
+  }
+}
+
+suite('presign PUT from the explorer', () => {
+  let env: S3Env | undefined;
+  let hooks: TestHooks;
+  let api: Awaited<ReturnType<typeof getApi>>;
+  const keys: string[] = [];
+  const conn = () => ({ provider: 's3' as const, endpoint: env!.endpoint, region: env!.region, addressing: 'path' as const, accessKeyId: env!.accessKey, accessKeySecret: env!.secretKey });
+
+  suiteSetup(async function () {
+    env = s3Env();
+    if (!env) return this.skip();
+    api = await getApi();
+    hooks = (await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks'))!;
+    assert.ok(hooks?.profiles, 'the _ossPresign.testHooks command returned nothing: is the extension running in test mode?');
+    await hooks.profiles.add(
+      { id: PROFILE_ID, name: `Presign test ${PROFILE_ID}`, provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKey, credentialSource: 'secretStorage', buckets: [env.bucket] },
+      { secret: env.secretKey },
+    );
+  });
+
+  suiteTeardown(async () => {
+    if (!env) return;
+    for (const key of keys) await api.deleteObject({ ...conn(), bucket: env.bucket, key }).catch(() => undefined);
+    if (hooks?.profiles.get(PROFILE_ID)) await hooks.profiles.remove({ id: PROFILE_ID });
+  });
+
+  test('the explorer command copies a curl command that uploads unchanged, and the ledger keeps only metadata', async () => {
+    const file = workspaceFile(FIXTURE.nested);
+    const entries = await vscode.commands.executeCommand<LedgerEntry[]>('ossPresign.presignPut', file, {
+      profileId: PROFILE_ID, bucket: env!.bucket, headerSet: DEFAULT_SET, expirySeconds: 900, copyFormat: 'curl',
+    });
+    assert.ok(entries?.length === 1, `presignPut returned ${JSON.stringify(entries)}; see the "OSS Presign" output`);
+    const [entry] = entries;
+    keys.push(entry.key);
+    // The default key template is the workspace-relative path.
+    assert.equal(entry.key, FIXTURE.nested);
+    assert.deepEqual(entry.headers, { 'Content-Type': 'text/csv' });
+
+    const curl = await vscode.env.clipboard.readText();
+    assert.match(curl, /^curl --fail-with-body -T '/);
+    const good = runBash(curl);
+    assert.ok(good.ok, `the copied curl command failed:\n${good.output}`);
+    const got = await api.readBody(await api.getObject({ ...conn(), bucket: env!.bucket, key: entry.key }));
+    assert.equal(got, readFileSync(file.fsPath, 'utf8'));
+
+    const tampered = curl.replace("'Content-Type: text/csv'", "'Content-Type: text/plain'");
+    assert.notEqual(tampered, curl);
+    const bad = runBash(tampered);
+    assert.equal(bad.ok, false, 'curl with a changed Content-Type still uploaded');
+    assert.match(bad.output, /SignatureDoesNotMatch|403/);
+
+    // globalState: the entry, without the URL's query (signature, credential).
+    const { context } = hooks;
+    const state = JSON.stringify(context.globalState.keys().map((k) => context.globalState.get(k) ?? null));
+    assert.ok(state.includes(entry.id), 'the ledger entry is not in globalState');
+    assert.doesNotMatch(state, /X-Amz-Signature|X-Amz-Credential|x-oss-signature/i, 'globalState holds a signature');
+    const url = await context.secrets.get(`ossPresign.ledger.${entry.id}.url`);
+    assert.ok(url && curl.includes(url), 'SecretStorage does not hold the URL that was copied');
+    assert.ok(!state.includes(url.split('?')[1]), 'globalState holds the query of the URL');
+
+    // Copying again from the ledger entry gives the same URL.
+    await vscode.commands.executeCommand('ossPresign.copyUrl', entry);
+    assert.equal(await vscode.env.clipboard.readText(), url);
+  });
+
+  test('"with Last Settings" asks nothing and reuses the last choices', async () => {
+    const entries = await vscode.commands.executeCommand<LedgerEntry[]>('ossPresign.presignPutLast', workspaceFile(FIXTURE.json));
+    assert.ok(entries?.length === 1, `presignPutLast returned ${JSON.stringify(entries)}`);
+    keys.push(entries[0].key);
+    assert.equal(entries[0].profileId, PROFILE_ID);
+    assert.equal(entries[0].headerSet, DEFAULT_SET);
+    assert.equal(entries[0].key, FIXTURE.json);
+    const url = await hooks.context.secrets.get(`ossPresign.ledger.${entries[0].id}.url`);
+    assert.ok(url);
+    const res = await fetch(url, { method: 'PUT', headers: entries[0].headers, body: readFileSync(workspaceFile(FIXTURE.json).fsPath) });
+    assert.equal(res.status, 200, await res.text());
+  });
+
+  test('a folder gives one URL per file below it', async () => {
+    const folder = workspaceFile('nested');
+    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'));
+    const entries = await vscode.commands.executeCommand<LedgerEntry[]>('ossPresign.presignPut', folder, {
+      profileId: PROFILE_ID, bucket: env!.bucket, headerSet: DEFAULT_SET, expirySeconds: 60, copyFormat: 'url',
+    });
+    assert.equal(entries?.length, files.length);
+    assert.deepEqual(entries.map((e) => e.key).sort(), files.map((f) => vscode.workspace.asRelativePath(f, false)).sort());
+    const clip = (await vscode.env.clipboard.readText()).split('\n');
+    assert.equal(clip.length, files.length);
+  });
+});
