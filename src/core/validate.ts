@@ -80,13 +80,16 @@ export function validateKey(provider: Provider, key: unknown): string {
 export function validateEndpoint(endpoint: unknown): URL {
   const example = 'for example "https://oss-cn-hangzhou.aliyuncs.com" or "http://127.0.0.1:9000"';
   if (typeof endpoint !== 'string' || endpoint.trim() === '') throw new ConfigError('endpoint', 'InvalidEndpoint', `An endpoint is required: set it in the profile, ${example}.`);
+  // The messages below echo the endpoint: drop everything up to an "@" first, a "user:password@" part (which
+  // may contain "/", as AWS secrets do) holds a secret.
+  const shown = endpoint.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^?#]*@/i, '$1');
   let url: URL;
   try {
     url = new URL(endpoint.trim());
   } catch {
-    throw new ConfigError('endpoint', 'InvalidEndpoint', `Endpoint "${endpoint}" is not a URL. Write it as scheme://host[:port], ${example}.`);
+    throw new ConfigError('endpoint', 'InvalidEndpoint', `Endpoint "${shown}" is not a URL. Write it as scheme://host[:port], ${example}.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('endpoint', 'InvalidEndpoint', `Endpoint "${endpoint}" must start with https:// or http://, ${example}.`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('endpoint', 'InvalidEndpoint', `Endpoint "${shown}" must start with https:// or http://, ${example}.`);
   if (url.username || url.password) throw new ConfigError('endpoint', 'InvalidEndpoint', 'The endpoint must not contain a user name or password: remove the "user:pass@" part and store the keys in the profile\'s credentials instead.');
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || /^[a-z]+:\/\/[^/]+\/./i.test(endpoint.trim())) {
     throw new ConfigError('endpoint', 'InvalidEndpoint', `Endpoint "${url.origin}${url.pathname}" has a path: give only scheme://host[:port] (${url.origin}). Put the bucket in the bucket field.`);
