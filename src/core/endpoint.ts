@@ -34,7 +34,9 @@ export function resolveEndpoint(options: EndpointOptions): ResolvedEndpoint {
   const provider = validateProvider(options.provider);
   const url = validateEndpoint(options.endpoint);
   const addressing = validateAddressing(provider, options.addressing);
-  let region = options.region?.trim() || inferRegion(provider, url.hostname);
+  // OSS signs with the bare region id; "oss-cn-hangzhou" (how ali-oss configs name it) would give a scope OSS
+  // rejects, so drop the prefix as ali-oss getStandardRegion does.
+  let region = (provider === 'oss' ? options.region?.trim().replace(/^oss-/, '') : options.region?.trim()) || inferRegion(provider, url.hostname);
   if (!region) {
     if (provider === 'oss') {
       throw new ConfigError('region', 'MissingRegion', `Cannot tell the OSS region from "${url.host}": set the profile's region (for example "cn-hangzhou"), as custom domains do not name it.`);
