@@ -69,7 +69,7 @@ export function presignPut(options: PresignPutOptions): PresignResult & { steps:
     throw new ConfigError('additionalHeaders', 'UnsupportedOption', 'additionalHeaders applies to OSS V4 only: S3 SigV4 signs every header you pass (and Host) already, and OSS V1 cannot sign extra headers.');
   }
   for (const name of additional) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ConfigError('additionalHeaders', 'InvalidHeaderName', `Additional header "${name}" is not a valid header name.`);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ConfigError('additionalHeaders', 'InvalidHeaderName', `Additional header "${name}" is not a valid header name: use letters, digits and "-" (for example "host" or "cache-control").`);
     const lower = name.toLowerCase();
     if (lower !== 'host' && !Object.keys(headers).some((h) => h.toLowerCase() === lower)) {
       throw new ConfigError('additionalHeaders', 'MissingHeaderValue', `Additional header "${name}" is listed but has no value: add it to headers, or remove it from additionalHeaders.`);
