@@ -96,6 +96,8 @@ const OSS_ENDPOINTS: Endpoint[] = [
   { endpoint: 'http://localhost:8080', region: 'cn-hangzhou', aliRegion: 'cn-hangzhou' },
   { endpoint: 'https://static.example.com', region: 'cn-shenzhen', aliRegion: 'oss-cn-shenzhen', addressing: ['cname'] },
   { endpoint: 'http://img.example.org:8081', region: 'us-west-1', aliRegion: 'us-west-1', addressing: ['cname'] },
+  // The core takes the ali-oss spelling of a region too (a leading "oss-" is dropped, as getStandardRegion does).
+  { endpoint: 'https://files.example.net', region: 'oss-cn-qingdao', aliRegion: 'oss-cn-qingdao', addressing: ['cname'] },
 ];
 const S3_ENDPOINTS: Endpoint[] = [
   { endpoint: 'https://s3.us-west-2.amazonaws.com' },
