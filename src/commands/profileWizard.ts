@@ -21,7 +21,6 @@ const S3_SUGGESTIONS: PickItem<string>[] = [
   { label: 'https://s3.eu-central-1.amazonaws.com', description: 'AWS S3, Europe (Frankfurt)', value: 'https://s3.eu-central-1.amazonaws.com' },
   { label: 'https://s3.ap-southeast-1.amazonaws.com', description: 'AWS S3, Asia Pacific (Singapore)', value: 'https://s3.ap-southeast-1.amazonaws.com' },
   { label: 'http://127.0.0.1:9000', description: 'MinIO on this machine', value: 'http://127.0.0.1:9000' },
-  { label: 'https://<account-id>.r2.cloudflarestorage.com', description: 'Cloudflare R2: type your account id in place of <account-id>', value: '' },
 ];
 
 export interface WizardResult {
@@ -48,6 +47,9 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
     name: existing?.name ?? '',
     buckets: existing?.buckets,
   };
+  const fromEnv = existing?.credentialSource === 'env';
+  // Keys of an env profile come from OSS_*/AWS_* variables: there is no secret to ask for.
+  const skip = (n: number) => n === 6 && fromEnv;
   const host = () => problemOf(() => validateEndpoint(s.endpoint)) ? '' : new URL(s.endpoint).hostname;
   let step = 1;
   for (;;) {
@@ -66,10 +68,10 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
       case 2: {
         const items = s.provider === 'oss'
           ? OSS_REGIONS.map((id) => ({ label: `https://oss-${id}.aliyuncs.com`, description: id, value: `https://oss-${id}.aliyuncs.com` }))
-          : S3_SUGGESTIONS.filter((i) => i.value);
+          : S3_SUGGESTIONS;
         r = await pickStep<string>({
           title, step, totalSteps: total, active: s.endpoint,
-          placeholder: 'Endpoint: pick one or type scheme://host[:port] (custom domain, internal endpoint, MinIO, ...)',
+          placeholder: s.provider === 'oss' ? 'Endpoint: pick a region or type scheme://host[:port] (custom domain, internal endpoint)' : 'Endpoint: pick one or type scheme://host[:port] (Cloudflare R2: https://<account-id>.r2.cloudflarestorage.com)',
           items: s.endpoint && !items.some((i) => i.value === s.endpoint) ? [{ label: s.endpoint, description: 'current', value: s.endpoint }, ...items] : items,
           custom: { toValue: (t) => t.replace(/\/+$/, ''), problem: (t) => problemOf(() => validateEndpoint(t.replace(/\/+$/, ''))) },
         });
@@ -97,7 +99,7 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
       case 5:
         r = await inputStep({
           title, step, totalSteps: total, value: s.accessKeyId, prompt: 'Access key id (not secret; stored in settings)',
-          problem: (t) => (!t.trim() ? 'Enter the access key id.' : /^[\x21-\x7e]+$/.test(t.trim()) ? undefined : 'The access key id contains spaces or non-ASCII characters: paste it again.'),
+          problem: (t) => (!t.trim() ? (fromEnv ? undefined : 'Enter the access key id.') : /^[\x21-\x7e]+$/.test(t.trim()) ? undefined : 'The access key id contains spaces or non-ASCII characters: paste it again.'),
         });
         if (typeof r === 'string') s.accessKeyId = r.trim();
         break;
@@ -120,15 +122,18 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
     if (r === undefined) return undefined;
     if (r === BACK) {
       step = Math.max(1, step - 1);
+      if (skip(step)) step--;
       continue;
     }
     if (step < total) {
       step++;
+      if (skip(step)) step++;
       continue;
     }
     const profile = validateProfile({
       id: existing?.id ?? profileIdFor(s.name, store.list().map((p) => p.id)),
-      name: s.name, provider: s.provider, endpoint: s.endpoint, accessKeyId: s.accessKeyId, credentialSource: 'secretStorage',
+      name: s.name, provider: s.provider, endpoint: s.endpoint, credentialSource: fromEnv ? 'env' : 'secretStorage',
+      ...(s.accessKeyId ? { accessKeyId: s.accessKeyId } : {}),
       ...(s.region ? { region: s.region } : {}),
       ...(s.addressing !== 'virtual' ? { addressing: s.addressing } : {}),
       ...(existing?.signatureVersion ? { signatureVersion: existing.signatureVersion } : {}),

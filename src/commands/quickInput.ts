@@ -44,6 +44,12 @@ export function pickStep<T>(
         return;
       }
       const problem = custom.problem(typed);
+      // While the text still filters the suggestions ("hangzhou"), keep them first instead of an invalid custom value.
+      const filters = base.some((i) => `${i.label} ${i.description ?? ''}`.toLowerCase().includes(typed.toLowerCase()));
+      if (problem && filters) {
+        qp.items = base;
+        return;
+      }
       qp.items = [{ label: typed, description: problem ? `$(warning) ${problem}` : 'use this value', value: custom.toValue(typed), alwaysShow: true }, ...base];
     });
     qp.onDidAccept(() => {

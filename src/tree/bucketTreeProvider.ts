@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { listBuckets } from '../core/api/listBuckets';
 import { listObjects } from '../core/api/listObjects';
-import { isCancelled } from '../core/errors';
+import { ConfigError, isCancelled } from '../core/errors';
 import type { Logger } from '../core/log';
 import { PagedChildren, type Page } from '../core/pagedChildren';
 import type { Profile } from '../core/profiles';
@@ -89,8 +89,9 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'message': {
         const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.isError ? 'error' : 'info');
-        item.tooltip = node.isError ? `${node.message}\n\nClick to retry.` : node.message;
-        if (node.isError) item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };
+        if (node.action === 'setSecret') item.command = { command: Commands.setSecret, title: 'Set Secret', arguments: [node] };
+        else if (node.isError) item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };
+        item.tooltip = node.isError ? `${node.message}\n\nClick to ${node.action === 'setSecret' ? 'set the secret' : 'retry'}.` : node.message;
         return withId(item, node);
       }
     }
@@ -242,7 +243,9 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private render(container: Container, paged: PagedChildren<TreeNode>): TreeNode[] {
     const out = [...paged.items];
     if (paged.error !== undefined && !isCancelled(paged.error)) {
-      out.push(messageNode(container, paged.error instanceof Error ? paged.error.message : String(paged.error), true));
+      const err = paged.error;
+      const missingSecret = err instanceof ConfigError && err.code === 'MissingCredentials' && this.profiles.get(container.profileId)?.credentialSource === 'secretStorage';
+      out.push(messageNode(container, err instanceof Error ? err.message : String(err), true, missingSecret ? 'setSecret' : 'retry'));
     } else if (paged.hasMore && paged.isLoaded) {
       out.push(loadMoreNode(container));
     } else if (out.length === 0) {

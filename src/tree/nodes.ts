@@ -62,6 +62,8 @@ export interface MessageNode extends NodeBase {
   parentId: string;
   message: string;
   isError: boolean;
+  /** What clicking an error does: list the parent again, or ask for the profile's missing secret. */
+  action?: 'retry' | 'setSecret';
 }
 
 export type TreeNode = ProfileNode | BucketNode | PrefixNode | ObjectNode | LoadMoreNode | MessageNode;
@@ -92,8 +94,8 @@ export function loadMoreNode(parent: TreeNode): LoadMoreNode {
   return { kind: 'loadMore', id: `${parent.id}#more`, parentId: parent.id, profileId: parent.profileId, ...folderOf(parent) };
 }
 
-export function messageNode(parent: TreeNode, message: string, isError: boolean): MessageNode {
-  return { kind: 'message', id: `${parent.id}#msg`, parentId: parent.id, profileId: parent.profileId, message, isError, ...folderOf(parent) };
+export function messageNode(parent: TreeNode, message: string, isError: boolean, action?: MessageNode['action']): MessageNode {
+  return { kind: 'message', id: `${parent.id}#msg`, parentId: parent.id, profileId: parent.profileId, message, isError, ...(action ? { action } : {}), ...folderOf(parent) };
 }
 
 function folderOf(node: TreeNode): { bucket?: string; prefix?: string } {
