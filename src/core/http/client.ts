@@ -28,7 +28,7 @@ export interface SignedRequest {
   headers?: Record<string, string>;
   body?: RequestBody;
   contentLength?: number;
-  /** Hex SHA-256 of the body when known. Default: computed for string/bytes bodies, EMPTY_SHA256 for none, else UNSIGNED-PAYLOAD. */
+  /** S3: hex SHA-256 of the body when known. Default: computed for string/bytes bodies, EMPTY_SHA256 for none, else UNSIGNED-PAYLOAD. Ignored on OSS. */
   payloadHash?: string;
   signal?: AbortSignal;
   /** Statuses >= 300 that are not errors for this call (e.g. 404 for headObject). */
@@ -60,7 +60,9 @@ export function clockFor(origin: string, log: Logger = nullLogger): Clock {
   return clock;
 }
 
-function payloadHashOf(req: SignedRequest): string | undefined {
+/** SigV4 only: OSS V4 rejects any x-oss-content-sha256 but UNSIGNED-PAYLOAD (OSS error 0002-00000214). */
+function payloadHashOf(provider: 'oss' | 's3', req: SignedRequest): string | undefined {
+  if (provider === 'oss') return undefined;
   if (req.payloadHash) return req.payloadHash;
   if (req.body === undefined) return EMPTY_SHA256;
   if (typeof req.body === 'string' || req.body instanceof Uint8Array) return sha256Hex(req.body);
@@ -111,7 +113,7 @@ async function sendOnce(
   if (req.contentLength !== undefined) headers['content-length'] = String(req.contentLength);
   else if (typeof req.body === 'string') headers['content-length'] = String(Buffer.byteLength(req.body));
   else if (req.body instanceof Uint8Array) headers['content-length'] = String(req.body.byteLength);
-  const payloadHash = payloadHashOf(req);
+  const payloadHash = payloadHashOf(ep.provider, req);
   const auth = authorizeRequest({
     provider: ep.provider,
     signatureVersion: validateSignatureVersion(ep.provider, conn.signatureVersion),
