@@ -4,7 +4,7 @@
 //   2. npm run build, npm run compile:test esbuild bundles; tsc to out/
 //   3. unit tests                         node --test, out/test/unit/**/*.test.js
 //   4. integration tests                  node --test, out/test/integration/**/*.test.js, against radosgw
-//   5. extension-host suites              scripts/vscode-host/run-all.mjs, when it exists
+//   5. extension-host suites              scripts/vscode-host/run-all.mjs (code-server in headless Chromium)
 //   6. radosgw is stopped (also after a failure or Ctrl-C), then the summary; exit 1 if anything failed.
 //
 //   node scripts/test.mjs [--unit | --integration] [--no-host] [FILTER...]
@@ -20,8 +20,8 @@
 // Under CI=true a radosgw that does not start counts as a failure; otherwise it is a loud warning and
 // the tests that need it skip themselves (test/integration/helpers/env.ts).
 //
-// Counting: test counts come from node's TAP summary and from the host runner's `N passed, N failed`
-// lines (one per host). A step that is not a test (check, build, radosgw start, a crashed runner)
+// Counting: test counts come from node's TAP summary and from the host runner's final `N passed, N failed`
+// line. A step that is not a test (check, build, radosgw start, a crashed runner)
 // adds one failure when it fails and nothing when it succeeds.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -182,27 +182,28 @@ async function nodeTests(stage, dir, env, timeoutMs) {
 async function hostSuites(env) {
   banner('extension-host suites');
   if (!existsSync(HOST_RUNNER)) {
-    console.log(`${HOST_RUNNER} is not present yet: no extension-host suites run`);
-    record('host', { note: 'runner not present yet' });
+    console.log(`${HOST_RUNNER} is missing: no extension-host suites run`);
+    record('host', { note: 'runner missing' });
     return;
   }
-  const counts = { passed: 0, failed: 0, skipped: 0, hosts: 0 };
+  // run-all.mjs prints `host <version>: N passed, N failed` per host (and each step's own lines, prefixed
+  // with [host step]), then the total as a bare `N passed, N failed` line: the last bare line counts.
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const hosts = [];
   const t0 = Date.now();
   const r = await run(process.execPath, [HOST_RUNNER], {
     env,
     timeoutMs: 45 * MIN,
     onLine: (line) => {
       const l = stripAnsi(line).trim();
-      const m = /(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/.exec(l);
-      if (!m || /^(total|all)\b/i.test(l)) return; // one line per host; a grand total would count twice
-      counts.hosts++;
-      counts.passed += Number(m[1]);
-      counts.failed += Number(m[2]);
-      counts.skipped += Number(m[3] ?? 0);
+      const host = /^host (\S+): \d+ passed, \d+ failed/.exec(l);
+      if (host) hosts.push(host[1]);
+      const m = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/.exec(l);
+      if (m) Object.assign(counts, { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3] ?? 0) });
     },
   });
   checkInterrupted();
-  let note = `${counts.hosts} host${counts.hosts === 1 ? '' : 's'}`;
+  let note = hosts.length ? `hosts ${hosts.join(', ')}` : 'no host reported';
   if (r.code !== 0 && counts.failed === 0) {
     counts.failed = 1;
     note += r.timedOut ? ', timed out' : `, runner exited ${r.code}`;
