@@ -108,6 +108,30 @@ suite('profiles and the Buckets view', () => {
     assert.equal(object.size, `body of ${object.key}`.length);
   });
 
+  test('a missing or wrong secret shows an error node (Set Secret / Retry), and rotating the secret fixes the listing', async () => {
+    const id = `${PROFILE_ID}-rot`;
+    await hooks.profiles.add({ id, name: `Rotation ${id}`, provider: 's3', endpoint: env!.endpoint, region: env!.region, addressing: 'path', accessKeyId: env!.accessKey, credentialSource: 'secretStorage' });
+    try {
+      const profileOf = async () => (await hooks.tree.getChildren()).find((n) => n.kind === 'profile' && n.profileId === id)!;
+      let children = await hooks.tree.getChildren(await profileOf());
+      assert.deepEqual(children.map((n) => [n.kind, n.kind === 'message' && n.action]), [['message', 'setSecret']]);
+      assert.equal(hooks.tree.getTreeItem(children[0]).command?.command, 'ossPresign.setSecret');
+
+      await hooks.profiles.setSecret(id, 'wrong-secret-value');
+      children = await waitFor(async () => {
+        const c = await hooks.tree.getChildren(await profileOf());
+        return c[0]?.kind === 'message' && c[0].action === 'retry' ? c : undefined;
+      }, 10_000, 'the error node of a wrong secret');
+      assert.match((children[0] as Extract<TreeNode, { kind: 'message' }>).message, /SignatureDoesNotMatch|signature|secret/i);
+      assert.equal(hooks.tree.getTreeItem(children[0]).command?.command, 'ossPresign.refreshNode');
+
+      await hooks.profiles.setSecret(id, env!.secretKey);
+      await waitFor(async () => (await hooks.tree.getChildren(await profileOf())).some((n) => n.kind === 'bucket' && n.bucket === env!.bucket), 10_000, 'the bucket after rotating the secret');
+    } finally {
+      await hooks.profiles.remove({ id });
+    }
+  });
+
   test('removing the profile deletes its secret', async () => {
     await hooks.profiles.remove({ id: PROFILE_ID });
     assert.equal(await hooks.context.secrets.get(`ossPresign.profile.${PROFILE_ID}.secret`), undefined);
