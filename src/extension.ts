@@ -10,6 +10,7 @@ import { registerDiagnose } from './commands/diagnose';
 import { LedgerStore } from './ledger/ledgerStore';
 import { registerLedger } from './ledger/ledgerView';
 import { registerPresign } from './commands/presign';
+import { registerUpload } from './commands/upload';
 
 export type OssPresignApi = typeof core;
 
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): OssPresignApi {
     registerDiagnose(services);
     registerLedger(services);
     registerPresign(services);
+    registerUpload(services);
   } catch (err) {
     log.error('activation failed', err);
     void vscode.window.showErrorMessage(`OSS Presign failed to start: ${err instanceof Error ? err.message : String(err)}. See the "OSS Presign" output for details.`);

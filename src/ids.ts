@@ -28,6 +28,8 @@ export const Commands = {
   reissue: 'ossPresign.reissue',
   removeLedgerEntry: 'ossPresign.removeLedgerEntry',
   clearExpired: 'ossPresign.clearExpired',
+  uploadFile: 'ossPresign.uploadFile',
+  createMultipartKit: 'ossPresign.createMultipartKit',
 } as const;
 
 export const Views = {
@@ -46,4 +48,7 @@ export const Settings = {
   keyTemplate: 'keyTemplate',
   headerSets: 'headerSets',
   copyFormat: 'copyFormat',
+  /** `ossPresign.multipartThreshold` (bytes) and `ossPresign.uploadConcurrency` (parts in flight), relative to `section`. */
+  multipartThreshold: 'multipartThreshold',
+  uploadConcurrency: 'uploadConcurrency',
 } as const;

@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import { CancelledError, isCancelled } from '../core/errors';
+import type { ConnectionOptions } from '../core/types';
+import { CombinedProgress, formatBytes } from '../core/upload/progress';
+import { uploadFile } from '../core/upload/uploadFile';
+import { Settings } from '../ids';
+import type { Services } from '../services';
+import { UploadProgressReporter } from '../upload/uploadProgress';
+import type { UploadStatusBar } from '../upload/uploadStatusBar';
+
+/** Files uploaded at the same time in a folder upload (each one also sends its parts in parallel). */
+const PARALLEL_FILES = 3;
+
+export interface UploadItem {
+  filePath: string;
+  key: string;
+  size: number;
+}
+
+export interface UploadOutcome {
+  key: string;
+  bytes: number;
+  etag: string;
+}
+
+export interface UploadRun {
+  done: UploadOutcome[];
+  failed: Array<{ key: string; error: unknown }>;
+}
+
+/**
+ * Uploads the items, a few at a time, under one cancellable progress notification (percent, bytes, speed, time
+ * left) and the status-bar item. Cancelling stops every upload (their multipart uploads are aborted) and throws
+ * `CancelledError`; other failures are collected per file.
+ */
+export async function runUploads(services: Services, statusBar: UploadStatusBar, conn: ConnectionOptions, bucket: string, items: UploadItem[]): Promise<UploadRun> {
+  const config = vscode.workspace.getConfiguration(Settings.section);
+  const multipartThreshold = config.get<number>(Settings.multipartThreshold);
+  const concurrency = config.get<number>(Settings.uploadConcurrency);
+  const total = items.reduce((n, i) => n + i.size, 0);
+  const label = items.length === 1 ? items[0].key : `${items.length} files`;
+  const title = `Uploading ${label} to ${bucket} (${formatBytes(total)})`;
+  const status = statusBar.start(`${bucket}/${label}`);
+  const run: UploadRun = { done: [], failed: [] };
+  try {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      const reporter = new UploadProgressReporter(progress, total, items.length === 1 ? 'Sent' : `${items.length} files`, (p) => status.update(p));
+      const combined = new CombinedProgress(total, (sent) => reporter.update(sent));
+      let next = 0;
+      const worker = async () => {
+        while (next < items.length && !abort.signal.aborted) {
+          const item = items[next++];
+          try {
+            const result = await uploadFile({
+              ...conn, bucket, key: item.key, filePath: item.filePath, signal: abort.signal, log: services.log,
+              onProgress: combined.for(item.key),
+              ...(multipartThreshold ? { multipartThreshold } : {}),
+              ...(concurrency ? { concurrency } : {}),
+            });
+            run.done.push({ key: item.key, bytes: result.bytes, etag: result.etag });
+          } catch (error) {
+            if (isCancelled(error)) return;
+            services.log.error(`[upload] ${item.filePath} -> ${bucket}/${item.key} failed`, error);
+            run.failed.push({ key: item.key, error });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, items.length) }, worker));
+      if (abort.signal.aborted) throw new CancelledError();
+    });
+  } finally {
+    status.done();
+  }
+  return run;
+}
