@@ -86,7 +86,7 @@ async function showReport(bucket: string, origin: string, verdict: CorsVerdict, 
   if (rule) {
     lines.push(
       '', '## Rule to add', '',
-      'Add this rule beside the existing ones (PutBucketCors replaces the whole configuration; the OSS console and `ossutil cors` take the same fields).',
+      'Add this rule as the first one, before the existing rules: PutBucketCors replaces the whole configuration, and some servers (Ceph radosgw) check only the first rule whose origin matches. The OSS console and `ossutil cors` take the same fields.',
       '', '```xml', corsRuleXml(rule), '```', '',
       'As JSON for `aws s3api put-bucket-cors` (one entry of `CORSRules`):', '', '```json', corsRuleJson(rule), '```',
     );

@@ -78,6 +78,8 @@ export function checkBrowserPut(rules: readonly CorsRule[], put: BrowserPut): Co
   const requestHeaders = preflightHeaderNames(put.headers);
   const reasons: string[] = [];
   let ruleIndex: number | undefined;
+  /** The first rule whose origin matched but whose method or headers did not. */
+  let shadowing: number | undefined;
   rules.forEach((rule, i) => {
     if (ruleIndex !== undefined) return;
     const label = `Rule ${i + 1}${rule.id ? ` ("${rule.id}")` : ''}`;
@@ -85,6 +87,7 @@ export function checkBrowserPut(rules: readonly CorsRule[], put: BrowserPut): Co
       reasons.push(`${label} does not allow the origin ${put.origin} (it allows ${rule.allowedOrigins.join(', ') || 'none'}).`);
       return;
     }
+    shadowing ??= i;
     if (!rule.allowedMethods.some((m) => m.toUpperCase() === method)) {
       reasons.push(`${label} does not allow ${method} (it allows ${rule.allowedMethods.join(', ') || 'none'}).`);
       return;
@@ -95,9 +98,14 @@ export function checkBrowserPut(rules: readonly CorsRule[], put: BrowserPut): Co
       return;
     }
     ruleIndex = i;
+    if (shadowing === i) shadowing = undefined;
   });
   if (rules.length === 0) reasons.push('The bucket has no CORS rules, so browsers block every cross-origin request to it.');
   const notes: string[] = [];
+  if (ruleIndex !== undefined && shadowing !== undefined) {
+    // Measured: Ceph radosgw picks the first rule whose origin matches and checks only that one, unlike AWS and OSS.
+    notes.push(`Rule ${shadowing + 1} also matches this origin but refuses the request, and comes first: servers that check only the first rule for an origin (Ceph radosgw) refuse it. Move rule ${ruleIndex + 1} before it.`);
+  }
   if (ruleIndex !== undefined && !(rules[ruleIndex].exposeHeaders ?? []).some((h) => wildcardMatch(h, 'etag', true))) {
     notes.push('The matching rule does not expose ETag: the page cannot read the uploaded object\'s ETag (add <ExposeHeader>ETag</ExposeHeader> if it needs it).');
   }
@@ -124,7 +132,8 @@ function xmlEscape(s: string): string {
 
 /**
  * The rule as a `<CORSRule>` element; both OSS (PutBucketCors) and S3 (PutBucketCors) use these element names.
- * PutBucketCors replaces the whole configuration, so the element goes beside the existing rules.
+ * PutBucketCors replaces the whole configuration, so the element goes before the existing rules (first: some
+ * servers check only the first rule whose origin matches).
  */
 export function corsRuleXml(rule: CorsRule): string {
   const el = (name: string, values: readonly string[] | undefined) => (values ?? []).map((v) => `  <${name}>${xmlEscape(v)}</${name}>`);

@@ -61,9 +61,12 @@ describe('browser CORS preflight', () => {
     assert.match(checkBrowserPut([], { origin, headers: signed }).reasons[0], /no CORS rules/);
   });
 
-  it('applies the first matching rule', () => {
+  it('applies the first matching rule, noting an earlier rule for the same origin that refuses', () => {
     const v = checkBrowserPut([{ allowedOrigins: ['*'], allowedMethods: ['GET'] }, { allowedOrigins: ['*'], allowedMethods: ['PUT'], allowedHeaders: ['*'], exposeHeaders: ['etag'] }], { origin, headers: {} });
     assert.equal(v.ruleIndex, 1);
+    assert.deepEqual(v.notes, ['Rule 1 also matches this origin but refuses the request, and comes first: servers that check only the first rule for an origin (Ceph radosgw) refuse it. Move rule 2 before it.']);
+    const clean = checkBrowserPut([{ allowedOrigins: ['https://other'], allowedMethods: ['GET'] }, { allowedOrigins: ['*'], allowedMethods: ['PUT'], allowedHeaders: ['*'], exposeHeaders: ['etag'] }], { origin, headers: {} });
+    assert.deepEqual(clean.notes, []);
   });
 
   it('renders the suggested rule as XML and as aws-cli JSON', () => {
