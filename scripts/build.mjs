@@ -62,9 +62,84 @@ function shareCore(coreExports) {
   };
 }
 
+// undici's index.js loads all of undici (fetch, WebSocket, caches, mocks, EventSource): CommonJS, so esbuild
+// cannot drop what core never calls, and it was 540 of dist/core.js's 850 KB. core uses the agents and
+// request() only (src/core/http/transport.ts), so 'undici' resolves to an entry that loads just those, built
+// from the installed undici's own files: its makeDispatcher (URL to origin + path, as undici.request does) is
+// copied out of index.js at build time, and the build fails if that or a name core imports goes missing.
+const UNDICI_SLIM = {
+  Agent: "require('undici/lib/dispatcher/agent')",
+  ProxyAgent: "require('undici/lib/dispatcher/proxy-agent')",
+  EnvHttpProxyAgent: "require('undici/lib/dispatcher/env-http-proxy-agent')",
+  errors: "require('undici/lib/core/errors')",
+  request: 'makeDispatcher(api.request)',
+};
+
+function slimUndici() {
+  const require = createRequire(import.meta.url);
+  const index = readFileSync(require.resolve('undici'), 'utf8');
+  const makeDispatcher = /^function makeDispatcher \(fn\) \{$[\s\S]*?^\}$/m.exec(index)?.[0];
+  if (!makeDispatcher) throw new Error("scripts/build.mjs: undici's index.js has no makeDispatcher any more: update UNDICI_SLIM");
+  const contents = [
+    "'use strict';",
+    "const Dispatcher = require('undici/lib/dispatcher/dispatcher');",
+    "const api = require('undici/lib/api');",
+    "const util = require('undici/lib/core/util');",
+    "const { InvalidArgumentError } = require('undici/lib/core/errors');",
+    "const { getGlobalDispatcher } = require('undici/lib/global');",
+    'Object.assign(Dispatcher.prototype, api);',
+    makeDispatcher,
+    ...Object.entries(UNDICI_SLIM).map(([name, value]) => `module.exports.${name} = ${value};`),
+  ].join('\n');
+  return {
+    name: 'slim-undici',
+    setup(b) {
+      b.onResolve({ filter: /^undici$/ }, (args) => {
+        const missing = (importedNames(readFileSync(args.importer, 'utf8'), 'undici') ?? ['(a namespace or default import)'])
+          .filter((n) => !(n in UNDICI_SLIM));
+        if (missing.length) {
+          return { errors: [{ text: `${missing.join(', ')} from 'undici' is not in UNDICI_SLIM (scripts/build.mjs): add it there` }] };
+        }
+        return { path: 'undici-slim', namespace: 'undici-slim' };
+      });
+      b.onLoad({ filter: /^undici-slim$/, namespace: 'undici-slim' }, () => ({ contents, loader: 'js', resolveDir: path.resolve('.') }));
+      // undici ships its HTTP/1 parser twice, as a SIMD and a plain WebAssembly build (70 KB of base64 each), and
+      // falls back to the plain one when compiling the SIMD one throws (client-h1.js lazyllhttp). Shipping only the
+      // plain one costs some parsing speed, nothing that matters for a few requests, and works on every CPU.
+      b.onResolve({ filter: /llhttp_simd-wasm\.js$/ }, () => ({ path: 'llhttp-simd', namespace: 'undici-slim' }));
+      b.onLoad({ filter: /^llhttp-simd$/, namespace: 'undici-slim' }, () => ({ contents: 'module.exports = undefined;', loader: 'js' }));
+      // The HTTP clients load fetch's body code (with FormData, WebIDL, MIME sniffing: 44 KB) only to send a
+      // FormData body (client-h1.js, client-h2.js: isFormDataLike), which core never sends.
+      b.onResolve({ filter: /\/web\/fetch\/body\.js$/ }, () => ({ path: 'fetch-body', namespace: 'undici-slim' }));
+      b.onLoad({ filter: /^fetch-body$/, namespace: 'undici-slim' }, () => ({
+        contents: "module.exports.extractBody = () => { throw new Error('FormData request bodies are not bundled: see scripts/build.mjs'); };",
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+// mime-types looks a file's type up in mime-db (2,500 types, 160 KB of JSON). It reads only `extensions`,
+// `charset` and `source` (to rank types that share an extension), and a type with neither extensions nor a
+// charset can never be an answer, so the bundle keeps those fields of those types: about 1,000, 70 KB.
+function slimMimeDb() {
+  const db = createRequire(import.meta.url)('mime-db');
+  const slim = {};
+  for (const [type, { source, charset, extensions }] of Object.entries(db)) {
+    if (extensions || charset) slim[type] = { source, charset, extensions };
+  }
+  return {
+    name: 'slim-mime-db',
+    setup(b) {
+      b.onResolve({ filter: /^mime-db$/ }, () => ({ path: 'mime-db', namespace: 'slim-mime-db' }));
+      b.onLoad({ filter: /.*/, namespace: 'slim-mime-db' }, () => ({ contents: JSON.stringify(slim), loader: 'json' }));
+    },
+  };
+}
+
 // A production build after a dev build would otherwise leave stale sourcemaps next to the bundles.
 if (production) for (const f of ['dist/extension.js.map', 'dist/core.js.map']) rmSync(f, { force: true });
 
-await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' });
+await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js', plugins: [slimUndici(), slimMimeDb()] });
 const coreExports = new Set(Object.keys(createRequire(import.meta.url)(path.resolve('dist/core.js'))));
 await build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [shareCore(coreExports)] });
