@@ -122,6 +122,9 @@ export async function startCodeServer({ version, stateDir, log, extraEnv = {} })
     XDG_CACHE_HOME: path.join(stateDir, 'cache'),
     // '{}' turns the Open VSX gallery off; offline every start would otherwise fail a lookup.
     EXTENSIONS_GALLERY: '{}',
+    // Mocha's pass/fail symbols come from a colour library that switches colours on under CI=true even with
+    // Mocha's color: false; logs read as plain text.
+    NO_COLOR: '1',
   };
   for (const name of ['PASSWORD', 'HASHED_PASSWORD', 'PORT', 'VSCODE_PROXY_URI']) delete env[name];
   const logPath = path.join(stateDir, 'code-server.log');

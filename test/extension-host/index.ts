@@ -31,7 +31,9 @@ export function run(): Promise<void> {
       // The plain closing line that CI and run-all.mjs read.
       console.log(`${passes} passed, ${failures} failed` + (pending ? `, ${pending} skipped` : ''));
       if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed; see the spec output above.`));
-      else if (passes === 0) reject(new Error(`no extension-host test ran: no *.test.js in ${__dirname} (run npm run compile:test).`));
+      else if (passes === 0) {
+        reject(new Error(`no extension-host test passed: check that ${__dirname} has *.test.js (npm run compile:test) and that OSS_PRESIGN_GREP, if set, matches a test.`));
+      }
       else resolve();
     });
   });
