@@ -14,8 +14,10 @@ interface Command {
 
 interface Manifest {
   icon?: string;
+  capabilities?: { untrustedWorkspaces?: { restrictedConfigurations?: string[] } };
   contributes?: {
     commands?: Command[];
+    configuration?: { properties?: Record<string, unknown> };
     viewsContainers?: Record<string, { icon?: string }[]>;
     walkthroughs?: { steps: { media?: { markdown?: string; image?: unknown } }[] }[];
   };
@@ -66,6 +68,19 @@ describe('package.json and package.nls.json', () => {
       .filter((c) => c.title !== `%ossPresign.command.${c.command.replace(/^ossPresign\./, '')}.title%`)
       .map((c) => `${c.command}: ${c.title}`);
     assert.deepEqual(misnamed, []);
+  });
+
+  it('links only contributed commands from localized strings', () => {
+    const ids = new Set(commands.map((c) => c.command));
+    const links = Object.values(nls).flatMap((s) => [...s.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]));
+    assert.deepEqual(links.filter((id) => !ids.has(id)), []);
+  });
+
+  it('restricts only settings the extension contributes in untrusted workspaces', () => {
+    const contributed = new Set(Object.keys(manifest.contributes?.configuration?.properties ?? {}));
+    const restricted = manifest.capabilities?.untrustedWorkspaces?.restrictedConfigurations ?? [];
+    assert.ok(restricted.length > 0);
+    assert.deepEqual(restricted.filter((key) => !contributed.has(key)), []);
   });
 
   it('points at media files that exist', () => {
