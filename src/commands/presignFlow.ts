@@ -134,8 +134,7 @@ async function objectKeys(profile: Profile, files: { vars: TemplateVariables }[]
   const expand = (template: string) => files.map((f) => objectKeyFor(template, f.vars, target.prefix));
   const problemOf = (template: string) => {
     try {
-      const bad = expand(template).map(check).find((p) => p);
-      return bad;
+      return expand(template).map(check).find((p) => p);
     } catch (err) {
       return err instanceof Error ? err.message : String(err);
     }
