@@ -6,6 +6,7 @@ import { effectiveExpiry, type EffectiveExpiry } from '../core/expiry';
 import { needsContentMd5, resolveHeaderSet, type HeaderSet } from '../core/headerSets';
 import { DEFAULT_KEY_TEMPLATE, objectKeyFor, templateVariables, type TemplateVariables } from '../core/keyTemplate';
 import { urlLocation, type LedgerEntry } from '../core/ledger';
+import { redact } from '../core/log';
 import { md5File } from '../core/md5File';
 import { presignPut } from '../core/presign';
 import type { Profile } from '../core/profiles';
@@ -68,8 +69,8 @@ export async function runPresign(services: Services, target: PresignTarget, opti
     const { headers, metadata } = resolveHeaderSet(set, profile.provider, { vars: file.vars, ...(contentMd5 ? { contentMd5 } : {}) });
     const signed = presignPut({ ...conn, bucket, key, expiresSeconds: expirySeconds, headers, metadata });
     const expiry = effectiveExpiry({ urlExpiresAt: signed.expiresAt, signatureVersion: conn.signatureVersion ?? 'v4', hasSecurityToken: !!conn.securityToken });
-    // The logger redacts the signature and credential of the URL.
-    services.log.info(`[presign] PUT ${bucket}/${key} (${profile.id}, set "${set.name}") headers ${JSON.stringify(signed.headers)}, expires ${expiry.effectiveExpiresAt.toISOString()}: ${signed.url}`);
+    // A presigned URL is a bearer credential: only its redacted form is logged (whatever the Logger does).
+    services.log.info(`[presign] PUT ${bucket}/${key} (${profile.id}, set "${set.name}") headers ${JSON.stringify(signed.headers)}, expires ${expiry.effectiveExpiresAt.toISOString()}: ${redact(signed.url)}`);
     return { file, key, signed, expiry };
   };
   const issued: Awaited<ReturnType<typeof signOne>>[] = [];
