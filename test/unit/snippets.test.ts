@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildCurl, buildSnippet, hasDotSegments, shellQuote, type SnippetFormat, type SnippetInput } from '../../src/core/snippets';
+import { presignPut } from '../../src/core/presign';
+import { SNIPPET_FORMATS, buildCurl, buildSnippet, hasDotSegments, shellQuote, type SnippetFormat, type SnippetInput } from '../../src/core/snippets';
 
 // Compiled to out/test/unit/: the fixtures stay in the source tree.
 const FIXTURES = resolve(__dirname, '../../../test/unit/fixtures/snippets');
@@ -55,6 +56,22 @@ describe('snippets', () => {
       const names = Object.keys(GOLDEN_INPUT.headers).map((n) => (format === 'powershell' && n === 'Content-Type' ? '-ContentType' : n));
       for (const name of names) assert.ok(s.includes(name), `${format} lacks ${name}`);
       assert.doesNotMatch(s, /Content-Length|Authorization|FormData\(/i);
+    }
+  });
+
+  it('never contains the secret key or session token, for either provider', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    const token = 'FQoGZXIvYXdzEXAMPLETOKEN';
+    for (const provider of ['oss', 's3'] as const) {
+      const signed = presignPut({
+        provider, endpoint: provider === 'oss' ? 'https://oss-cn-hangzhou.aliyuncs.com' : 'https://s3.us-east-1.amazonaws.com',
+        accessKeyId: 'AKIDEXAMPLE', accessKeySecret: secret, securityToken: token, bucket: 'b-1', key: 'k.txt', expiresSeconds: 60,
+        headers: { 'Content-Type': 'text/plain' }, date: new Date('2026-01-01T00:00:00Z'),
+      });
+      for (const format of SNIPPET_FORMATS) {
+        const s = buildSnippet(format, { url: signed.url, headers: signed.headers, filePath: 'k.txt' });
+        assert.ok(!s.includes(secret) && !s.includes(encodeURIComponent(secret)), `${provider} ${format} contains the secret`);
+      }
     }
   });
 });
