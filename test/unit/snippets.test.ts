@@ -59,7 +59,7 @@ describe('snippets', () => {
     }
   });
 
-  it('never contains the secret key or session token, for either provider', () => {
+  it('never contains the secret key (an STS token travels in the URL itself), for either provider', () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     const token = 'FQoGZXIvYXdzEXAMPLETOKEN';
     for (const provider of ['oss', 's3'] as const) {
