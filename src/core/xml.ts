@@ -5,7 +5,7 @@
  * Entities: the parser runs with entity processing off and `decodeXmlText` expands only the five XML
  * entities and numeric character references, so a DOCTYPE can never define or expand an entity.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 type XmlNode = Record<string, unknown>;
 
@@ -133,9 +133,16 @@ function stripNs(name: string): string {
   return colon < 0 ? name : name.slice(colon + 1);
 }
 
+/** fast-xml-parser does not check nesting while parsing: validate first so a garbled body is an error, not data. */
+function parseFallback(xml: string): XmlNode {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new Error(`Malformed XML (${valid.err.msg}, line ${valid.err.line}).`);
+  return parser.parse(xml) as XmlNode;
+}
+
 /** Parses a document and returns its root element. Throws `Error` for input that is not an XML element. */
 function root(xml: string, name?: string): XmlNode {
-  const doc = parseSimple(xml) ?? (parser.parse(xml) as XmlNode);
+  const doc = parseSimple(xml) ?? parseFallback(xml);
   const rootName = name ?? Object.keys(doc).find((k) => k !== '#text');
   const node = rootName === undefined ? undefined : doc[rootName];
   if (node === undefined) throw new Error(`Expected an XML <${name ?? 'element'}> document.`);

@@ -151,3 +151,35 @@ test('builds CompleteMultipartUpload with sorted parts and quoted ETags', () => 
     '<?xml version="1.0" encoding="UTF-8"?>\n<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&quot;a&quot;</ETag></Part><Part><PartNumber>2</PartNumber><ETag>&quot;b&quot;</ETag></Part></CompleteMultipartUpload>',
   );
 });
+
+/** A comment sends a document down the fast-xml-parser path instead of the fast scanner. */
+const viaFallback = (xml: string) => xml.replace(/^(<\?xml[^>]*\?>)?/, (decl) => `${decl}<!-- fallback -->`);
+
+test('the fast scanner and the fast-xml-parser fallback give the same results on every fixture', () => {
+  const cases: Array<[string, (xml: string) => unknown]> = [
+    ['s3-list-objects-v2.xml', parseListObjectsV2], ['oss-list-objects-v2-single.xml', parseListObjectsV2],
+    ['oss-list-buckets.xml', parseListBuckets], ['s3-list-buckets-single.xml', parseListBuckets],
+    ['s3-error-signature.xml', parseError], ['oss-error-skewed.xml', parseError], ['s3-error-region.xml', parseError],
+    ['s3-cors-single.xml', parseCors], ['oss-cors.xml', parseCors], ['s3-multipart.xml', parseListParts],
+  ];
+  for (const [name, parse] of cases) {
+    const xml = fixture(name);
+    assert.deepEqual(parse(viaFallback(xml)), parse(xml), name);
+  }
+  const big = readFileSync(resolve(__dirname, '../../../bench/fixtures/list-objects-v2-1000.xml'), 'utf8');
+  const page = parseListObjectsV2(big);
+  assert.equal(page.objects.length, 1000);
+  assert.deepEqual(parseListObjectsV2(viaFallback(big)), page);
+});
+
+test('the scanner handles namespace prefixes, attributes with > in quotes, self-closing and empty elements', () => {
+  const xml = '<?xml version="1.0"?>\n<s3:ListBucketResult xmlns:s3="http://s3.amazonaws.com/doc/2006-03-01/" note="a>b">' +
+    '<s3:IsTruncated>false</s3:IsTruncated><s3:Prefix/><s3:Contents><s3:Key x=\'1>2\'>k</s3:Key><s3:Size>3</s3:Size><s3:ETag></s3:ETag></s3:Contents></s3:ListBucketResult>';
+  assert.deepEqual(parseListObjectsV2(xml), { objects: [{ key: 'k', size: 3, lastModified: '', etag: '' }], prefixes: [], isTruncated: false });
+  assert.deepEqual(parseListObjectsV2(viaFallback(xml)), parseListObjectsV2(xml));
+});
+
+test('malformed documents are not silently accepted', () => {
+  assert.throws(() => parseListObjectsV2('<ListBucketResult><Contents><Key>k</Contents></ListBucketResult>'));
+  assert.throws(() => parseListObjectsV2('not xml at all'));
+});
