@@ -1,6 +1,7 @@
 // `npm start -- --check`: proves the sandbox works end to end, the way a person would find out: the
-// workbench URL answers, the demo bucket lists, and in a real (headless) browser the workbench loads and
-// the extension activates. Leaves a screenshot in test-artifacts/sandbox.png.
+// workbench URL answers, the demo bucket lists, and in a real (headless) browser the workbench loads, the
+// extension activates and its Buckets view shows the sandbox profile's bucket and keys. Leaves a screenshot in
+// test-artifacts/sandbox.png (sandbox-failed.png when a step fails).
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,27 +43,47 @@ export async function checkSandbox({ url, endpoint, stateDir, say }) {
   if (missing.length) throw new Error(`${DEMO_BUCKET} lists ${keys.length} keys but lacks ${missing.join(', ')}`);
   say(`${DEMO_BUCKET} lists ${keys.length} objects`);
 
+  mkdirSync(ARTIFACTS, { recursive: true });
   const browser = await launchBrowser(stateDir);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
     say('workbench loaded in Chromium');
     // No '*' activation: open the extension's view container, as a person would, to activate it.
     await page.locator('.activitybar .action-label[aria-label^="OSS Presign"]').first().click({ timeout: 60000 });
     const userData = path.join(stateDir, 'user-data');
-    const log = await poll(`${EXTENSION_ID} to activate`, 60000, () => {
+    const log = await poll(`${EXTENSION_ID} to activate`, 90000, () => {
       const text = extensionHostLog(userData);
       return text.includes(`_doActivateExtension ${EXTENSION_ID}`) || text.includes(`Activating extension '${EXTENSION_ID}' failed`) ? text : '';
     });
     const failure = /Activating extension '[^']+' failed[^\n]*/.exec(log);
     if (failure) throw new Error(failure[0]);
     say('extension activated');
-    await page.waitForTimeout(2000);
-    mkdirSync(ARTIFACTS, { recursive: true });
+    // The sandbox profile from settings, its credentials from the environment, a listing through s3rver, and
+    // keys with spaces and non-ASCII characters: walk the Buckets tree down to them.
+    const view = page.locator('[id="workbench.view.extension.ossPresign"]');
+    const row = (text) => view.locator('.monaco-list-row', { hasText: text }).first();
+    const step = async (what, action) => {
+      try {
+        await action();
+      } catch (err) {
+        throw new Error(`Buckets view: ${what}: ${err.message.split('\n')[0]}`, { cause: err });
+      }
+    };
+    await step('no "Sandbox (local s3rver)" profile row', () => row('Sandbox (local s3rver)').click({ timeout: 90000 }));
+    await step(`no ${DEMO_BUCKET} row under the profile`, () => row(DEMO_BUCKET).click({ timeout: 90000 }));
+    await step('no docs/ folder in the bucket', () => row('docs/').click({ timeout: 90000 }));
+    await step('no "annual report 2026.txt" in docs/', () => row('annual report 2026.txt').waitFor({ timeout: 90000 }));
+    await step('no 日本語/ folder in docs/', () => row('日本語/').waitFor({ timeout: 10000 }));
+    say(`Buckets view lists ${DEMO_BUCKET}: ${(await view.locator('.monaco-list-row').allTextContents()).length} rows`);
     const shot = path.join(ARTIFACTS, 'sandbox.png');
     await page.screenshot({ path: shot });
     say(`screenshot: ${path.relative(REPO, shot)}`);
+  } catch (err) {
+    const shot = path.join(ARTIFACTS, 'sandbox-failed.png');
+    await page.screenshot({ path: shot }).then(() => say(`screenshot of the failure: ${path.relative(REPO, shot)}`), () => {});
+    throw err;
   } finally {
     await browser.close();
   }
