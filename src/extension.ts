@@ -11,6 +11,7 @@ import { LedgerStore } from './ledger/ledgerStore';
 import { registerLedger } from './ledger/ledgerView';
 import { registerPresign } from './commands/presign';
 import { registerUpload } from './commands/upload';
+import { registerProxySettings } from './adapters/proxySettings';
 
 export type OssPresignApi = typeof core;
 
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): OssPresignApi {
     context.subscriptions.push(ledger);
     const services: Services = { context, log, profiles, ledger };
     // Feature registrations (each pushes its disposables into context.subscriptions):
+    registerProxySettings(services);
     registerProfiles(services);
     registerTree(services);
     registerDiagnose(services);
