@@ -14,8 +14,8 @@ function apply(services: Services): void {
     // Without http.proxy the transport falls back to HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
     configureTransport({ ...(proxy ? { proxy } : {}), ...(noProxy.length ? { noProxy: noProxy.join(',') } : {}) });
   } catch (err) {
-    services.log.warn(`[http] ${err instanceof Error ? err.message : String(err)} Connecting directly meanwhile.`);
-    configureTransport({});
+    // The previous proxy configuration stays in effect.
+    services.log.warn(`[http] ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

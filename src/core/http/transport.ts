@@ -57,10 +57,17 @@ function envProxy(): string | undefined {
   return e.HTTPS_PROXY || e.https_proxy || e.HTTP_PROXY || e.http_proxy || undefined;
 }
 
+const PROXY_URL = /^https?:\/\/[^/?#\s]+\/?$/i;
+
 function createDispatcher(options: TransportOptions): Dispatcher {
   const t = timeouts;
   const agentOptions = { connect: { timeout: t.connectMs }, headersTimeout: t.headersMs, bodyTimeout: t.idleBodyMs, keepAliveTimeout: 10_000 };
-  const proxy = options.proxy?.trim() || envProxy();
+  const fromSetting = options.proxy?.trim();
+  const proxy = fromSetting || envProxy();
+  if (proxy && !PROXY_URL.test(proxy)) {
+    const where = fromSetting ? 'The proxy setting' : 'The HTTPS_PROXY/HTTP_PROXY environment variable';
+    throw new ConfigError('proxy', 'InvalidProxy', `${where} "${redactProxy(proxy)}" is not a proxy URL: set it to http://host:port (VS Code: the http.proxy setting), or remove it.`);
+  }
   proxyUrl = proxy;
   if (!proxy) return new Agent(agentOptions);
   const noProxy = options.noProxy ?? process.env.NO_PROXY ?? process.env.no_proxy;
@@ -71,16 +78,19 @@ function createDispatcher(options: TransportOptions): Dispatcher {
 
 /**
  * Replaces the shared dispatcher (call when the proxy setting changes). Requests in flight finish on the old
- * one, which is then closed. Throws `ConfigError` for a proxy that is not an http(s) URL.
+ * one, which is then closed. Throws `ConfigError` for a proxy (setting or environment) that is not an
+ * http(s) URL, keeping the previous dispatcher.
  */
 export function configureTransport(options: TransportOptions = {}): void {
-  const proxy = options.proxy?.trim();
-  if (proxy && !/^https?:\/\/[^/?#\s]+\/?$/i.test(proxy)) {
-    throw new ConfigError('proxy', 'InvalidProxy', `The proxy setting "${redactProxy(proxy)}" is not a proxy URL: set http.proxy (or HTTPS_PROXY) to http://host:port.`);
-  }
+  const previousTimeouts = timeouts;
   timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const old = dispatcher;
-  dispatcher = createDispatcher(options);
+  try {
+    dispatcher = createDispatcher(options);
+  } catch (err) {
+    timeouts = previousTimeouts;
+    throw err;
+  }
   if (old) void old.close().catch(() => undefined);
 }
 
@@ -104,13 +114,14 @@ export async function request(req: TransportRequest): Promise<TransportResponse>
   const headers = { ...req.headers };
   if (req.contentLength !== undefined) headers['content-length'] = String(req.contentLength);
   const t = { ...timeouts, ...req.timeouts };
+  const via = getDispatcher();
   try {
     const res = await undiciRequest(req.url, {
       method: req.method as Dispatcher.HttpMethod,
       headers,
       body: req.body as Dispatcher.DispatchOptions['body'],
       signal: req.signal,
-      dispatcher: getDispatcher(),
+      dispatcher: via,
       headersTimeout: t.headersMs,
       bodyTimeout: t.idleBodyMs,
     });
