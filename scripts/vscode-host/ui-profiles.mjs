@@ -4,7 +4,7 @@
 // would: provider -> endpoint (custom, typed) -> region -> addressing -> Back and forward again -> access key ->
 // secret -> name; the connection test must list the S3 server's bucket, the Buckets view must then show the
 // profile and the bucket, and settings.json must hold the access key id but not the secret. A second run cancels
-// the wizard half way and checks that nothing was saved.
+// the wizard half way and checks that nothing was saved; then Edit Profile (secret kept) and Remove Profile (modal).
 //
 //   S3_ENDPOINT=... S3_ACCESS_KEY=... S3_SECRET_KEY=... S3_BUCKET=... node scripts/vscode-host/ui-profiles.mjs [--host 4.100.3]
 //
@@ -93,8 +93,8 @@ async function runCommand(page, title) {
 }
 
 /** Waits until the quick input shows step `n` of the wizard (the title carries "n/7"). */
-async function atStep(page, n) {
-  const title = page.locator('.quick-input-widget .quick-input-title', { hasText: /Add Profile/ });
+async function atStep(page, n, wizard = /Add Profile/) {
+  const title = page.locator('.quick-input-widget .quick-input-title', { hasText: wizard });
   // The first step waits for the extension to activate, which a loaded machine makes slow.
   await title.waitFor({ timeout: n === 1 ? 30_000 : 10_000 });
   await page.waitForFunction((step) => {
@@ -256,6 +256,43 @@ try {
     if (await more.count()) throw new Error('"Load more…" is still there after 5 clicks');
     if (timings.length !== Math.ceil(SEEDED / 200) - 1) throw new Error(`expected ${Math.ceil(SEEDED / 200) - 1} Load more clicks, took ${timings.length}`);
     return `first page shown ${firstPageMs} ms after expanding; Load more clicks ${timings.join(', ')} ms`;
+  });
+
+  await check(page, 'Edit Profile keeps the stored secret when the secret step is left empty', async () => {
+    await runCommand(page, 'OSS Presign: Edit Profile');
+    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: NAME }).first();
+    await pick.waitFor({ timeout: 10_000 });
+    await pick.click();
+    const wizard = /Edit Profile/;
+    for (let step = 1; step <= 7; step++) {
+      await atStep(page, step, wizard);
+      if (step === 6) {
+        const value = await page.locator('.quick-input-widget input').first().inputValue();
+        if (value) throw new Error('the secret step is pre-filled: it must never show the stored secret');
+      }
+      await typeAndEnter(page, '');
+    }
+    const toast = page.locator('.notification-toast .notification-list-item-message', { hasText: /Test connection: .*bucket/ }).last();
+    await toast.waitFor({ timeout: 20_000 });
+    await page.locator('.notification-toast .notification-list-item-message', { hasText: `Profile "${NAME}" saved.` }).first().waitFor({ timeout: 10_000 });
+    if (settingsText().includes(env.secret)) throw new Error('the SECRET is in settings.json after editing');
+  });
+
+  await check(page, 'Remove Profile asks in a modal dialog and removes the profile', async () => {
+    await runCommand(page, 'OSS Presign: Remove Profile');
+    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: NAME }).first();
+    await pick.waitFor({ timeout: 10_000 });
+    await pick.click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10_000 });
+    const text = (await dialog.textContent()) ?? '';
+    if (!text.includes(NAME)) throw new Error(`the dialog does not name the profile: "${text.slice(0, 200)}"`);
+    await page.screenshot({ path: shot('remove-dialog') });
+    await dialog.locator('.monaco-button', { hasText: /^Remove$/ }).first().click();
+    const deadline = Date.now() + 10_000;
+    while (settingsText().includes(NAME) && Date.now() < deadline) await page.waitForTimeout(250);
+    if (settingsText().includes(NAME)) throw new Error('the profile is still in settings.json');
+    await page.locator('.sidebar .monaco-list-row', { hasText: NAME }).waitFor({ state: 'detached', timeout: 10_000 });
   });
 } catch (err) {
   failed++;
