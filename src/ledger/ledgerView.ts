@@ -7,7 +7,7 @@ import { Commands, Views } from '../ids';
 import { reportError } from '../reportError';
 import type { Services } from '../services';
 
-/** Countdown refresh while the view is visible. */
+/** Countdown refresh while the view is visible (sooner when an entry expires before the next tick). */
 const TICK_MS = 30_000;
 /** Tree items carry this scheme as resourceUri so a FileDecorationProvider can grey out expired entries. */
 const SCHEME = 'ossPresign-ledger';
@@ -39,7 +39,8 @@ class LedgerTree implements vscode.TreeDataProvider<LedgerEntry>, vscode.FileDec
     const expired = isExpired(e, now);
     const item = new vscode.TreeItem(e.key, vscode.TreeItemCollapsibleState.None);
     item.id = e.id;
-    item.description = `${e.bucket} · ${e.headerSet} · ${describeRemaining(new Date(e.effectiveExpiresAt), now)}${e.tokenExpiryUnknown ? ' (or earlier: STS token)' : ''}`;
+    // The countdown first: a narrow sidebar truncates the end of the description.
+    item.description = `${describeRemaining(new Date(e.effectiveExpiresAt), now)}${e.tokenExpiryUnknown ? ' (or earlier: STS token)' : ''} · ${e.bucket} · ${e.headerSet}`;
     item.contextValue = expired ? 'ledgerExpired' : 'ledgerEntry';
     item.iconPath = expired ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')) : new vscode.ThemeIcon('link');
     item.resourceUri = vscode.Uri.from({ scheme: SCHEME, path: `/${e.id}` });
@@ -69,13 +70,18 @@ class LedgerTree implements vscode.TreeDataProvider<LedgerEntry>, vscode.FileDec
 export function registerLedger(services: Services): void {
   const tree = new LedgerTree(services);
   const view = vscode.window.createTreeView(Views.ledger, { treeDataProvider: tree, canSelectMany: true });
-  let timer: ReturnType<typeof setInterval> | undefined;
+  // One timer, re-armed after each refresh, and only while the view is visible.
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const schedule = () => {
-    if (view.visible && !timer) timer = setInterval(() => tree.refresh(), TICK_MS);
-    if (!view.visible && timer) {
-      clearInterval(timer);
-      timer = undefined;
-    }
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (!view.visible) return;
+    const now = Date.now();
+    const nextExpiry = Math.min(...services.ledger.list().map((e) => Date.parse(e.effectiveExpiresAt)).filter((t) => t > now));
+    timer = setTimeout(() => {
+      tree.refresh();
+      schedule();
+    }, Math.max(1000, Math.min(TICK_MS, nextExpiry - now + 500)));
   };
   schedule();
   const selected = (arg: unknown, all: unknown): LedgerEntry[] =>
@@ -83,12 +89,15 @@ export function registerLedger(services: Services): void {
   services.context.subscriptions.push(
     tree,
     view,
-    { dispose: () => timer && clearInterval(timer) },
+    { dispose: () => timer && clearTimeout(timer) },
     view.onDidChangeVisibility(() => {
-      schedule();
       if (view.visible) tree.refresh();
+      schedule();
     }),
-    services.ledger.onDidChange(() => tree.refresh()),
+    services.ledger.onDidChange(() => {
+      tree.refresh();
+      schedule();
+    }),
     vscode.window.registerFileDecorationProvider(tree),
     vscode.commands.registerCommand(Commands.reissue, async (arg: unknown) => {
       try {
