@@ -4,6 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
+import https from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NO_S3_SKIP_REASON, s3TestEnv, uniqueKey, type S3TestEnv } from './helpers/env';
 import { startFaultProxy } from './helpers/faultProxy';
 import { readBody, sendSigned } from '../../src/core/http/client';
@@ -80,6 +85,32 @@ test('a closed port gives NetworkError ConnectionRefused naming the host', async
     assert.ok(e instanceof NetworkError, String(e));
     assert.equal(e.code, 'ConnectionRefused');
     assert.match(e.message, new RegExp(`127\\.0\\.0\\.1:${port} refused the connection`));
+    return true;
+  });
+});
+
+test('an unknown host gives NetworkError DnsError telling to check the host name', async () => {
+  // .invalid never resolves (RFC 2606).
+  await assert.rejects(sendSigned({ provider: 's3', endpoint: 'http://no-such-host.invalid', accessKeyId: 'AKIDEXAMPLE', accessKeySecret: 'secret-not-used' }, { method: 'GET' }), (e: unknown) => {
+    assert.ok(e instanceof NetworkError, String(e));
+    assert.equal(e.code, 'DnsError');
+    assert.match(e.message, /no-such-host\.invalid.*check the endpoint host name/);
+    return true;
+  });
+});
+
+test('a self-signed TLS endpoint gives NetworkError TlsError with what to do', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'oss-presign-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+  const server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as net.AddressInfo;
+  await assert.rejects(sendSigned({ provider: 's3', endpoint: `https://127.0.0.1:${port}`, accessKeyId: 'AKIDEXAMPLE', accessKeySecret: 'secret-not-used' }, { method: 'GET' }), (e: unknown) => {
+    assert.ok(e instanceof NetworkError, String(e));
+    assert.equal(e.code, 'TlsError');
+    assert.match(e.message, /self-signed endpoint/);
     return true;
   });
 });
