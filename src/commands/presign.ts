@@ -4,7 +4,7 @@ import { Commands, Settings } from '../ids';
 import { reportError } from '../reportError';
 import type { Services } from '../services';
 import { copySnippet } from './copySnippet';
-import { checkCorsCommand } from './presignCheckCors';
+import { checkCorsCommand, registerCorsReports } from './presignCheckCors';
 import { runPresign, type PresignOptions } from './presignFlow';
 import { presignTarget } from './presignTargets';
 
@@ -35,6 +35,7 @@ export function registerPresign(services: Services): void {
       return undefined;
     }
   };
+  registerCorsReports(services.context);
   services.context.subscriptions.push(
     vscode.commands.registerCommand(
       Commands.presignPut,

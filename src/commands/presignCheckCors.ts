@@ -13,6 +13,17 @@ import { pickBucket, pickHeaderSet, pickProfile } from './presignPickers';
 import { isTreeNode } from './presignTargets';
 
 const ORIGIN_KEY = 'ossPresign.cors.origin';
+/** Read-only documents for the reports: an untitled one would ask to be saved when closed. */
+const SCHEME = 'ossPresign-cors';
+const reports = new Map<string, string>();
+const reportChanged = new vscode.EventEmitter<vscode.Uri>();
+
+export function registerCorsReports(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    reportChanged,
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, { onDidChange: reportChanged.event, provideTextDocumentContent: (uri) => reports.get(uri.path) ?? '' }),
+  );
+}
 const DEFAULT_ORIGIN = 'http://localhost:3000';
 
 function originProblem(value: string): string | undefined {
@@ -92,8 +103,10 @@ async function showReport(bucket: string, origin: string, verdict: CorsVerdict, 
     );
   }
   if (advice) lines.push('', '## Endpoint', '', advice);
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') + '\n' });
-  await vscode.window.showTextDocument(doc, { preview: true });
+  const uri = vscode.Uri.from({ scheme: SCHEME, path: `/CORS ${bucket}.md` });
+  reports.set(uri.path, lines.join('\n') + '\n');
+  reportChanged.fire(uri);
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
 }
 
 /** "Check Browser Upload (CORS)...": from a ledger entry (its signed headers), a bucket node, or the palette. */
