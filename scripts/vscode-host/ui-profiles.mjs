@@ -103,6 +103,26 @@ async function atStep(page, n, wizard = /Add Profile/) {
   }, n, { timeout: 10_000 });
 }
 
+/**
+ * Waits for a notification's text and returns it. Reads the whole DOM, not only visible toasts: newer workbenches
+ * may keep a toast collapsed or show it only to screen readers (aria alert), and the text is what matters here.
+ */
+async function waitForMessage(page, pattern, timeout = 20_000) {
+  const handle = await page.waitForFunction(
+    ([source, flags]) => {
+      const re = new RegExp(source, flags);
+      for (const el of document.querySelectorAll('.notification-list-item-message, .monaco-alert, [role="alert"]')) {
+        const m = re.exec(el.textContent || '');
+        if (m) return (el.textContent || '').trim();
+      }
+      return false;
+    },
+    [pattern.source, pattern.flags],
+    { timeout },
+  );
+  return handle.jsonValue();
+}
+
 async function typeAndEnter(page, text, { replace = false } = {}) {
   const input = page.locator('.quick-input-widget input').first();
   if (replace) await input.fill('');
@@ -189,9 +209,7 @@ try {
     await typeAndEnter(page, env.secret);
     await atStep(page, 7);
     await typeAndEnter(page, NAME, { replace: true });
-    const toast = page.locator('.notification-toast .notification-list-item-message', { hasText: /Test connection:/ }).first();
-    await toast.waitFor({ timeout: 20_000 });
-    const text = (await toast.textContent()).trim();
+    const text = await waitForMessage(page, /Test connection:/);
     if (!text.includes(env.bucket)) throw new Error(`the connection test did not list ${env.bucket}: "${text}"`);
     await page.screenshot({ path: shot('added') });
     return `"${text}"`;
@@ -272,9 +290,7 @@ try {
       }
       await typeAndEnter(page, '');
     }
-    const toast = page.locator('.notification-toast .notification-list-item-message', { hasText: /Test connection: .*bucket/ }).last();
-    await toast.waitFor({ timeout: 20_000 });
-    await page.locator('.notification-toast .notification-list-item-message', { hasText: `Profile "${NAME}" saved.` }).first().waitFor({ timeout: 10_000 });
+    await waitForMessage(page, new RegExp(`Profile "${NAME}" saved\\.`));
     if (settingsText().includes(env.secret)) throw new Error('the SECRET is in settings.json after editing');
   });
 
