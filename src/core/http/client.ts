@@ -46,7 +46,7 @@ export type SignedResponse = TransportResponse;
 
 const clocks = new Map<string, SkewClock>();
 
-/** The shared skew-correcting clock of an endpoint origin (warns once through `log` when it is off). */
+/** The shared skew-correcting clock of an endpoint origin, for all its buckets (warns once through `log` when it is off). */
 export function clockFor(origin: string, log: Logger = nullLogger): Clock {
   let clock = clocks.get(origin);
   if (!clock) {
@@ -84,7 +84,7 @@ export async function sendSigned(conn: ConnectionOptions, req: SignedRequest, op
   validateCredentials(conn.accessKeyId, conn.accessKeySecret);
   const log = opts.log ?? nullLogger;
   const target = objectUrl(ep, req.bucket, req.key);
-  const clock = opts.clock ?? clockFor(target.origin, log);
+  const clock = opts.clock ?? clockFor(ep.url.origin, log);
   const replayable = req.body === undefined || typeof req.body === 'string' || req.body instanceof Uint8Array;
   for (let attempt = 1; ; attempt++) {
     try {
