@@ -10,7 +10,7 @@
 // State lives in .sandbox/ (gitignored): s3/ (bucket data, kept so uploads survive a restart), workspace/,
 // vscode/ (user data and extensions of the sandbox's own VS Code profile). Delete it to start over.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_BUCKET, SANDBOX_CREDENTIALS, startS3rver } from './sandbox/s3.mjs';
@@ -39,20 +39,33 @@ const workspace = path.join(stateDir, 'workspace');
 const vscodeDir = path.join(stateDir, 'vscode');
 
 const stops = [];
+// Servers still starting: a Ctrl-C in that window must wait for them, or their stop would never be registered.
+const starting = [];
 let stopping = false;
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
+  await Promise.allSettled(starting);
   for (const stop of stops.reverse()) {
     await stop().catch((err) => console.error(`[sandbox] while stopping: ${err.message}`));
   }
-  if (check) rmSync(stateDir, { recursive: true, force: true });
+  if (check) {
+    // The server log is the first thing to read when a check fails; the rest of the state goes.
+    const log = path.join(vscodeDir, 'code-server.log');
+    if (code !== 0 && existsSync(log)) {
+      mkdirSync(path.join(REPO, 'test-artifacts'), { recursive: true });
+      copyFileSync(log, path.join(REPO, 'test-artifacts', 'sandbox-code-server.log'));
+      say('code-server log: test-artifacts/sandbox-code-server.log');
+    }
+    rmSync(stateDir, { recursive: true, force: true });
+  }
   process.exit(code);
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     say(`${signal}: stopping`);
-    void shutdown(0);
+    // Ctrl-C is how an interactive sandbox ends; a check that gets stopped did not pass.
+    void shutdown(check ? 1 : 0);
   });
 }
 
@@ -70,8 +83,14 @@ async function startWeb(endpoint) {
     say(`code-server ${CODE_SERVER_VERSION} is not installed yet: installing it (about a minute, 300 MB in .vscode-host/)`);
     run('bash', [path.join(REPO, 'scripts', 'vscode-host', 'install.sh'), CODE_SERVER_VERSION]);
   }
-  const server = await startCodeServer({ version: CODE_SERVER_VERSION, stateDir: vscodeDir });
-  stops.push(server.stop);
+  const started = startCodeServer({ version: CODE_SERVER_VERSION, stateDir: vscodeDir }).then((server) => {
+    stops.push(server.stop);
+    return server;
+  });
+  starting.push(started);
+  const server = await started;
+  // A signal arrived while code-server started: shutdown() stops it and exits; go no further.
+  if (stopping) await new Promise(() => {});
   // startCodeServer writes quiet default settings; the profile goes on top before any workbench reads them.
   writeUserSettings(path.join(vscodeDir, 'user-data'), endpoint);
   return { url: workbenchUrl(server.authority, workspace), server };
