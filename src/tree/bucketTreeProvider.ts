@@ -89,7 +89,10 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'message': {
         const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.isError ? 'error' : 'info');
+        const parent = this.containers.get(node.parentId);
         if (node.action === 'setSecret') item.command = { command: Commands.setSecret, title: 'Set Secret', arguments: [node] };
+        // A failed next page keeps the pages already shown: retry just that page.
+        else if (node.action === 'retryPage' && parent) item.command = { command: Commands.loadMore, title: 'Retry', arguments: [loadMoreNode(parent)] };
         else if (node.isError) item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };
         item.tooltip = node.isError ? `${node.message}\n\nClick to ${node.action === 'setSecret' ? 'set the secret' : 'retry'}.` : node.message;
         return withId(item, node);
@@ -245,7 +248,7 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (paged.error !== undefined && !isCancelled(paged.error)) {
       const err = paged.error;
       const missingSecret = err instanceof ConfigError && err.code === 'MissingCredentials' && this.profiles.get(container.profileId)?.credentialSource === 'secretStorage';
-      out.push(messageNode(container, err instanceof Error ? err.message : String(err), true, missingSecret ? 'setSecret' : 'retry'));
+      out.push(messageNode(container, err instanceof Error ? err.message : String(err), true, missingSecret ? 'setSecret' : out.length > 0 ? 'retryPage' : 'retry'));
     } else if (paged.hasMore && paged.isLoaded) {
       out.push(loadMoreNode(container));
     } else if (out.length === 0) {

@@ -62,8 +62,8 @@ export interface MessageNode extends NodeBase {
   parentId: string;
   message: string;
   isError: boolean;
-  /** What clicking an error does: list the parent again, or ask for the profile's missing secret. */
-  action?: 'retry' | 'setSecret';
+  /** What clicking an error does: list the parent again, retry the failed next page, or ask for the missing secret. */
+  action?: 'retry' | 'retryPage' | 'setSecret';
 }
 
 export type TreeNode = ProfileNode | BucketNode | PrefixNode | ObjectNode | LoadMoreNode | MessageNode;

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ProfileStore } from '../../src/profileStore';
 import type { BucketTreeProvider } from '../../src/tree/bucketTreeProvider';
 import type { TreeNode } from '../../src/tree/nodes';
+import { s3ErrorXml, startFaultProxy } from '../integration/helpers/faultProxy';
 import { getApi, s3Env, waitFor, type S3Env } from './helpers';
 
 interface TestHooks {
@@ -129,6 +130,41 @@ suite('profiles and the Buckets view', () => {
       await waitFor(async () => (await hooks.tree.getChildren(await profileOf())).some((n) => n.kind === 'bucket' && n.bucket === env!.bucket), 10_000, 'the bucket after rotating the secret');
     } finally {
       await hooks.profiles.remove({ id });
+    }
+  });
+
+  test('a failed next page keeps the loaded entries and its Retry fetches just that page again', async () => {
+    const proxy = await startFaultProxy(env!.endpoint);
+    const id = `${PROFILE_ID}-flt`;
+    try {
+      await vscode.workspace.getConfiguration('ossPresign').update('pageSize', 3, vscode.ConfigurationTarget.Global);
+      await hooks.profiles.add(
+        { id, name: `Faults ${id}`, provider: 's3', endpoint: proxy.url, region: env!.region, addressing: 'path', accessKeyId: env!.accessKey, credentialSource: 'secretStorage', buckets: [env!.bucket] },
+        { secret: env!.secretKey },
+      );
+      const profile = (await hooks.tree.getChildren()).find((n) => n.kind === 'profile' && n.profileId === id)!;
+      const bucket = (await hooks.tree.getChildren(profile)).find((n) => n.kind === 'bucket')!;
+      hooks.tree.setFilter(bucket as Extract<TreeNode, { kind: 'bucket' }>, FOLDER);
+      proxy.inject((r) => r.query.has('continuation-token'), { kind: 'respond', status: 403, body: s3ErrorXml('AccessDenied', 'Injected by the test proxy') }, { times: 1 });
+
+      let children = await hooks.tree.getChildren(bucket);
+      assert.deepEqual(children.map((n) => n.kind), ['object', 'object', 'object', 'loadMore']);
+      await vscode.commands.executeCommand('ossPresign.loadMore', children.at(-1));
+      children = await hooks.tree.getChildren(bucket);
+      const error = children.at(-1) as Extract<TreeNode, { kind: 'message' }>;
+      assert.deepEqual([children.length, error.kind, error.action], [4, 'message', 'retryPage']);
+      assert.match(error.message, /Injected by the test proxy|AccessDenied|denied/i);
+
+      const retry = hooks.tree.getTreeItem(error).command!;
+      await vscode.commands.executeCommand(retry.command, ...(retry.arguments ?? []));
+      children = await hooks.tree.getChildren(bucket);
+      assert.deepEqual(children.map((n) => n.kind), ['object', 'object', 'object', 'object', 'object', 'object', 'loadMore']);
+      const tokens = proxy.requests.map((r) => new URL(r.url, proxy.url).searchParams.get('continuation-token')).filter(Boolean);
+      assert.equal(tokens.length, 2, 'the failed page and its retry');
+      assert.equal(tokens[0], tokens[1], 'the retry asked for the same page');
+    } finally {
+      if (hooks.profiles.get(id)) await hooks.profiles.remove({ id });
+      await proxy.close();
     }
   });
 
