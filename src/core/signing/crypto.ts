@@ -16,6 +16,22 @@ export function hmacSha256(key: string | Bytes, message: string | Bytes): Bytes 
   return hmac(sha256, toBytes(key), toBytes(message));
 }
 
+/** HMAC states with the key's inner and outer pads already absorbed, per (cached, long-lived) signing key. */
+const keyedStates = new WeakMap<Bytes, ReturnType<typeof hmac.create>>();
+
+/**
+ * HMAC-SHA256 with a signing key that is used again and again (the cached day key): the two key blocks are hashed
+ * once and the prepared state is cloned per message, which saves two of the five compressions of a signature.
+ */
+export function hmacSha256WithSigningKey(signingKey: Bytes, message: string): Bytes {
+  let state = keyedStates.get(signingKey);
+  if (!state) {
+    state = hmac.create(sha256, signingKey);
+    keyedStates.set(signingKey, state);
+  }
+  return state.clone().update(toBytes(message)).digest();
+}
+
 export function sha256Hex(data: string | Bytes): string {
   return bytesToHex(sha256(toBytes(data)));
 }

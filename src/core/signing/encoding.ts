@@ -6,15 +6,28 @@
  * With `keepSlash`, `/` also stays (canonical URIs and URL paths).
  */
 export function uriEncode(value: string, keepSlash = false): string {
+  // Most names and values (x-oss-date, 900, the date itself) need no escaping: skip the encoder for them.
+  if (UNRESERVED.test(value)) return value;
   let out = encodeURIComponent(value);
   if (/[!'()*]/.test(out)) out = out.replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-  return keepSlash ? out.replace(/%2F/g, '/') : out;
+  return keepSlash && out.includes('%2F') ? out.replace(/%2F/g, '/') : out;
 }
+
+const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
+
+/** The last conversion: one presign formats the same time four or five times (date, scope, key day). */
+let lastAmzTime = Number.NaN;
+let lastAmzDate = '';
 
 /** `yyyymmddTHHMMSSZ` in UTC, sub-second part truncated (not rounded), as OSS V4 and SigV4 expect. */
 export function toAmzDate(date: Date): string {
-  const iso = date.toISOString(); // 2023-12-16T16:20:57.123Z
-  return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
+  const time = date.getTime();
+  if (time !== lastAmzTime) {
+    const iso = date.toISOString(); // 2023-12-16T16:20:57.123Z
+    lastAmzDate = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z';
+    lastAmzTime = time;
+  }
+  return lastAmzDate;
 }
 
 /** The canonical query of both V4 dialects: encoded pairs sorted by encoded name (then value). */

@@ -3,7 +3,7 @@
  * Rules and sources: ../shared/reference/signing-spec.md section 1 (ali-oss signUtils, OSS Go SDK v2 signer/v4.go).
  * Pure: no I/O, no clock; the signing time is an argument.
  */
-import { hmacSha256, sha256Hex, toHex, type Bytes } from './crypto';
+import { hmacSha256, hmacSha256WithSigningKey, sha256Hex, toHex, type Bytes } from './crypto';
 import { canonicalQuery, toAmzDate, uriEncode } from './encoding';
 import { SigningKeyCache } from './signingKeyCache';
 
@@ -120,7 +120,7 @@ export function ossV4SigningKey(secret: string, date: Date, region: string, prod
 }
 
 export function ossV4Signature(signingKey: Bytes, stringToSign: string): string {
-  return toHex(hmacSha256(signingKey, stringToSign));
+  return toHex(hmacSha256WithSigningKey(signingKey, stringToSign));
 }
 
 function sign(input: OssV4Input, query: ReadonlyArray<readonly [string, string]>, headers: Map<string, string>, additional: string[]): OssV4Steps {

@@ -4,7 +4,7 @@
  * is `UNSIGNED-PAYLOAD` unless a hash is given, and every header passed in is signed (no hoisting into the query).
  * Rules and sources: ../shared/reference/signing-spec.md section 3 (smithy signature-v4, AWS docs).
  */
-import { hmacSha256, sha256Hex, toHex, type Bytes } from './crypto';
+import { hmacSha256, hmacSha256WithSigningKey, sha256Hex, toHex, type Bytes } from './crypto';
 import { canonicalQuery, toAmzDate } from './encoding';
 import { SigningKeyCache } from './signingKeyCache';
 
@@ -99,7 +99,7 @@ export function sigV4SigningKey(secret: string, date: Date, region: string, serv
 }
 
 export function sigV4Signature(signingKey: Bytes, stringToSign: string): string {
-  return toHex(hmacSha256(signingKey, stringToSign));
+  return toHex(hmacSha256WithSigningKey(signingKey, stringToSign));
 }
 
 function sign(input: SigV4Input, query: ReadonlyArray<readonly [string, string]>, headers: Map<string, string>): SigV4Steps {
