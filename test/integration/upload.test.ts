@@ -96,7 +96,7 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
     const r = await roundTrip(t, 'm23.bin', 23 * MiB, { partSize: 5 * MiB, multipartThreshold: 5 * MiB, concurrency: 3, headers: { 'Content-Type': 'application/x-custom' }, metadata: { project: 'p1' } }, 'upload/ünïcødé 名前 ');
     if (!r) return;
     assert.equal(r.result.parts, 5);
-    assert.match(r.result.etag, /^[0-9a-f]{32}-5$/);
+    assert.match(r.result.etag, /^[0-9a-f]{32}-5$/, 'the ETag of the HEAD after Complete');
     assert.equal(r.got.headers['content-type'], 'application/x-custom');
     assert.equal(r.got.headers['x-amz-meta-project'], 'p1');
   });
@@ -167,6 +167,9 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
       assert.equal(result.parts, 5);
       monotonicTo(events, 23 * MiB);
       const faults = proxy.requests.filter((r) => r.fault).map((r) => r.fault).sort();
+      // Every part carries its SHA-256 as the signed payload hash, which radosgw checks against the body.
+      const parts = proxy.requests.filter((r) => r.method === 'PUT' && r.url.includes('partNumber='));
+      assert.ok(parts.length >= 7 && parts.every((r) => /^[0-9a-f]{64}$/.test(String(r.headers['x-amz-content-sha256']))), 'a part was sent without its payload hash');
       assert.deepEqual(faults, ['reset-request', 'unavailable']);
       assert.ok((await getBytes(conn, env.bucket, key)).bytes.equals(files['m23.bin']));
       assert.deepEqual(await listMultipartUploads(conn, env.bucket, key), []);

@@ -1,5 +1,4 @@
 /** The multipart API calls (Initiate, UploadPart, Complete, Abort, List) over signed requests, both providers. */
-import { createHash } from 'node:crypto';
 import { ServiceError, StorageError } from '../errors';
 import { drain, readBody, sendSigned, type SendOptions } from '../http/client';
 import type { RequestBody } from '../http/transport';
@@ -31,16 +30,19 @@ export async function initiateMultipart(conn: ConnectionOptions, bucket: string,
   }
 }
 
-/** UploadPart with a streamed body of `contentLength` bytes and its Content-MD5. Returns the part's ETag (bare). */
+/**
+ * UploadPart with a streamed body of `contentLength` bytes and its checksum: `headers` (Content-MD5) and/or
+ * `payloadHash` (hex SHA-256, signed as the SigV4 payload hash). Returns the part's ETag (bare).
+ */
 export async function uploadPart(
   conn: ConnectionOptions,
-  p: { bucket: string; key: string; uploadId: string; partNumber: number; body: RequestBody; contentLength: number; contentMd5: string; signal?: AbortSignal },
+  p: { bucket: string; key: string; uploadId: string; partNumber: number; body: RequestBody; contentLength: number; headers?: Record<string, string>; payloadHash?: string; signal?: AbortSignal },
   opts?: SendOptions,
 ): Promise<string> {
   const res = await sendSigned(conn, {
     method: 'PUT', bucket: p.bucket, key: p.key,
     query: [['partNumber', String(p.partNumber)], ['uploadId', p.uploadId]],
-    headers: { 'content-md5': p.contentMd5 },
+    headers: p.headers ?? {}, ...(p.payloadHash ? { payloadHash: p.payloadHash } : {}),
     body: p.body, contentLength: p.contentLength, ...(p.signal ? { signal: p.signal } : {}),
   }, opts);
   await drain(res);
@@ -102,14 +104,4 @@ export async function listMultipartUploads(conn: ConnectionOptions, bucket: stri
     keyMarker = page.nextKeyMarker;
     uploadIdMarker = page.nextUploadIdMarker;
   }
-}
-
-/**
- * The ETag S3 gives a multipart object: hex MD5 of the concatenated binary part MD5s, then `-<part count>`
- * (not documented by AWS but stable since S3's launch, and followed by radosgw and MinIO).
- */
-export function multipartEtag(partMd5s: readonly Buffer[]): string {
-  const h = createHash('md5');
-  for (const m of partMd5s) h.update(m);
-  return `${h.digest('hex')}-${partMd5s.length}`;
 }
