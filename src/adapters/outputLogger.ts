@@ -5,7 +5,7 @@ import { redact, type Logger } from '../core/log';
 export function createOutputLogger(channel: vscode.LogOutputChannel): Logger & { show(): void } {
   const fmt = (message: string | Error, args: unknown[]) => {
     const text = message instanceof Error ? `${message.name}: ${message.message}${causeChain(message)}` : message;
-    return redact(args.length ? `${text} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}${causeChain(a)}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}` : text);
+    return redact(args.length ? `${text} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}${causeChain(a)}` : typeof a === 'string' ? a : JSON.stringify(a, hideSecretFields))).join(' ')}` : text);
   };
   return {
     trace: (m, ...a) => channel.trace(fmt(m, a)),
@@ -16,6 +16,11 @@ export function createOutputLogger(channel: vscode.LogOutputChannel): Logger & {
     /** For the "Show Log" action of error messages (reportError). */
     show: () => channel.show(true),
   };
+}
+
+/** Objects logged as arguments may be connection options: blank their secret fields (redact() sees only text). */
+function hideSecretFields(key: string, value: unknown): unknown {
+  return typeof value === 'string' && /secret|securitytoken|sessiontoken|ststoken|password/i.test(key) ? '***' : value;
 }
 
 function causeChain(err: Error): string {
