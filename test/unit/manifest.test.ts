@@ -17,7 +17,7 @@ interface Manifest {
   capabilities?: { untrustedWorkspaces?: { restrictedConfigurations?: string[] } };
   contributes?: {
     commands?: Command[];
-    configuration?: { properties?: Record<string, unknown> };
+    configuration?: { properties?: Record<string, unknown> } | { properties?: Record<string, unknown> }[];
     viewsContainers?: Record<string, { icon?: string }[]>;
     walkthroughs?: { steps: { media?: { markdown?: string; image?: unknown } }[] }[];
   };
@@ -77,7 +77,9 @@ describe('package.json and package.nls.json', () => {
   });
 
   it('restricts only settings the extension contributes in untrusted workspaces', () => {
-    const contributed = new Set(Object.keys(manifest.contributes?.configuration?.properties ?? {}));
+    // `configuration` may be one object or an array of sections.
+    const sections = [manifest.contributes?.configuration ?? []].flat();
+    const contributed = new Set(sections.flatMap((c) => Object.keys(c.properties ?? {})));
     const restricted = manifest.capabilities?.untrustedWorkspaces?.restrictedConfigurations ?? [];
     assert.ok(restricted.length > 0);
     assert.deepEqual(restricted.filter((key) => !contributed.has(key)), []);
