@@ -52,6 +52,12 @@ test('region errors name the bucket region to set', () => {
   assert.equal(err.requestId, 'hdr-rid');
 });
 
+test('a body-less 301 with the bucket region (from x-amz-bucket-region) says which region to set', () => {
+  const err = toServiceError(301, { code: '', message: '', region: 'ap-southeast-1' }, '', undefined, { ...ctx, method: 'HEAD', key: 'k' });
+  assert.equal(err.code, 'PermanentRedirect');
+  assert.match(err.message, /is in region ap-southeast-1, not us-east-1: set the profile's region to ap-southeast-1/);
+});
+
 test('AccessDenied names the missing permission; OSS errors keep EC', () => {
   const body = '<Error><Code>AccessDenied</Code><RequestId>r</RequestId><EC>0003-00000001</EC></Error>';
   const err = toServiceError(403, parseError(body), body, undefined, { ...ctx, provider: 'oss', key: 'a.txt', method: 'PUT' });

@@ -148,7 +148,10 @@ async function sendOnce(
   if (res.status < 300 || req.expectStatus?.includes(res.status)) return res;
 
   const body = req.method === 'HEAD' ? '' : await readBody(res, { signal: req.signal, url }).catch(() => '');
-  const parsed = parseError(body);
+  let parsed = parseError(body);
+  // S3 names the bucket's region in a header even when the body does not (HEAD, 301 redirects).
+  const bucketRegion = res.headers['x-amz-bucket-region'];
+  if (bucketRegion && bucketRegion !== ep.region && !parsed?.region) parsed = { code: '', message: '', ...parsed, region: bucketRegion };
   // Skew: learn from the body's ServerTime (more precise than Date, and present when Date is not).
   if (parsed?.code === 'RequestTimeTooSkewed') clock.observe(parsed.serverTime ?? res.headers.date, new Date());
   throw toServiceError(res.status, parsed, body, requestId, { provider: ep.provider, host: target.host, bucket: req.bucket, key: req.key, method: req.method, accessKeyId: conn.accessKeyId, region: ep.region });

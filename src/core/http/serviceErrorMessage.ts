@@ -76,6 +76,9 @@ export function serviceErrorMessage(status: number, code: string, parsed: Parsed
     case 'TooManyRequests':
       return `${ctx.host} is throttling requests: wait a moment and retry${ref}.`;
   }
+  if (parsed?.region && parsed.region !== ctx.region && (status === 301 || status === 400 || status === 403)) {
+    return `Bucket "${ctx.bucket ?? ''}" is in region ${parsed.region}, not ${ctx.region}: set the profile's region to ${parsed.region}${ref}.`;
+  }
   if (status >= 500) return `${ctx.host} is unavailable (${status} ${code}): the service had a problem; retry later${ref}.`;
   const said = parsed?.message ? `: ${parsed.message}` : '';
   return `${ctx.host} answered ${status} ${code}${said}. Check the profile's endpoint, region and bucket, then retry${ref}.`;
