@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the extension-host suites (run-tests.mjs) and then the UI checks (ui-checks.mjs) on every VS Code host,
+// Runs the extension-host suites (run-tests.mjs) and then the UI check scripts (ui-*.mjs) on every VS Code host,
 // installing a missing host first with install.sh. Builds nothing: run `npm run build && npm run compile:test`
 // first (npm test does).
 //
@@ -46,6 +46,8 @@ function run(prefix, cmd, args) {
   });
 }
 
+// Every ui-*.mjs beside this file is a UI check script: it takes --host and closes with 'N passed, N failed'.
+const uiScripts = fs.readdirSync(HERE).filter((f) => /^ui-.+\.mjs$/.test(f)).sort().map((f) => [f.replace(/\.mjs$/, ''), f]);
 const isInstalled = (v) => fs.existsSync(path.join(HOST_DIR, `code-server-${v}`, '.installed'));
 
 const total = { passed: 0, failed: 0, skipped: 0 };
@@ -60,7 +62,7 @@ for (const host of hosts) {
       console.log(`[${host}] FAIL ${what} (CI=true: a host that does not run is a failure)`);
     } else {
       result.skipped++;
-      console.log(`[${host}] SKIP ${what}; run bash scripts/vscode-host/install.sh ${host} to see why`);
+      console.log(`[${host}] SKIP ${what}`);
     }
   };
   let usable = true;
@@ -69,17 +71,17 @@ for (const host of hosts) {
     const { code } = await run(`[${host} install]`, 'bash', [path.join(HERE, 'install.sh'), host]);
     timings.push(`install ${elapsed(t)}`);
     if (code !== 0 || !isInstalled(host)) {
-      notRun(`code-server ${host} could not be installed`);
+      notRun(`code-server ${host} could not be installed; see the install output above`);
       usable = false;
     }
   }
-  const steps = usable ? [['suites', 'run-tests.mjs'], ...(uiHosts.has(host) ? [['ui', 'ui-checks.mjs']] : [])] : [];
+  const steps = usable ? [['suites', 'run-tests.mjs'], ...(uiHosts.has(host) ? uiScripts : [])] : [];
   for (const [name, script] of steps) {
     const t = Date.now();
     const { code, summary, error } = await run(`[${host} ${name}]`, process.execPath, [path.join(HERE, script), '--host', host]);
     timings.push(`${name} ${elapsed(t)}`);
     if (!summary) {
-      notRun(`${name} on code-server ${host} did not start (exit ${code}${error ? `: ${error}` : ''})`);
+      notRun(`${name} on code-server ${host} counted no tests (exit ${code}${error ? `: ${error}` : ''}; its output is above)`);
       continue;
     }
     result.passed += summary.passed;

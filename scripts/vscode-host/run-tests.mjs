@@ -37,6 +37,8 @@ for (const [file, fix] of [[testsPath, 'npm run compile:test'], [path.join(REPO,
 const forwarded = ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_REGION', 'S3_BUCKET', 'CI'].filter((n) => process.env[n]);
 say(`forwarding to the extension host: ${forwarded.join(', ') || '(no S3_* variables set)'}`);
 
+// A server log of an earlier failed run would read as this run's.
+fs.rmSync(path.join(ARTIFACTS, `code-server-${opts.host}.log`), { force: true });
 const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `ossp-host-${opts.host}-`));
 let server;
 let browser;
@@ -86,7 +88,8 @@ try {
   await page.exposeFunction('codeAutomationExit', (code) => reportExit(code));
   page.on('pageerror', (err) => console.log(`[workbench error] ${redact(err.message)}`));
   if (process.env.OSS_PRESIGN_HOST_VERBOSE) page.on('console', (m) => console.log(`[browser ${m.type()}] ${redact(m.text())}`));
-  await page.goto(workbenchUrl(server.authority, workspace, testsPath));
+  // Generous: on a loaded 2-core machine the workbench bundle alone can take more than the default 30 s.
+  await page.goto(workbenchUrl(server.authority, workspace, testsPath), { timeout: 120_000 });
   say('workbench opened; waiting for the extension host to run the suites');
   exitCode = await exited;
   say(`extension host exited with code ${exitCode}`);
