@@ -8,9 +8,14 @@ import { checkCorsCommand, registerCorsReports } from './presignCheckCors';
 import { runPresign, type PresignOptions } from './presignFlow';
 import { presignTarget } from './presignTargets';
 
-/** A second argument that is an options object (not the explorer's multi-selection array). */
+const OPTION_NAMES: ReadonlyArray<keyof PresignOptions> = ['profileId', 'bucket', 'headerSet', 'expirySeconds', 'key', 'copyFormat'];
+
+/**
+ * A second argument that is an options object: not the explorer's multi-selection array, nor the editor title
+ * menu's `{ groupId, editorIndex }`.
+ */
 function isOptions(value: unknown): value is PresignOptions {
-  return !!value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof vscode.Uri);
+  return !!value && typeof value === 'object' && !Array.isArray(value) && OPTION_NAMES.some((n) => n in value);
 }
 
 const COPY_COMMANDS: [string, SnippetFormat][] = [
