@@ -97,9 +97,11 @@ async function startOssServer() {
       res.end(req.method === 'HEAD' ? undefined : obj.body);
     });
   });
+  const stats = { connections: 0 };
+  server.on('connection', () => stats.connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { endpoint: `http://127.0.0.1:${port}`, received, stats, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 for (const signatureVersion of ['v4', 'v1'] as const) {
@@ -126,6 +128,9 @@ for (const signatureVersion of ['v4', 'v1'] as const) {
     const bad = server.received.filter((r) => !r.verified).map((r) => `${r.method} ${r.path}`);
     assert.deepEqual(bad, []);
     assert.equal(server.received.length, 10);
+    // Bodies read or drained, connections are kept alive and reused (undici may open a second one while the
+    // first is being released, so not always exactly one).
+    assert.ok(server.stats.connections <= 3, `${server.stats.connections} connections for 10 sequential requests`);
     if (signatureVersion === 'v4') {
       assert.ok(server.received.every((r) => r.headers['x-oss-content-sha256'] === 'UNSIGNED-PAYLOAD' && /^\d{8}T\d{6}Z$/.test(String(r.headers['x-oss-date']))));
     } else {
