@@ -75,6 +75,26 @@ const UNDICI_SLIM = {
   request: 'makeDispatcher(api.request)',
 };
 
+// A stub that throws on any use: called, constructed or a property read.
+const unbundled = (what) => `const fail = () => { throw new Error('${what} is not bundled: see scripts/build.mjs'); };
+module.exports = new Proxy(fail, { get: fail, construct: fail });`;
+
+// Modules of undici the agents load but never run for core's requests, each replaced by a stub. Matched on
+// the require() string of an importer inside undici/lib.
+const UNDICI_UNUSED = [
+  // undici ships its HTTP/1 parser twice, as a SIMD and a plain WebAssembly build (70 KB of base64 each), and
+  // falls back to the plain one when compiling the SIMD one throws (client-h1.js lazyllhttp). Shipping only the
+  // plain one costs some parsing speed, nothing that matters for a few requests, and works on every CPU.
+  [/\/llhttp_simd-wasm\.js$/, 'module.exports = undefined;'],
+  // fetch's body code (FormData, WebIDL, MIME sniffing: 44 KB) is loaded only to send a FormData body
+  // (client-h1.js, client-h2.js: isFormDataLike), which core never sends.
+  [/\/web\/fetch\/body\.js$/, unbundled('Sending FormData')],
+  // HTTP/2 runs only when TLS negotiates h2, which undici offers only with allowH2 (default false; core never sets it).
+  [/^\.\/client-h2\.js$/, unbundled('HTTP/2')],
+  // SOCKS proxies: the transport accepts http(s):// proxy URLs only (configureTransport).
+  [/^\.\/socks5-proxy-agent(\.js)?$/, unbundled('A SOCKS proxy')],
+];
+
 function slimUndici() {
   const require = createRequire(import.meta.url);
   const index = readFileSync(require.resolve('undici'), 'utf8');
@@ -103,18 +123,10 @@ function slimUndici() {
         return { path: 'undici-slim', namespace: 'undici-slim' };
       });
       b.onLoad({ filter: /^undici-slim$/, namespace: 'undici-slim' }, () => ({ contents, loader: 'js', resolveDir: path.resolve('.') }));
-      // undici ships its HTTP/1 parser twice, as a SIMD and a plain WebAssembly build (70 KB of base64 each), and
-      // falls back to the plain one when compiling the SIMD one throws (client-h1.js lazyllhttp). Shipping only the
-      // plain one costs some parsing speed, nothing that matters for a few requests, and works on every CPU.
-      b.onResolve({ filter: /llhttp_simd-wasm\.js$/ }, () => ({ path: 'llhttp-simd', namespace: 'undici-slim' }));
-      b.onLoad({ filter: /^llhttp-simd$/, namespace: 'undici-slim' }, () => ({ contents: 'module.exports = undefined;', loader: 'js' }));
-      // The HTTP clients load fetch's body code (with FormData, WebIDL, MIME sniffing: 44 KB) only to send a
-      // FormData body (client-h1.js, client-h2.js: isFormDataLike), which core never sends.
-      b.onResolve({ filter: /\/web\/fetch\/body\.js$/ }, () => ({ path: 'fetch-body', namespace: 'undici-slim' }));
-      b.onLoad({ filter: /^fetch-body$/, namespace: 'undici-slim' }, () => ({
-        contents: "module.exports.extractBody = () => { throw new Error('FormData request bodies are not bundled: see scripts/build.mjs'); };",
-        loader: 'js',
-      }));
+      for (const [i, [filter, contents]] of UNDICI_UNUSED.entries()) {
+        b.onResolve({ filter }, (args) => (/[\\/]undici[\\/]lib[\\/]/.test(args.importer) ? { path: `unused-${i}`, namespace: 'undici-slim' } : undefined));
+        b.onLoad({ filter: new RegExp(`^unused-${i}$`), namespace: 'undici-slim' }, () => ({ contents, loader: 'js' }));
+      }
     },
   };
 }
