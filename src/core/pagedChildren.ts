@@ -77,6 +77,19 @@ export class PagedChildren<T> {
     return run;
   }
 
+  /**
+   * Aborts a load in flight but keeps the pages already loaded; the next `loadMore` asks for the same page again.
+   * Returns false when nothing was running.
+   */
+  cancel(): boolean {
+    if (!this.running) return false;
+    this.controller?.abort();
+    this.controller = undefined;
+    this.running = undefined;
+    if (this.loaded.length === 0) this.started = false;
+    return true;
+  }
+
   /** Forgets the loaded pages and the token and aborts a load in flight; the next `loadMore` starts over. */
   clear(): void {
     this.controller?.abort();

@@ -93,7 +93,7 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         if (node.action === 'setSecret') item.command = { command: Commands.setSecret, title: 'Set Secret', arguments: [node] };
         // A failed next page keeps the pages already shown: retry just that page.
         else if (node.action === 'retryPage' && parent) item.command = { command: Commands.loadMore, title: 'Retry', arguments: [loadMoreNode(parent)] };
-        else if (node.isError) item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };
+        else if (node.isError || node.action === 'retry') item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };
         item.tooltip = node.isError ? `${node.message}\n\nClick to ${node.action === 'setSecret' ? 'set the secret' : 'retry'}.` : node.message;
         return withId(item, node);
       }
@@ -124,6 +124,18 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const paged = container && this.children.get(container.id);
     if (!container || !paged) return;
     await paged.loadMore();
+    this.emitter.fire(container);
+  }
+
+  /**
+   * Stops a listing in flight under `node` (the user collapsed it): the request is aborted, pages already shown
+   * stay, and expanding again asks for the same page. Nothing happens when no listing runs.
+   */
+  cancelLoad(node: TreeNode): void {
+    const container = this.containerOf(node);
+    const paged = container && this.children.get(container.id);
+    if (!container || !paged?.cancel()) return;
+    this.log.debug(`[tree] listing ${container.id.slice(2)} cancelled`);
     this.emitter.fire(container);
   }
 
@@ -251,6 +263,9 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       out.push(messageNode(container, err instanceof Error ? err.message : String(err), true, missingSecret ? 'setSecret' : out.length > 0 ? 'retryPage' : 'retry'));
     } else if (paged.hasMore && paged.isLoaded) {
       out.push(loadMoreNode(container));
+    } else if (!paged.isLoaded && !paged.isLoading) {
+      // Cancelled before the first page arrived.
+      out.push(messageNode(container, 'Listing cancelled. Click to list again.', false, 'retry'));
     } else if (out.length === 0) {
       const filter = container.kind === 'profile' ? undefined : this.filters.get(container.id);
       const what = container.kind === 'profile' ? 'No buckets. Add buckets to the profile if the key may not list them (Edit Profile).' : filter !== undefined ? `Nothing starts with "${filter}".` : 'Empty.';

@@ -27,7 +27,8 @@ export function registerTree(services: Services): void {
   };
   const tree = new BucketTreeProvider(profiles, log, pageSize);
   const view = vscode.window.createTreeView(Views.buckets, { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(tree, view);
+  // Collapsing a folder whose listing is still running stops that request (long listings stay cancellable).
+  context.subscriptions.push(tree, view, view.onDidCollapseElement((e) => tree.cancelLoad(e.element)));
 
   const commands: [string, (node?: TreeNode) => unknown][] = [
     [Commands.refresh, () => refresh(tree)],

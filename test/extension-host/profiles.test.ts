@@ -168,6 +168,36 @@ suite('profiles and the Buckets view', () => {
     }
   });
 
+  test('collapsing a folder while its listing hangs aborts the request; expanding again lists it', async () => {
+    const proxy = await startFaultProxy(env!.endpoint);
+    const id = `${PROFILE_ID}-cxl`;
+    try {
+      await hooks.profiles.add(
+        { id, name: `Cancel ${id}`, provider: 's3', endpoint: proxy.url, region: env!.region, addressing: 'path', accessKeyId: env!.accessKey, credentialSource: 'secretStorage', buckets: [env!.bucket] },
+        { secret: env!.secretKey },
+      );
+      const profile = (await hooks.tree.getChildren()).find((n) => n.kind === 'profile' && n.profileId === id)!;
+      const bucket = (await hooks.tree.getChildren(profile)).find((n) => n.kind === 'bucket')!;
+      hooks.tree.setFilter(bucket as Extract<TreeNode, { kind: 'bucket' }>, FOLDER);
+      proxy.inject((r) => r.query.get('list-type') === '2', { kind: 'slow-headers', delayMs: 20_000 }, { times: 1 });
+
+      const started = Date.now();
+      const pending = hooks.tree.getChildren(bucket);
+      await waitFor(() => proxy.requests.some((r) => r.fault === 'slow-headers'), 10_000, 'the hanging list request');
+      hooks.tree.cancelLoad(bucket);
+      const children = await pending;
+      const cancelledAfter = Date.now() - started;
+      assert.ok(cancelledAfter < 10_000, `getChildren returned ${cancelledAfter} ms after the request started: the abort did not end it`);
+      assert.deepEqual(children.map((n) => [n.kind, n.kind === 'message' && n.message]), [['message', 'Listing cancelled. Click to list again.']]);
+
+      const again = await hooks.tree.getChildren(bucket);
+      assert.ok(again.length > 0 && again.every((n) => n.kind !== 'message'), `listing again gave ${again.map((n) => n.kind).join(', ')}`);
+    } finally {
+      if (hooks.profiles.get(id)) await hooks.profiles.remove({ id });
+      await proxy.close();
+    }
+  });
+
   test('removing the profile deletes its secret', async () => {
     await hooks.profiles.remove({ id: PROFILE_ID });
     assert.equal(await hooks.context.secrets.get(`ossPresign.profile.${PROFILE_ID}.secret`), undefined);

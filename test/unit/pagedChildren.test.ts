@@ -67,6 +67,44 @@ describe('PagedChildren', () => {
     assert.deepEqual(p.items, [0, 1, 2]);
   });
 
+  it('cancels a load in flight but keeps the loaded pages, and asks for the same page again', async () => {
+    const l = pagedList(10, 3);
+    const p = new PagedChildren(l.loader);
+    const first = p.loadMore();
+    await l.settle();
+    await first;
+    const second = p.loadMore();
+    const { signal } = l.pending[0];
+    assert.equal(p.cancel(), true);
+    assert.equal(signal.aborted, true);
+    assert.equal(p.isLoading, false);
+    await l.settle();
+    await second;
+    assert.deepEqual(p.items, [0, 1, 2], 'the cancelled page is dropped, the loaded one kept');
+    assert.equal(p.error, undefined, 'a cancellation is not an error');
+    assert.equal(p.cancel(), false, 'nothing to cancel');
+    const third = p.loadMore();
+    await l.settle();
+    await third;
+    assert.deepEqual(p.items, [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(l.calls, [undefined, '3', '3']);
+  });
+
+  it('after cancelling the first page, the next load starts from the beginning', async () => {
+    const l = pagedList(10, 3);
+    const p = new PagedChildren(l.loader);
+    const first = p.loadMore();
+    p.cancel();
+    await l.settle();
+    await first;
+    assert.equal(p.isLoaded, false);
+    assert.equal(p.hasMore, true);
+    const again = p.loadMore();
+    await l.settle();
+    await again;
+    assert.deepEqual(l.calls, [undefined, undefined]);
+  });
+
   it('keeps a failure and retries the same page', async () => {
     let fail = true;
     const tokens: (string | undefined)[] = [];
