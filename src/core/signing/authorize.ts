@@ -27,7 +27,7 @@ export interface AuthorizeInput {
   accessKeySecret: string;
   securityToken?: string;
   date: Date;
-  /** Hex SHA-256 of the body, when known; default UNSIGNED-PAYLOAD. */
+  /** Hex SHA-256 of the body, when known (S3 only); default UNSIGNED-PAYLOAD. */
   payloadHash?: string;
 }
 
@@ -60,7 +60,8 @@ export function authorizeRequest(input: AuthorizeInput): Authorization {
     method: input.method, ...(input.bucket ? { bucket: input.bucket } : {}), ...(input.key ? { key: input.key } : {}),
     region: input.region, accessKeyId: input.accessKeyId, accessKeySecret: input.accessKeySecret,
     ...(token ? { securityToken: token } : {}), date: input.date,
-    headers: input.payloadHash ? { ...input.headers, 'x-oss-content-sha256': input.payloadHash } : input.headers,
+    // OSS accepts only UNSIGNED-PAYLOAD in x-oss-content-sha256 (error 0002-00000214), so a payload hash is not used.
+    headers: input.headers,
     query: input.query,
   });
   return { headers: r.headers, canonicalRequest: r.canonicalRequest, stringToSign: r.stringToSign };
