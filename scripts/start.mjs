@@ -93,7 +93,7 @@ async function startWeb(endpoint) {
   if (stopping) await new Promise(() => {});
   // startCodeServer writes quiet default settings; the profile goes on top before any workbench reads them.
   writeUserSettings(path.join(vscodeDir, 'user-data'), endpoint);
-  return { url: workbenchUrl(server.authority, workspace), server };
+  return workbenchUrl(server.authority, workspace);
 }
 
 function startDesktop() {
@@ -127,7 +127,7 @@ try {
     startDesktop();
     say('VS Code is opening the demo workspace. Close its window or press Ctrl-C to stop the sandbox.');
   } else {
-    const { url } = await startWeb(s3.endpoint);
+    const url = await startWeb(s3.endpoint);
     if (check) {
       const { checkSandbox } = await import('./sandbox/check.mjs');
       await checkSandbox({ url, endpoint: s3.endpoint, stateDir: vscodeDir, say });
