@@ -198,6 +198,28 @@ suite('profiles and the Buckets view', () => {
     }
   });
 
+  test('a secret typed into settings is refused with a visible message, and workspaces cannot set profiles', async () => {
+    const config = () => vscode.workspace.getConfiguration('ossPresign');
+    const saved = config().inspect<unknown[]>('profiles')?.globalValue;
+    const bad = { id: `${PROFILE_ID}-bad`, name: 'Hand-edited', provider: 's3', endpoint: env!.endpoint, accessKeyId: env!.accessKey, accessKeySecret: 'typed-into-settings' };
+    try {
+      await config().update('profiles', [...(saved ?? []), bad], vscode.ConfigurationTarget.Global);
+      const roots = await waitFor(async () => {
+        const r = await hooks.tree.getChildren();
+        return r.some((n) => n.kind === 'message') ? r : undefined;
+      }, 10_000, 'the message node of the refused profile');
+      const message = roots.find((n): n is Extract<TreeNode, { kind: 'message' }> => n.kind === 'message')!;
+      assert.match(message.message, /accessKeySecret.*Set Secret/);
+      assert.ok(!message.message.includes('typed-into-settings'), 'the message repeats the secret');
+      assert.equal(hooks.profiles.get(bad.id), undefined, 'the profile with a secret in settings was used');
+
+      // Application scope: VS Code itself refuses a workspace value, so a checked-out repo cannot redirect keys.
+      await assert.rejects(Promise.resolve(config().update('profiles', [bad], vscode.ConfigurationTarget.Workspace)));
+    } finally {
+      await config().update('profiles', saved, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('removing the profile deletes its secret', async () => {
     await hooks.profiles.remove({ id: PROFILE_ID });
     assert.equal(await hooks.context.secrets.get(`ossPresign.profile.${PROFILE_ID}.secret`), undefined);
