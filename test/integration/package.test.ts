@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, posix, relative, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { lookup } from 'mime-types';
 
 // Compiled to out/test/integration/: the repository root is three levels up.
 const ROOT = resolve(__dirname, '../../..');
@@ -116,6 +117,19 @@ describe('npm run package', () => {
     }
     const extension = zipRead(zip, entries.find((e) => e.name === 'extension/dist/extension.js'));
     assert.ok(extension.includes('require("./core.js")'), 'dist/extension.js does not load dist/core.js');
+  });
+
+  // The build keeps only the mime-db entries mime-types can answer with (scripts/build.mjs): the shipped core must
+  // still name the type of every extension mime-db knows exactly as the full table does.
+  it('ships a dist/core.js that detects every content type mime-types knows', () => {
+    const coreFile = join(dir, 'core-mime.js');
+    writeFileSync(coreFile, zipRead(zip, entries.find((e) => e.name === 'extension/dist/core.js')));
+    const core = createRequire(__filename)(coreFile) as typeof import('../../src/core/index');
+    const db = createRequire(__filename)('mime-db') as Record<string, { extensions?: string[] }>;
+    const extensions = [...new Set(Object.values(db).flatMap((e) => e.extensions ?? []))];
+    assert.ok(extensions.length > 1000);
+    const differ = extensions.filter((ext) => core.detectContentType(`f.${ext}`) !== (lookup(`f.${ext}`) || 'application/octet-stream'));
+    assert.deepEqual(differ, []);
   });
 
   // The build swaps undici's index for the few parts core uses and drops code core never runs (scripts/build.mjs);
