@@ -124,10 +124,6 @@ export class ProfileStore implements vscode.Disposable {
     this.log.info(`[profiles] secret of ${id} set${token ? ' (with a session token)' : ''}`);
   }
 
-  async hasSecret(id: string): Promise<boolean> {
-    return (await this.secrets.get(id)) !== undefined;
-  }
-
   /**
    * What the core API needs to talk to the profile's store: the profile plus its secret from SecretStorage or
    * the environment. Pass a tree node (or its `bucketRegion`/`bucketEndpoint`) to talk to a bucket that lives in

@@ -32,7 +32,7 @@ export {
 } from './signing/s3SigV4';
 export { authorizeRequest, type AuthorizeInput, type Authorization } from './signing/authorize';
 export { redact, redactSecrets, nullLogger, type Logger } from './log';
-export { validateProfile, credentialsFromEnv, credentialEnvNames, connectionOptions, connectionForBucket, profileIdFor, type Profile, type CredentialSource, type BucketLocation } from './profiles';
+export { validateProfile, credentialsFromEnv, connectionOptions, connectionForBucket, profileIdFor, type Profile, type CredentialSource, type BucketLocation } from './profiles';
 export { sendSigned, readBody, drain, clockFor, toServiceError, EMPTY_SHA256, DEFAULT_BODY_LIMIT, type SignedRequest, type SignedResponse, type SendOptions } from './http/client';
 export { configureTransport, transportProxy, DEFAULT_TIMEOUTS, type TransportOptions, type TransportTimeouts, type RequestBody } from './http/transport';
 export { SkewClock, SKEW_THRESHOLD_MS, type Clock, type SkewClockOptions } from './clock';

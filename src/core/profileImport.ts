@@ -43,7 +43,7 @@ interface IniSection {
  * cannot parse, which would import half a file). Lines indented under `key =` with an empty value (the AWS
  * config's nested `s3 =` block) become `key.sub` entries. Values are unquoted by the `ini` package.
  */
-export function parseIniSections(text: string, file: string): IniSection[] {
+function parseIniSections(text: string, file: string): IniSection[] {
   const sections: IniSection[] = [];
   let current: { name: string; line: number; body: string[] } | undefined;
   const sectionsRaw: { name: string; line: number; body: string[] }[] = [];

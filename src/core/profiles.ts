@@ -37,11 +37,6 @@ const ENV_NAMES = {
   s3: { id: 'AWS_ACCESS_KEY_ID', secret: 'AWS_SECRET_ACCESS_KEY', token: 'AWS_SESSION_TOKEN' },
 } as const;
 
-/** The environment variables `credentialsFromEnv` reads for a provider. */
-export function credentialEnvNames(provider: Provider): { id: string; secret: string; token: string } {
-  return ENV_NAMES[provider];
-}
-
 /**
  * Validates a profile as read from settings (any shape) and returns a normalised copy (trimmed strings, endpoint
  * without a trailing slash, empty optionals dropped).
