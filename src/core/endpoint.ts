@@ -53,8 +53,10 @@ function isIpOrLocalhost(hostname: string): boolean {
 
 /**
  * The URL (origin + encoded path) of an object or bucket. Virtual-hosted addressing falls back to path style
- * for IP and localhost endpoints (no DNS for `<bucket>.<ip>`), and on S3 for dotted bucket names over https
- * (the wildcard certificate does not cover them), as the official SDKs do.
+ * for IP endpoints (no DNS for `<bucket>.<ip>`; OSS Go SDK v2 does the same) and on S3 for dotted bucket names
+ * over https (the wildcard certificate does not cover them; the AWS SDK does the same). For `localhost` it is
+ * our own choice: glibc and Node do not resolve `<bucket>.localhost`, so such a URL would not work from curl
+ * or Node, while every local S3 server (MinIO, radosgw, s3rver) serves path style.
  */
 export function objectUrl(ep: ResolvedEndpoint, bucket: string | undefined, key: string | undefined): { origin: string; host: string; path: string } {
   const encodedKey = key ? uriEncode(key, true) : '';
