@@ -7,10 +7,12 @@
 //   BENCH_SIZES=10,256 npm run bench:upload    sizes in MiB
 //   BENCH_RUNS=3 npm run bench:upload          best of 3 per cell (default 1)
 //
-// The same file is also this benchmark's child processes: `upload.bench.js sink` and `upload.bench.js worker <json>`.
+// The same file is also this benchmark's child processes: `upload.bench.js sink` and `upload.bench.js worker` (the job,
+// credentials included, arrives on stdin, never on a command line). With S3_STATE_DIR set (scripts/s3-server), deleted
+// objects are garbage-collected after each radosgw run (`radosgw-admin gc process`), so that memstore does not fill up.
 import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, openSync, closeSync, writeSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, openSync, closeSync, readFileSync, writeSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,20 +143,43 @@ function maxRssKiB(stderr: string): number {
   return Number(m[1]);
 }
 
+/** Runs a child with `input` on stdin; rejects with its stderr's last lines (never its command line). */
+function runChild(cmd: string, args: string[], input: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`uploader exited with ${code}: ${stderr.split('\n').filter((l) => l && !l.startsWith('\t')).slice(0, 3).join(' | ')}`))));
+    child.stdin.end(input);
+  });
+}
+
 async function measure(uploader: Uploader, target: Target, filePath: string, key: string): Promise<Sample> {
   const timed = existsSync(TIME);
   if (uploader === 'curl') {
     const { url } = presignPut({ ...target.conn, bucket: target.bucket, key, expiresSeconds: 3600 });
-    // `Expect:` off: curl would otherwise wait for a 100-continue before sending a large body.
-    const args = ['-sS', '--fail', '-X', 'PUT', '-T', filePath, '-H', 'Expect:', '-o', '/dev/null', '-w', '%{time_total}', url];
-    const { stdout, stderr } = timed ? await run(TIME, ['-v', 'curl', ...args], { maxBuffer: 16 * MiB }) : await run('curl', args);
+    // `Expect:` off: curl would otherwise wait for a 100-continue before sending a large body. The URL goes in a
+    // config file on stdin, not on the command line (it is a bearer credential).
+    const args = ['-sS', '--fail', '-X', 'PUT', '-T', filePath, '-H', 'Expect:', '-o', '/dev/null', '-w', '%{time_total}', '-K', '-'];
+    const config = `url = "${url}"\n`;
+    const { stdout, stderr } = timed ? await runChild(TIME, ['-v', 'curl', ...args], config) : await runChild('curl', args, config);
     return { seconds: Number(stdout.trim()), rssKiB: timed ? maxRssKiB(stderr) : NaN };
   }
-  const job: WorkerJob = { uploader, conn: target.conn, bucket: target.bucket, key, filePath };
-  const argv = [__filename, 'worker', JSON.stringify(job)];
-  const { stdout, stderr } = timed ? await run(TIME, ['-v', process.execPath, ...argv], { maxBuffer: 16 * MiB }) : await run(process.execPath, argv, { maxBuffer: 16 * MiB });
+  const job = JSON.stringify({ uploader, conn: target.conn, bucket: target.bucket, key, filePath } satisfies WorkerJob);
+  const argv = [__filename, 'worker'];
+  const { stdout, stderr } = timed ? await runChild(TIME, ['-v', process.execPath, ...argv], job) : await runChild(process.execPath, argv, job);
   const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; maxRssKiB: number };
   return { seconds: r.seconds, rssKiB: timed ? maxRssKiB(stderr) : r.maxRssKiB };
+}
+
+/** radosgw deletes object data only when its garbage collector runs (hours later by default); run it now. */
+async function collectGarbage(): Promise<void> {
+  const conf = process.env.S3_STATE_DIR && path.join(process.env.S3_STATE_DIR, 'ceph.conf');
+  if (!conf || !existsSync(conf)) return;
+  await run('radosgw-admin', ['-c', conf, 'gc', 'process', '--include-all'], { timeout: 120_000 }).catch((err: Error) => console.log(`  (radosgw-admin gc process failed: ${err.message.split('\n')[0]})`));
 }
 
 function makeFile(sizeMiB: number): string {
@@ -188,7 +213,13 @@ async function main(): Promise<void> {
   if (S3_ENDPOINT && S3_ACCESS_KEY && S3_SECRET_KEY) {
     const conn: ConnectionOptions = { provider: 's3', endpoint: S3_ENDPOINT, region: process.env.S3_REGION || 'us-east-1', addressing: 'path', accessKeyId: S3_ACCESS_KEY, accessKeySecret: S3_SECRET_KEY };
     const bucket = process.env.S3_BUCKET || 'test-bucket';
-    targets.push({ name: 'radosgw', conn, bucket, cleanup: (key) => deleteObject({ ...conn, bucket, key }) });
+    targets.push({
+      name: 'radosgw', conn, bucket,
+      cleanup: async (key) => {
+        await deleteObject({ ...conn, bucket, key });
+        await collectGarbage();
+      },
+    });
   } else {
     console.log('S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY not set: radosgw skipped (start it with scripts/s3-server/start.sh).');
   }
@@ -209,11 +240,14 @@ async function main(): Promise<void> {
               try {
                 const s = await measure(uploader, target, file, key);
                 if (!best || s.seconds < best.seconds) best = s;
+              } catch (err) {
+                console.log(`${target.name} ${sizeMiB} MiB ${uploader}: FAILED: ${err instanceof Error ? err.message : String(err)}`);
               } finally {
                 await target.cleanup(key);
               }
             }
-            const row = { target: target.name, sizeMiB, uploader, mbps: (sizeMiB * MiB) / 1e6 / best!.seconds, rssMiB: best!.rssKiB / 1024 };
+            if (!best) continue;
+            const row = { target: target.name, sizeMiB, uploader, mbps: (sizeMiB * MiB) / 1e6 / best.seconds, rssMiB: best.rssKiB / 1024 };
             rows.push(row);
             console.log(`${row.target.padEnd(8)} ${String(sizeMiB).padStart(5)} MiB  ${uploader.padEnd(11)} ${row.mbps.toFixed(1).padStart(8)} MB/s  peak RSS ${row.rssMiB.toFixed(0).padStart(5)} MiB`);
           }
@@ -250,7 +284,7 @@ async function main(): Promise<void> {
 const mode = process.argv[2];
 if (mode === 'sink') runSink();
 else if (mode === 'worker') {
-  runWorker(JSON.parse(process.argv[3] ?? '{}') as WorkerJob).catch((err: unknown) => {
+  runWorker(JSON.parse(readFileSync(0, 'utf8')) as WorkerJob).catch((err: unknown) => {
     console.error(err);
     process.exit(1);
   });

@@ -163,7 +163,12 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
       const key = uniqueKey('upload/faults');
       created.push(key);
       const events: Array<[number, number]> = [];
-      const result = await uploadFile({ ...viaProxy, bucket: env.bucket, key, filePath: file('m23.bin', 23 * MiB), partSize: 5 * MiB, multipartThreshold: 1, retry: FAST_RETRY, onProgress: (s, tt) => events.push([s, tt]) });
+      const lines: string[] = [];
+      const record = (m: unknown, ...a: unknown[]) => lines.push([m, ...a].map((x) => (x instanceof Error ? `${x.name}: ${x.message}` : String(x))).join(' '));
+      const log = { trace: record, debug: record, info: record, warn: record, error: record };
+      const result = await uploadFile({ ...viaProxy, bucket: env.bucket, key, filePath: file('m23.bin', 23 * MiB), partSize: 5 * MiB, multipartThreshold: 1, retry: FAST_RETRY, log, onProgress: (s, tt) => events.push([s, tt]) });
+      assert.ok(lines.some((l) => /part 2 .*retrying/.test(l)) && lines.some((l) => /part 4 .*retrying/.test(l)), `the retries are not logged:\n${lines.join('\n')}`);
+      assert.ok(lines.every((l) => !l.includes(env.accessKeySecret) && !/Signature=[0-9a-f]/.test(l)), 'a log line holds the secret or a signature');
       assert.equal(result.parts, 5);
       monotonicTo(events, 23 * MiB);
       const faults = proxy.requests.filter((r) => r.fault).map((r) => r.fault).sort();
