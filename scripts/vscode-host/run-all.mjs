@@ -21,10 +21,23 @@ const list = (value, fallback) => (value ?? fallback).split(/[\s,]+/).filter((v)
 const hosts = list(process.env.OSS_PRESIGN_HOSTS, DEFAULT_HOSTS.join(','));
 const uiHosts = new Set(list(process.env.OSS_PRESIGN_UI_HOSTS, hosts.join(',')));
 
+// Stopped from outside (Ctrl+C, `timeout`, a CI cancel): pass the signal to the running step, which stops its
+// code-server and browser, instead of leaving them behind.
+let current;
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.once(signal, () => {
+    console.log(`run-all: ${signal}, stopping the running step`);
+    if (!current || current.exitCode !== null) process.exit(code);
+    current.once('close', () => process.exit(code));
+    current.kill(signal);
+  });
+}
+
 /** Runs a command, echoing its output with a prefix; resolves with its exit code and last `N passed, N failed`. */
 function run(prefix, cmd, args) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    current = child;
     let summary;
     let partial = '';
     const onData = (chunk) => {

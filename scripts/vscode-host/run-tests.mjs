@@ -57,6 +57,14 @@ const cleanup = async () => {
   }
   fs.rmSync(stateDir, { recursive: true, force: true });
 };
+// Stopped from outside (Ctrl+C, `timeout`, a CI cancel): take the server's process group and the browser along.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.once(signal, async () => {
+    console.error(`[run-tests ${opts.host}] ${signal}: stopping code-server and the browser`);
+    await cleanup();
+    process.exit(code);
+  });
+}
 const overall = setTimeout(async () => {
   console.error(`[run-tests ${opts.host}] TIMEOUT: no result from the extension host after ${opts.timeout}s; raise --timeout or OSS_PRESIGN_HOST_TIMEOUT if the machine is just slow`);
   await cleanup();

@@ -40,12 +40,12 @@ function contributedTitles() {
   const nlsFile = path.join(REPO, 'package.nls.json');
   const nls = fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')) : {};
   const resolve = (s) => (typeof s === 'string' ? s.replace(/^%(.+)%$/, (m, key) => nls[key] ?? m) : s);
-  return (manifest.contributes?.commands ?? []).map((c) => ({ id: c.command, title: resolve(c.title) }));
+  return (manifest.contributes?.commands ?? []).map((c) => resolve(c.title));
 }
 
 /** Fails fast, with the reason, when package.json contributes no command with this title (no point retrying the UI). */
 function requireContributed(title) {
-  if (!contributedTitles().some((c) => labelPattern(title).test(c.title))) {
+  if (!contributedTitles().some((t) => labelPattern(title).test(t))) {
     throw new Error(`package.json contributes no command titled "${title}" (yet)`);
   }
 }
@@ -69,12 +69,12 @@ async function check(page, name, fn) {
   await clearNotifications(page);
 }
 
+/** Empties the notification center, so that commandReaction() cannot mistake an earlier message for an answer. */
 async function clearNotifications(page) {
-  if (await page.locator('.notifications-center').isVisible().catch(() => false)) {
-    await page.locator('.notifications-center .codicon-notifications-clear-all').first().click({ timeout: 1000 }).catch(() => {});
-  }
-  const clear = page.locator('.notifications-toasts .codicon-notifications-clear-all, .notification-toast .codicon-notifications-clear');
-  for (const btn of await clear.all().catch(() => [])) await btn.click({ timeout: 1000 }).catch(() => {});
+  const center = page.locator('.notifications-center');
+  if (!(await center.isVisible().catch(() => false))) await page.locator('[id="status.notifications"]').first().click({ timeout: 2000 }).catch(() => {});
+  await page.locator('.notifications-center .codicon-notifications-clear-all').first().click({ timeout: 2000 }).catch(() => {});
+  await page.keyboard.press('Escape').catch(() => {});
 }
 
 /** Opens the palette on `>text` and returns the matching row, retrying while the extension's contributions load. */
@@ -155,6 +155,14 @@ const cleanup = async () => {
   if (server) await server.stop();
   fs.rmSync(stateDir, { recursive: true, force: true });
 };
+// Stopped from outside (Ctrl+C, `timeout`, a CI cancel): take the server's process group and the browser along.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.once(signal, async () => {
+    console.log(`FAIL ui-checks ${opts.host}: stopped by ${signal}`);
+    await cleanup();
+    process.exit(code);
+  });
+}
 const overall = setTimeout(async () => {
   console.log(`FAIL ui-checks ${opts.host}: TIMEOUT after ${opts.timeout}s`);
   console.log(`${passed} passed, ${failed + 1} failed`);
