@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ConfigError } from '../core/errors';
+import { CancelledError, ConfigError } from '../core/errors';
 import { effectiveExpiry, type EffectiveExpiry } from '../core/expiry';
 import { needsContentMd5, resolveHeaderSet, type HeaderSet } from '../core/headerSets';
 import { DEFAULT_KEY_TEMPLATE, objectKeyFor, templateVariables, type TemplateVariables } from '../core/keyTemplate';
-import { urlLocation, type LedgerEntry } from '../core/ledger';
+import { LEDGER_MAX_ENTRIES, urlLocation, type LedgerEntry } from '../core/ledger';
 import { redact } from '../core/log';
 import { md5File } from '../core/md5File';
 import { presignPut } from '../core/presign';
@@ -40,6 +40,9 @@ export interface LastSettings {
 
 export const LAST_SETTINGS_KEY = 'ossPresign.lastPresign';
 
+/** Files signed between two yields to the event loop (and two progress reports). */
+const BATCH = 100;
+
 /**
  * Presigns a PUT for each target file: asks for what is neither in the target, the options nor (with `useLast`)
  * the last settings, signs, logs, records in the ledger and hands the result over. Returns the ledger entries
@@ -70,29 +73,42 @@ export async function runPresign(services: Services, target: PresignTarget, opti
     const signed = presignPut({ ...conn, bucket, key, expiresSeconds: expirySeconds, headers, metadata });
     const expiry = effectiveExpiry({ urlExpiresAt: signed.expiresAt, signatureVersion: conn.signatureVersion ?? 'v4', hasSecurityToken: !!conn.securityToken });
     // A presigned URL is a bearer credential: only its redacted form is logged (whatever the Logger does).
-    services.log.info(`[presign] PUT ${bucket}/${key} (${profile.id}, set "${set.name}") headers ${JSON.stringify(signed.headers)}, expires ${expiry.effectiveExpiresAt.toISOString()}: ${redact(signed.url)}`);
+    (files.length > BATCH ? services.log.debug : services.log.info)(`[presign] PUT ${bucket}/${key} (${profile.id}, set "${set.name}") headers ${JSON.stringify(signed.headers)}, expires ${expiry.effectiveExpiresAt.toISOString()}: ${redact(signed.url)}`);
     return { file, key, signed, expiry };
   };
   const issued: Awaited<ReturnType<typeof signOne>>[] = [];
+  const signAll = async (signal?: AbortSignal, report?: (done: number) => void) => {
+    for (const [i, file] of files.entries()) {
+      if (signal?.aborted) throw new CancelledError();
+      issued.push(await signOne(file, keys[i], signal));
+      // Signing is synchronous CPU work: yield to the extension host's event loop between batches, and report
+      // progress per batch rather than per file (each report is a message to the UI).
+      if (i % BATCH === BATCH - 1) {
+        report?.(i + 1);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  };
   if (needsContentMd5(set) || files.length > 5) {
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Presigning', cancellable: true }, async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      for (const [i, file] of files.entries()) {
-        progress.report({ message: `${file.vars.fileName} (${i + 1}/${files.length})`, increment: 100 / files.length });
-        issued.push(await signOne(file, keys[i], abort.signal));
-      }
+      let reported = 0;
+      await signAll(abort.signal, (done) => {
+        progress.report({ message: `${done}/${files.length} files`, increment: ((done - reported) * 100) / files.length });
+        reported = done;
+      });
     });
   } else {
-    for (const [i, file] of files.entries()) issued.push(await signOne(file, keys[i]));
+    await signAll();
   }
+  if (files.length > 1) services.log.info(`[presign] ${files.length} URLs for ${bucket} (${profile.id}, set "${set.name}")`);
 
-  const entries: LedgerEntry[] = [];
-  for (const { file, key, signed, expiry } of issued) {
-    const entry = ledgerEntry(profile, bucket, key, set, expirySeconds, signed, expiry, localPath(file.uri));
-    await services.ledger.add(entry, signed.url);
-    entries.push(entry);
-  }
+  // The ledger keeps the newest entries only: record just those, so a folder of thousands of files does not write
+  // thousands of URLs to secret storage only to delete them again.
+  const entries = await services.ledger.addMany(
+    issued.slice(-LEDGER_MAX_ENTRIES).map(({ file, key, signed, expiry }) => ({ entry: ledgerEntry(profile, bucket, key, set, expirySeconds, signed, expiry, localPath(file.uri)), url: signed.url })),
+  );
   await context.globalState.update(LAST_SETTINGS_KEY, { profileId: profile.id, bucket, headerSet: set.name, expirySeconds } satisfies LastSettings);
 
   const format = options.copyFormat ?? vscode.workspace.getConfiguration(Settings.section).get<SnippetFormat>(Settings.copyFormat, 'url');
@@ -106,8 +122,7 @@ export async function runPresign(services: Services, target: PresignTarget, opti
     expiry: issued[0].expiry,
     ask,
   });
-  const stored = new Set(entries.map((e) => e.id));
-  return services.ledger.list().filter((e) => stored.has(e.id));
+  return entries;
 }
 
 function variablesFor(uri: vscode.Uri, now: Date): TemplateVariables {

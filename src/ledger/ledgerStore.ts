@@ -45,6 +45,29 @@ export class LedgerStore implements vscode.Disposable {
     this.emitter.fire();
   }
 
+  /**
+   * Records several issued URLs at once (newest last): their URLs into SecretStorage, then one state update.
+   * Returns the entries as stored.
+   */
+  async addMany(items: ReadonlyArray<{ entry: LedgerEntry; url: string }>): Promise<LedgerEntry[]> {
+    for (const { entry } of items) {
+      if (entry.location !== urlLocation(entry.location)) throw new Error('A ledger entry must not carry a query string: it would put the signature into global state.');
+    }
+    await Promise.all(items.map(({ entry, url }) => this.secrets.store(ledgerUrlKey(entry.id), url)));
+    let entries = this.list();
+    const dropped: string[] = [];
+    for (const { entry } of items) {
+      const next = addLedgerEntry(entries, entry);
+      entries = next.entries;
+      dropped.push(...next.dropped);
+    }
+    await this.state.update(STATE_KEY, entries);
+    await Promise.all(dropped.map((id) => this.secrets.delete(ledgerUrlKey(id))));
+    this.emitter.fire();
+    const added = new Set(items.map((i) => i.entry.id));
+    return entries.filter((e) => added.has(e.id));
+  }
+
   /** The URL of an entry, or undefined when secret storage no longer has it (e.g. cleared elsewhere). */
   url(id: string): Thenable<string | undefined> {
     return this.secrets.get(ledgerUrlKey(id));
