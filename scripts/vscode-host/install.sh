@@ -108,6 +108,9 @@ install_code_server() {
 }
 
 mkdir -p "$HOST_DIR"
+# Two runs installing into the same directory at once would corrupt each other's npm trees: take turns.
+exec 9>"$HOST_DIR/.install.lock"
+flock 9
 check_playwright
 timed "apt (chromium, libkrb5-dev, ripgrep)" install_apt
 for v in $HOSTS; do
