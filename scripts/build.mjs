@@ -114,14 +114,7 @@ function slimUndici() {
   return {
     name: 'slim-undici',
     setup(b) {
-      b.onResolve({ filter: /^undici$/ }, (args) => {
-        const missing = (importedNames(readFileSync(args.importer, 'utf8'), 'undici') ?? ['(a namespace or default import)'])
-          .filter((n) => !(n in UNDICI_SLIM));
-        if (missing.length) {
-          return { errors: [{ text: `${missing.join(', ')} from 'undici' is not in UNDICI_SLIM (scripts/build.mjs): add it there` }] };
-        }
-        return { path: 'undici-slim', namespace: 'undici-slim' };
-      });
+      b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-slim', namespace: 'undici-slim' }));
       b.onLoad({ filter: /^undici-slim$/, namespace: 'undici-slim' }, () => ({ contents, loader: 'js', resolveDir: path.resolve('.') }));
       for (const [i, [filter, contents]] of UNDICI_UNUSED.entries()) {
         b.onResolve({ filter }, (args) => (/[\\/]undici[\\/]lib[\\/]/.test(args.importer) ? { path: `unused-${i}`, namespace: 'undici-slim' } : undefined));
@@ -149,9 +142,37 @@ function slimMimeDb() {
   };
 }
 
-// A production build after a dev build would otherwise leave stale sourcemaps next to the bundles.
-if (production) for (const f of ['dist/extension.js.map', 'dist/core.js.map']) rmSync(f, { force: true });
+// Libraries core loads only on first use (transport, XML fallback, MIME lookup) are separate files under
+// dist/vendor/, so loading core -- which the extension does on activation -- does not parse them.
+const VENDOR = { undici: [slimUndici], 'mime-types': [slimMimeDb], 'fast-xml-parser': [] };
 
-await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js', plugins: [slimUndici(), slimMimeDb()] });
+function vendorExternal() {
+  return {
+    name: 'vendor-external',
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^(${Object.keys(VENDOR).join('|')})$`) }, (args) => {
+        if (args.path === 'undici') {
+          const missing = (importedNames(readFileSync(args.importer, 'utf8'), 'undici') ?? ['(a namespace or default import)'])
+            .filter((n) => !(n in UNDICI_SLIM));
+          if (missing.length) {
+            return { errors: [{ text: `${missing.join(', ')} from 'undici' is not in UNDICI_SLIM (scripts/build.mjs): add it there` }] };
+          }
+        }
+        return { path: `./vendor/${args.path}.js`, external: true };
+      });
+    },
+  };
+}
+
+// A production build after a dev build would otherwise leave stale sourcemaps next to the bundles.
+if (production) rmSync('dist', { recursive: true, force: true });
+
+await Promise.all(Object.entries(VENDOR).map(([name, plugins]) => build({
+  ...common,
+  stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: path.resolve('.'), sourcefile: `${name}-entry.js` },
+  outfile: `dist/vendor/${name}.js`,
+  plugins: plugins.map((plugin) => plugin()),
+})));
+await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js', plugins: [vendorExternal()] });
 const coreExports = new Set(Object.keys(createRequire(import.meta.url)(path.resolve('dist/core.js'))));
 await build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [shareCore(coreExports)] });

@@ -2,7 +2,9 @@
  * Header sets: named, provider-neutral choices of what an uploader must send (Content-Type, storage class, ACL,
  * metadata, ...), resolved into the exact header names of OSS or S3 before signing.
  */
-import { lookup } from 'mime-types';
+import type * as MimeTypes from 'mime-types';
+
+let mimeTypes: typeof MimeTypes | undefined;
 import { ConfigError } from './errors';
 import { expandTemplate, type TemplateVariables } from './keyTemplate';
 import type { Provider } from './types';
@@ -72,7 +74,10 @@ export function parseHeaderSets(value: unknown): HeaderSet[] {
 
 /** The Content-Type for a file name (mime-types), `application/octet-stream` when unknown. */
 export function detectContentType(fileName: string): string {
-  return lookup(fileName) || 'application/octet-stream';
+  // mime-types parses its whole database when loaded: load it on first use, not when the extension activates.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
+  mimeTypes ??= require('mime-types') as typeof MimeTypes;
+  return mimeTypes.lookup(fileName) || 'application/octet-stream';
 }
 
 // Storage class names differ between the two providers; map the well-known ones both ways.

@@ -5,22 +5,34 @@
  * Entities: the parser runs with entity processing off and `decodeXmlText` expands only the five XML
  * entities and numeric character references, so a DOCTYPE can never define or expand an entity.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type * as FastXmlParser from 'fast-xml-parser';
 
 type XmlNode = Record<string, unknown>;
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  removeNSPrefix: true,
-  // Keys may begin or end with spaces; whitespace-only text between elements lands in ignored `#text` nodes.
-  trimValues: false,
-});
+let fallback: { parser: FastXmlParser.XMLParser; validator: typeof FastXmlParser.XMLValidator } | undefined;
+/** fast-xml-parser is loaded only when a body needs the fallback (DTD, comments, CDATA): it costs start-up time. */
+function fallbackParser(): NonNullable<typeof fallback> {
+  if (!fallback) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
+    const fxp = require('fast-xml-parser') as typeof FastXmlParser;
+    fallback = {
+      parser: new fxp.XMLParser({
+        ignoreAttributes: true,
+        parseTagValue: false,
+        parseAttributeValue: false,
+        processEntities: false,
+        htmlEntities: false,
+        ignoreDeclaration: true,
+        ignorePiTags: true,
+        removeNSPrefix: true,
+        // Keys may begin or end with spaces; whitespace-only text between elements lands in ignored `#text` nodes.
+        trimValues: false,
+      }),
+      validator: fxp.XMLValidator,
+    };
+  }
+  return fallback;
+}
 
 const XML_ENTITY = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -135,7 +147,8 @@ function stripNs(name: string): string {
 
 /** fast-xml-parser does not check nesting while parsing: validate first so a garbled body is an error, not data. */
 function parseFallback(xml: string): XmlNode {
-  const valid = XMLValidator.validate(xml);
+  const { parser, validator } = fallbackParser();
+  const valid = validator.validate(xml);
   if (valid !== true) throw new Error(`Malformed XML (${valid.err.msg}, line ${valid.err.line}).`);
   return parser.parse(xml) as XmlNode;
 }

@@ -1,18 +1,20 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, posix, relative, resolve } from 'node:path';
+import { dirname, join, posix, relative, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { lookup } from 'mime-types';
 
 // Compiled to out/test/integration/: the repository root is three levels up.
 const ROOT = resolve(__dirname, '../../..');
 const MAX_VSIX_BYTES = 200 * 1024;
+/** Libraries core loads on first use, shipped as separate bundles (scripts/build.mjs). */
+const VENDOR = ['undici', 'mime-types', 'fast-xml-parser'];
 
 interface ZipEntry {
   name: string;
@@ -81,6 +83,17 @@ describe('npm run package', () => {
 
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** Writes the VSIX's dist/ (core and its vendor bundles) to disk and returns the path of core.js. */
+  function shippedCore(): string {
+    const out = join(dir, 'shipped');
+    for (const e of entries.filter((x) => x.name.startsWith('extension/dist/'))) {
+      const file = join(out, ...e.name.slice('extension/'.length).split('/'));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, zipRead(zip, e));
+    }
+    return join(out, 'dist', 'core.js');
+  }
+
   it('packages without vsce warnings', () => {
     assert.doesNotMatch(output, /WARNING/);
   });
@@ -96,6 +109,7 @@ describe('npm run package', () => {
       'extension/LICENSE.txt',
       'extension/dist/extension.js',
       'extension/dist/core.js',
+      ...VENDOR.map((name) => `extension/dist/vendor/${name}.js`),
       ...filesUnder('media').map((f) => `extension/${f}`),
     ];
     assert.deepEqual(entries.map((e) => e.name).sort(), expected.sort());
@@ -108,7 +122,7 @@ describe('npm run package', () => {
   });
 
   it('ships minified bundles without sourcemaps, with core bundled once', () => {
-    for (const name of ['extension/dist/extension.js', 'extension/dist/core.js']) {
+    for (const name of ['extension/dist/extension.js', 'extension/dist/core.js', ...VENDOR.map((v) => `extension/dist/vendor/${v}.js`)]) {
       const js = zipRead(zip, entries.find((e) => e.name === name));
       // assert.ok with a message: the matchers would print the whole bundle on failure.
       assert.ok(!js.includes('sourceMappingURL'), `${name} references a sourcemap`);
@@ -117,14 +131,14 @@ describe('npm run package', () => {
     }
     const extension = zipRead(zip, entries.find((e) => e.name === 'extension/dist/extension.js'));
     assert.ok(extension.includes('require("./core.js")'), 'dist/extension.js does not load dist/core.js');
+    const core = zipRead(zip, entries.find((e) => e.name === 'extension/dist/core.js'));
+    for (const name of VENDOR) assert.ok(core.includes(`require("./vendor/${name}.js")`), `dist/core.js does not load dist/vendor/${name}.js on demand`);
   });
 
   // The build keeps only the mime-db entries mime-types can answer with (scripts/build.mjs): the shipped core must
   // still name the type of every extension mime-db knows exactly as the full table does.
   it('ships a dist/core.js that detects every content type mime-types knows', () => {
-    const coreFile = join(dir, 'core-mime.js');
-    writeFileSync(coreFile, zipRead(zip, entries.find((e) => e.name === 'extension/dist/core.js')));
-    const core = createRequire(__filename)(coreFile) as typeof import('../../src/core/index');
+    const core = createRequire(__filename)(shippedCore()) as typeof import('../../src/core/index');
     const db = createRequire(__filename)('mime-db') as Record<string, { extensions?: string[] }>;
     const extensions = [...new Set(Object.values(db).flatMap((e) => e.extensions ?? []))];
     assert.ok(extensions.length > 1000);
@@ -135,9 +149,7 @@ describe('npm run package', () => {
   // The build swaps undici's index for the few parts core uses and drops code core never runs (scripts/build.mjs);
   // the other tests run tsc output against the full undici, so only this one proves the shipped bundle talks HTTP.
   it('ships a dist/core.js that lists and uploads over real HTTP', async () => {
-    const coreFile = join(dir, 'core.js');
-    writeFileSync(coreFile, zipRead(zip, entries.find((e) => e.name === 'extension/dist/core.js')));
-    const core = createRequire(__filename)(coreFile) as typeof import('../../src/core/index');
+    const core = createRequire(__filename)(shippedCore()) as typeof import('../../src/core/index');
     const seen: { method?: string; url?: string; authorization?: string; body: string }[] = [];
     const server = createServer((req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];

@@ -3,7 +3,8 @@
  * timeouts, and the mapping of socket-level failures to `NetworkError` / `CancelledError`.
  */
 import type { Readable } from 'node:stream';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import type * as Undici from 'undici';
 import { CancelledError, ConfigError, NetworkError } from '../errors';
 
 export interface TransportTimeouts {
@@ -48,6 +49,16 @@ export interface TransportOptions {
   timeouts?: Partial<TransportTimeouts>;
 }
 
+let undiciModule: typeof Undici | undefined;
+/**
+ * undici is loaded on the first request, not when core loads: it is most of core's start-up cost, and the
+ * extension activates (and presigns, which needs no HTTP) without it.
+ */
+function undici(): typeof Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
+  return (undiciModule ??= require('undici') as typeof Undici);
+}
+
 let timeouts: TransportTimeouts = DEFAULT_TIMEOUTS;
 let dispatcher: Dispatcher | undefined;
 let proxyUrl: string | undefined;
@@ -69,6 +80,7 @@ function createDispatcher(options: TransportOptions): Dispatcher {
     throw new ConfigError('proxy', 'InvalidProxy', `${where} "${redactProxy(proxy)}" is not a proxy URL: set it to http://host:port (VS Code: the http.proxy setting), or remove it.`);
   }
   proxyUrl = proxy;
+  const { Agent, EnvHttpProxyAgent, ProxyAgent } = undici();
   if (!proxy) return new Agent(agentOptions);
   const noProxy = options.noProxy ?? process.env.NO_PROXY ?? process.env.no_proxy;
   // EnvHttpProxyAgent applies NO_PROXY; a plain ProxyAgent would send loopback traffic through the proxy too.
@@ -116,7 +128,7 @@ export async function request(req: TransportRequest): Promise<TransportResponse>
   const t = { ...timeouts, ...req.timeouts };
   const via = getDispatcher();
   try {
-    const res = await undiciRequest(req.url, {
+    const res = await undici().request(req.url, {
       method: req.method as Dispatcher.HttpMethod,
       headers,
       body: req.body as Dispatcher.DispatchOptions['body'],
