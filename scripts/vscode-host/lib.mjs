@@ -76,7 +76,7 @@ export function prepareWorkspace(stateDir) {
  * Environment given to code-server reaches the extension host's process.env: that is how S3_* and CI get to
  * the suites.
  */
-export async function startCodeServer({ version, stateDir, log, extraEnv = {} }) {
+export async function startCodeServer({ version, stateDir, log, extraEnv = {}, untrusted = false }) {
   const { bin, nodeBin } = codeServerPaths(version);
   const port = await freePort();
   for (const d of ['user-data/User', 'extensions', 'config', 'data', 'cache']) fs.mkdirSync(path.join(stateDir, d), { recursive: true });
@@ -92,7 +92,10 @@ export async function startCodeServer({ version, stateDir, log, extraEnv = {} })
     'extensions.autoUpdate': false,
     'extensions.ignoreRecommendations': true,
     'workbench.enableExperiments': false,
-    'security.workspace.trust.enabled': false,
+    // Trust off (every folder trusted), except for the Restricted Mode pass, which must not be asked either.
+    'security.workspace.trust.enabled': untrusted,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.emptyWindow': false,
     'chat.disableAIFeatures': true,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'git.enabled': false,
@@ -100,7 +103,7 @@ export async function startCodeServer({ version, stateDir, log, extraEnv = {} })
   const args = [
     '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', path.join(stateDir, 'user-data'), '--extensions-dir', path.join(stateDir, 'extensions'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened', '--log', 'info',
   ];
   // VS Code 1.1xx honours the payload's extensionDevelopmentPath/extensionTestsPath in a built product only with

@@ -88,10 +88,10 @@ for (const host of hosts) {
       usable = false;
     }
   }
-  const steps = usable ? [['suites', 'run-tests.mjs'], ...(uiHosts.has(host) ? uiScripts : [])] : [];
-  for (const [name, script] of steps) {
+  const steps = usable ? [['suites', 'run-tests.mjs'], ['restricted-mode', 'run-tests.mjs', '--trust', 'untrusted'], ...(uiHosts.has(host) ? uiScripts : [])] : [];
+  for (const [name, script, ...extra] of steps) {
     const t = Date.now();
-    const { code, summary, error } = await run(`[${host} ${name}]`, process.execPath, [path.join(HERE, script), '--host', host]);
+    const { code, summary, error } = await run(`[${host} ${name}]`, process.execPath, [path.join(HERE, script), '--host', host, ...extra]);
     timings.push(`${name} ${elapsed(t)}`);
     if (!summary) {
       notRun(`${name} on code-server ${host} counted no tests (exit ${code}${error ? `: ${error}` : ''}; its output is above)`);

@@ -21,9 +21,14 @@ const opts = parseArgs(process.argv.slice(2), {
   timeout: process.env.OSS_PRESIGN_HOST_TIMEOUT || '600',
   tests: path.join(REPO, 'out', 'test', 'extension-host', 'index.js'),
   screenshot: '',
+  // 'untrusted': open the workspace in Restricted Mode (workspace trust on, folder not trusted) and run only the
+  // suites that check it; the other suites assume a trusted workspace.
+  trust: 'trusted',
 });
+const untrusted = opts.trust === 'untrusted';
+if (untrusted) process.env.OSS_PRESIGN_GREP = 'workspace trust';
 const testsPath = path.resolve(opts.tests);
-const screenshot = opts.screenshot || path.join(ARTIFACTS, `extension-host-${opts.host}.png`);
+const screenshot = opts.screenshot || path.join(ARTIFACTS, `extension-host-${opts.host}${untrusted ? '-restricted' : ''}.png`);
 const t0 = Date.now();
 const say = (msg) => console.log(`[run-tests ${opts.host} ${elapsed(t0)}] ${msg}`);
 
@@ -34,7 +39,7 @@ for (const [file, fix] of [[testsPath, 'npm run compile:test'], [path.join(REPO,
   }
 }
 // The extension-host suites read S3_* and CI from process.env; say which arrive (never their values).
-const forwarded = ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_REGION', 'S3_BUCKET', 'CI'].filter((n) => process.env[n]);
+const forwarded = ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_REGION', 'S3_BUCKET', 'CI', 'OSS_PRESIGN_GREP'].filter((n) => process.env[n]);
 say(`forwarding to the extension host: ${forwarded.join(', ') || '(no S3_* variables set)'}`);
 
 // A server log of an earlier failed run would read as this run's.
@@ -76,6 +81,7 @@ try {
   server = await startCodeServer({
     version: opts.host,
     stateDir,
+    untrusted,
     log: process.env.OSS_PRESIGN_HOST_VERBOSE ? (line) => console.log(line) : undefined,
   });
   say(`code-server listening on ${server.authority}`);
