@@ -1,7 +1,7 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CancelledError, ConfigError } from '../core/errors';
+import { CancelledError } from '../core/errors';
 import type { TreeNode } from '../tree/nodes';
+import { filesBelow } from './filesBelow';
 
 /** What to presign: local files, and where in which bucket they go when a tree node says so. */
 export interface PresignTarget {
@@ -59,26 +59,6 @@ async function pickFiles(title: string, many: boolean): Promise<vscode.Uri[]> {
   return files;
 }
 
-async function expandFolders(uris: vscode.Uri[], interactive: boolean): Promise<vscode.Uri[]> {
-  const out: vscode.Uri[] = [];
-  for (const uri of uris) {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type & vscode.FileType.Directory) {
-      // An undefined exclude applies files.exclude, as the explorer does.
-      const found = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*'));
-      out.push(...found.sort((a, b) => a.path.localeCompare(b.path)));
-    } else {
-      out.push(uri);
-    }
-  }
-  const unique = [...new Map(out.map((u) => [u.toString(), u])).values()];
-  if (unique.length === 0) {
-    throw new ConfigError('files', 'NoFiles', `No files to presign in ${uris.map((u) => path.basename(u.fsPath)).join(', ')} (files.exclude hides some files): pick a folder that has files.`);
-  }
-  if (interactive && unique.length > CONFIRM_FILE_COUNT) {
-    const go = `Presign ${unique.length} URLs`;
-    const answer = await vscode.window.showWarningMessage(`This presigns one URL for each of ${unique.length} files.`, { modal: true }, go);
-    if (answer !== go) throw new CancelledError();
-  }
-  return unique;
+function expandFolders(uris: vscode.Uri[], interactive: boolean): Promise<vscode.Uri[]> {
+  return filesBelow(uris, { verb: 'presign', confirm: (n) => `Presign ${n} URLs`, confirmAbove: CONFIRM_FILE_COUNT, interactive });
 }

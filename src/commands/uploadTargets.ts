@@ -8,6 +8,7 @@ import { objectKeyProblem } from '../core/validate';
 import { Settings } from '../ids';
 import type { Services } from '../services';
 import type { FolderNode } from '../tree/nodes';
+import { filesBelow } from './filesBelow';
 
 /** Answers given as the command's second argument (tests, other extensions); whatever is missing is asked. */
 export interface UploadCommandOptions {
@@ -46,28 +47,8 @@ export async function uploadFiles(arg0: unknown, arg1: unknown, title: string, i
   return expandFolders(picked, interactive);
 }
 
-async function expandFolders(uris: vscode.Uri[], interactive: boolean): Promise<vscode.Uri[]> {
-  const out: vscode.Uri[] = [];
-  for (const uri of uris) {
-    if (uri.scheme !== 'file') throw new ConfigError('file', 'NotALocalFile', `${uri.toString()} is not on the local disk: copy it to a local folder to upload it.`);
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type & vscode.FileType.Directory) {
-      // No exclude argument: findFiles then applies files.exclude, as the explorer does.
-      const found = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*'));
-      out.push(...found.sort((a, b) => a.path.localeCompare(b.path)));
-    } else {
-      out.push(uri);
-    }
-  }
-  const unique = [...new Map(out.map((u) => [u.toString(), u])).values()];
-  if (unique.length === 0) {
-    throw new ConfigError('files', 'NoFiles', `No files to upload in ${uris.map((u) => path.basename(u.fsPath)).join(', ')} (files.exclude may hide some): pick a folder that has files.`);
-  }
-  if (interactive && unique.length > CONFIRM_FILE_COUNT) {
-    const go = `Upload ${unique.length} Files`;
-    if ((await vscode.window.showWarningMessage(`Upload all ${unique.length} files?`, { modal: true }, go)) !== go) throw new CancelledError();
-  }
-  return unique;
+function expandFolders(uris: vscode.Uri[], interactive: boolean): Promise<vscode.Uri[]> {
+  return filesBelow(uris, { verb: 'upload', confirm: (n) => `Upload ${n} Files`, confirmAbove: CONFIRM_FILE_COUNT, interactive });
 }
 
 export async function pickProfileFor(services: Services, title: string, preferred?: string): Promise<Profile> {

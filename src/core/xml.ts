@@ -6,6 +6,7 @@
  * entities and numeric character references, so a DOCTYPE can never define or expand an entity.
  */
 import type * as FastXmlParser from 'fast-xml-parser';
+import type { CorsRule } from './cors';
 
 type XmlNode = Record<string, unknown>;
 
@@ -450,15 +451,6 @@ export function parseListMultipartUploads(xml: string): ListMultipartUploadsPage
   return page;
 }
 
-/** One CORS rule (same shape as `CorsRule` of cors.ts; parseCors always fills the header lists). */
-export interface CorsRule {
-  id?: string;
-  allowedOrigins: string[];
-  allowedMethods: string[];
-  allowedHeaders?: string[];
-  exposeHeaders?: string[];
-  maxAgeSeconds?: number;
-}
 
 /** `<CORSConfiguration>`: the rules in order. */
 export function parseCors(xml: string): CorsRule[] {

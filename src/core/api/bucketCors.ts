@@ -4,7 +4,8 @@ import { ServiceError } from '../errors';
 import { createMd5 } from '../signing/crypto';
 import type { ConnectionOptions } from '../types';
 import { validateBucket } from '../validate';
-import { buildCorsXml, parseCors, type CorsRule } from '../xml';
+import type { CorsRule } from '../cors';
+import { buildCorsXml, parseCors } from '../xml';
 
 export interface BucketOptions extends ConnectionOptions {
   bucket: string;
