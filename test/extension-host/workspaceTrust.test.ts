@@ -35,8 +35,11 @@ suite('workspace trust', () => {
     await waitFor(() => vscode.workspace.getConfiguration('ossPresign').inspect('pageSize')?.workspaceValue === 7 || undefined, 15_000, 'VS Code to read .vscode/settings.json');
   });
 
-  suiteTeardown(() => {
-    if (settingsFile) fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
+  suiteTeardown(async () => {
+    if (!settingsFile) return;
+    fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
+    // The suites after this one must not see the workspace header sets or key template.
+    await waitFor(() => vscode.workspace.getConfiguration('ossPresign').inspect('pageSize')?.workspaceValue === undefined || undefined, 15_000, 'VS Code to drop the removed workspace settings');
   });
 
   test('profiles never come from workspace settings, trusted or not', () => {
