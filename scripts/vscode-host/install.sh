@@ -92,7 +92,10 @@ install_code_server() {
   # npm_config_yes: node-pty's postinstall runs `npx node-gyp`, and a user npmrc with yes=false cancels it.
   # npm_config_nodedir: compile native addons against the headers of the Node that will run code-server
   # (a user npmrc with nodedir=/usr would pick the system Node 20 headers for the Node 24 host).
-  (cd "$dir" && env PATH="$nbin:$PATH" TMPDIR="$HOST_DIR/tmp" npm_config_unsafe_perm=true npm_config_yes=true \
+  # Run from `npm test`, the environment carries the outer npm's lifecycle variables (npm_node_execpath,
+  # npm_config_*, NODE): the nested npm would run code-server's postinstall on the system Node. Drop them.
+  (cd "$dir" && for v in $(compgen -e | grep -E '^(npm_|NODE$|NODE_OPTIONS$)'); do unset "$v"; done &&
+    env PATH="$nbin:$PATH" TMPDIR="$HOST_DIR/tmp" npm_config_unsafe_perm=true npm_config_yes=true \
     npm_config_nodedir="$(dirname "$nbin")" npm install "code-server@$version" > "$dir/install.log" 2>&1) ||
     { tail -40 "$dir/install.log" >&2; die "npm install code-server@$version failed; full log: $dir/install.log"; }
   echo "$nbin" > "$dir/.node-bin-dir"
