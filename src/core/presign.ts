@@ -81,7 +81,8 @@ export function presignPut(options: PresignPutOptions): PresignResult & { steps:
       method: 'PUT', path, host, region: ep.region, accessKeyId: options.accessKeyId, secretAccessKey: options.accessKeySecret,
       ...(token ? { sessionToken: token } : {}), date, headers, expiresSeconds,
     });
-    return result(origin + path + '?' + queryString(signed.query), headers, new Date(date.getTime() + expiresSeconds * 1000), signed.signedHeaders, signed);
+    // The URL carries the canonical query as signed (already encoded) plus the signature: encoded once.
+    return result(`${origin}${path}?${signed.canonicalQuery}&X-Amz-Signature=${signed.signature}`, headers, new Date(date.getTime() + expiresSeconds * 1000), signed.signedHeaders, signed);
   }
   if (version === 'v1') {
     const expiresUnix = Math.floor(date.getTime() / 1000) + expiresSeconds;
@@ -96,7 +97,7 @@ export function presignPut(options: PresignPutOptions): PresignResult & { steps:
     method: 'PUT', bucket, key, region: ep.region, accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret,
     ...(token ? { securityToken: token } : {}), date, headers: signingHeaders, additionalHeaders: extra, expiresSeconds,
   });
-  return result(origin + path + '?' + queryString(signed.query), headers, new Date(date.getTime() + expiresSeconds * 1000), signed.signedHeaders, signed);
+  return result(`${origin}${path}?${signed.canonicalQuery}&x-oss-signature=${signed.signature}`, headers, new Date(date.getTime() + expiresSeconds * 1000), signed.signedHeaders, signed);
 }
 
 function result(

@@ -39,6 +39,8 @@ export interface OssV4Steps {
   signedHeaders: string[];
   /** The `x-oss-additional-headers` list actually used (absent and default-signed names removed). */
   additionalHeaders: string[];
+  /** The canonical query string (encoded, sorted), the third line of the canonical request. */
+  canonicalQuery: string;
 }
 
 const keyCache = new SigningKeyCache();
@@ -125,16 +127,17 @@ export function ossV4Signature(signingKey: Bytes, stringToSign: string): string 
 
 function sign(input: OssV4Input, query: ReadonlyArray<readonly [string, string]>, headers: Map<string, string>, additional: string[]): OssV4Steps {
   const product = input.product ?? 'oss';
+  const cq = canonicalQuery(query, true);
   const { canonicalRequest, signedHeaders } = ossV4CanonicalRequest({
     method: input.method,
     canonicalUri: ossV4CanonicalUri(input.bucket, input.key),
-    canonicalQuery: canonicalQuery(query, true),
+    canonicalQuery: cq,
     headers,
     additionalHeaders: additional,
   });
   const stringToSign = ossV4StringToSign(input.date, ossV4Scope(input.date, input.region, product), canonicalRequest);
   const signature = ossV4Signature(ossV4SigningKey(input.accessKeySecret, input.date, input.region, product), stringToSign);
-  return { canonicalRequest, stringToSign, signature, signedHeaders, additionalHeaders: additional };
+  return { canonicalRequest, stringToSign, signature, signedHeaders, additionalHeaders: additional, canonicalQuery: cq };
 }
 
 /**

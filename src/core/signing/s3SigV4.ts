@@ -37,6 +37,8 @@ export interface SigV4Steps {
   stringToSign: string;
   signature: string;
   signedHeaders: string[];
+  /** The canonical query string (encoded, sorted), the third line of the canonical request. */
+  canonicalQuery: string;
 }
 
 const keyCache = new SigningKeyCache();
@@ -104,16 +106,17 @@ export function sigV4Signature(signingKey: Bytes, stringToSign: string): string 
 
 function sign(input: SigV4Input, query: ReadonlyArray<readonly [string, string]>, headers: Map<string, string>): SigV4Steps {
   const service = input.service ?? 's3';
+  const cq = canonicalQuery(query, false);
   const { canonicalRequest, signedHeaders } = sigV4CanonicalRequest({
     method: input.method,
     path: input.path,
-    canonicalQuery: canonicalQuery(query, false),
+    canonicalQuery: cq,
     headers,
     payloadHash: input.payloadHash ?? UNSIGNED_PAYLOAD,
   });
   const stringToSign = sigV4StringToSign(input.date, sigV4Scope(input.date, input.region, service), canonicalRequest);
   const signature = sigV4Signature(sigV4SigningKey(input.secretAccessKey, input.date, input.region, service), stringToSign);
-  return { canonicalRequest, stringToSign, signature, signedHeaders };
+  return { canonicalRequest, stringToSign, signature, signedHeaders, canonicalQuery: cq };
 }
 
 /** Query signing (presigned URL): returns the query parameters to put in the URL, signature last. */
