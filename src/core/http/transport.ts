@@ -70,39 +70,46 @@ function envProxy(): string | undefined {
 
 const PROXY_URL = /^https?:\/\/[^/?#\s]+\/?$/i;
 
-function createDispatcher(options: TransportOptions): Dispatcher {
-  const t = timeouts;
-  const agentOptions = { connect: { timeout: t.connectMs }, headersTimeout: t.headersMs, bodyTimeout: t.idleBodyMs, keepAliveTimeout: 10_000 };
+interface ProxyConfig {
+  proxy: string | undefined;
+  noProxy: string | undefined;
+}
+let proxyConfig: ProxyConfig | undefined;
+
+/** The proxy to use (setting, else environment), validated. */
+function resolveProxy(options: TransportOptions): ProxyConfig {
   const fromSetting = options.proxy?.trim();
   const proxy = fromSetting || envProxy();
   if (proxy && !PROXY_URL.test(proxy)) {
     const where = fromSetting ? 'The proxy setting' : 'The HTTPS_PROXY/HTTP_PROXY environment variable';
     throw new ConfigError('proxy', 'InvalidProxy', `${where} "${redactProxy(proxy)}" is not a proxy URL: set it to http://host:port (VS Code: the http.proxy setting), or remove it.`);
   }
-  proxyUrl = proxy;
+  return { proxy, noProxy: options.noProxy ?? process.env.NO_PROXY ?? process.env.no_proxy };
+}
+
+function createDispatcher({ proxy, noProxy }: ProxyConfig): Dispatcher {
+  const t = timeouts;
+  const agentOptions = { connect: { timeout: t.connectMs }, headersTimeout: t.headersMs, bodyTimeout: t.idleBodyMs, keepAliveTimeout: 10_000 };
   const { Agent, EnvHttpProxyAgent, ProxyAgent } = undici();
   if (!proxy) return new Agent(agentOptions);
-  const noProxy = options.noProxy ?? process.env.NO_PROXY ?? process.env.no_proxy;
   // EnvHttpProxyAgent applies NO_PROXY; a plain ProxyAgent would send loopback traffic through the proxy too.
   if (noProxy) return new EnvHttpProxyAgent({ ...agentOptions, httpProxy: proxy, httpsProxy: proxy, noProxy });
   return new ProxyAgent({ ...agentOptions, uri: proxy });
 }
 
 /**
- * Replaces the shared dispatcher (call when the proxy setting changes). Requests in flight finish on the old
- * one, which is then closed. Throws `ConfigError` for a proxy (setting or environment) that is not an
- * http(s) URL, keeping the previous dispatcher.
+ * Sets the proxy and timeouts (call when the proxy setting changes). The shared dispatcher is built on the next
+ * request, so configuring at activation loads no HTTP code; requests in flight finish on the old one, which is
+ * then closed. Throws `ConfigError` for a proxy (setting or environment) that is not an http(s) URL, keeping the
+ * previous configuration.
  */
 export function configureTransport(options: TransportOptions = {}): void {
-  const previousTimeouts = timeouts;
+  const config = resolveProxy(options);
   timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  proxyConfig = config;
+  proxyUrl = config.proxy;
   const old = dispatcher;
-  try {
-    dispatcher = createDispatcher(options);
-  } catch (err) {
-    timeouts = previousTimeouts;
-    throw err;
-  }
+  dispatcher = undefined;
   if (old) void old.close().catch(() => undefined);
 }
 
@@ -116,7 +123,11 @@ function redactProxy(url: string): string {
 }
 
 function getDispatcher(): Dispatcher {
-  dispatcher ??= createDispatcher({});
+  if (!dispatcher) {
+    proxyConfig ??= resolveProxy({});
+    proxyUrl = proxyConfig.proxy;
+    dispatcher = createDispatcher(proxyConfig);
+  }
   return dispatcher;
 }
 
