@@ -51,4 +51,8 @@ export const Settings = {
   /** `ossPresign.multipartThreshold` (bytes) and `ossPresign.uploadConcurrency` (parts in flight), relative to `section`. */
   multipartThreshold: 'multipartThreshold',
   uploadConcurrency: 'uploadConcurrency',
+  /** Request timeouts in seconds (relative to `section`): connect, wait for the answer, silence within a body. */
+  connectTimeout: 'timeouts.connectSeconds',
+  responseTimeout: 'timeouts.responseSeconds',
+  idleTimeout: 'timeouts.idleSeconds',
 } as const;

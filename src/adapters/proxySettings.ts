@@ -1,6 +1,10 @@
-/** Feeds VS Code's proxy settings (`http.proxy`, `http.noProxy`) to the core transport, and follows their changes. */
+/**
+ * Feeds VS Code's proxy settings (`http.proxy`, `http.noProxy`) and our request timeouts (`ossPresign.timeouts.*`)
+ * to the core transport, and follows their changes.
+ */
 import * as vscode from 'vscode';
 import { configureTransport } from '../core/http/transport';
+import { Settings } from '../ids';
 import type { Services } from '../services';
 
 /** VS Code's own settings (not ours): the proxy every extension is expected to honour. */
@@ -10,9 +14,12 @@ function apply(services: Services): void {
   const http = vscode.workspace.getConfiguration(HTTP_SECTION);
   const proxy = http.get<string>('proxy')?.trim() || undefined;
   const noProxy = http.get<string[]>('noProxy') ?? [];
+  const ours = vscode.workspace.getConfiguration(Settings.section);
+  const seconds = (setting: string, fallback: number) => Math.max(1, ours.get<number>(setting, fallback)) * 1000;
+  const timeouts = { connectMs: seconds(Settings.connectTimeout, 10), headersMs: seconds(Settings.responseTimeout, 30), idleBodyMs: seconds(Settings.idleTimeout, 60) };
   try {
     // Without http.proxy the transport falls back to HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
-    configureTransport({ ...(proxy ? { proxy } : {}), ...(noProxy.length ? { noProxy: noProxy.join(',') } : {}) });
+    configureTransport({ ...(proxy ? { proxy } : {}), ...(noProxy.length ? { noProxy: noProxy.join(',') } : {}), timeouts });
   } catch (err) {
     // The previous proxy configuration stays in effect.
     services.log.warn(`[http] ${err instanceof Error ? err.message : String(err)}`);
@@ -23,7 +30,7 @@ export function registerProxySettings(services: Services): void {
   apply(services);
   services.context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${HTTP_SECTION}.proxy`) || e.affectsConfiguration(`${HTTP_SECTION}.noProxy`)) apply(services);
+      if (e.affectsConfiguration(`${HTTP_SECTION}.proxy`) || e.affectsConfiguration(`${HTTP_SECTION}.noProxy`) || e.affectsConfiguration(`${Settings.section}.timeouts`)) apply(services);
     }),
   );
 }
