@@ -198,3 +198,27 @@ export function workbenchUrl(authority, folder, testsPath) {
 }
 
 export const elapsed = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+
+/**
+ * Named UI checks for the ui-*.mjs scripts: `check(page, name, fn)` logs `ok`/`FAIL` with the time taken and
+ * `fn`'s result, saves a screenshot of a failure (`shot(name)` gives its path) and counts both.
+ * `clean` blanks anything secret in a failure message beyond what `redact` does; `after(page)` runs after each check.
+ */
+export function uiChecks({ shot, clean = (text) => text, after = async () => {} }) {
+  const tally = { passed: 0, failed: 0 };
+  tally.check = async (page, name, fn) => {
+    const start = Date.now();
+    try {
+      const info = await fn();
+      tally.passed++;
+      console.log(`ok   ${name}${info ? ` -> ${info}` : ''} (${Date.now() - start} ms)`);
+    } catch (err) {
+      tally.failed++;
+      const file = shot(`FAIL-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
+      await page.screenshot({ path: file }).catch(() => {});
+      console.log(`FAIL ${name}: ${clean(redact(String(err.message).split('\n')[0]))} (screenshot: ${path.relative(REPO, file)})`);
+    }
+    await after(page);
+  };
+  return tally;
+}

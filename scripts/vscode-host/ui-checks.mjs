@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS, REPO, elapsed, launchBrowser, parseArgs, prepareWorkspace, redact, startCodeServer, workbenchUrl } from './lib.mjs';
+import { ARTIFACTS, REPO, elapsed, launchBrowser, parseArgs, prepareWorkspace, redact, startCodeServer, uiChecks, workbenchUrl } from './lib.mjs';
 
 const opts = parseArgs(process.argv.slice(2), {
   host: '4.100.3',
@@ -50,24 +50,15 @@ function requireContributed(title) {
   }
 }
 
-let passed = 0;
-let failed = 0;
-async function check(page, name, fn) {
-  const start = Date.now();
-  try {
-    const info = await fn();
-    passed++;
-    console.log(`ok   ${name}${info ? ` -> ${info}` : ''} (${Date.now() - start} ms)`);
-  } catch (err) {
-    failed++;
-    const file = shot(`FAIL-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
-    await page.screenshot({ path: file }).catch(() => {});
-    console.log(`FAIL ${name}: ${redact(String(err.message).split('\n')[0])} (screenshot: ${path.relative(REPO, file)})`);
-  }
+const tally = uiChecks({
+  shot,
   // Leave no menu, quick input or notification behind for the next check.
-  for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => {});
-  await clearNotifications(page);
-}
+  after: async (page) => {
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => {});
+    await clearNotifications(page);
+  },
+});
+const { check } = tally;
 
 /** Empties the notification center, so that commandReaction() cannot mistake an earlier message for an answer. */
 async function clearNotifications(page) {
@@ -165,7 +156,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
 }
 const overall = setTimeout(async () => {
   console.log(`FAIL ui-checks ${opts.host}: TIMEOUT after ${opts.timeout}s`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
+  console.log(`${tally.passed} passed, ${tally.failed + 1} failed`);
   await cleanup();
   process.exit(124);
 }, Number(opts.timeout) * 1000);
@@ -237,10 +228,10 @@ try {
     return reaction;
   });
 } catch (err) {
-  failed++;
+  tally.failed++;
   console.log(`FAIL ui-checks ${opts.host} could not run: ${redact(err instanceof Error ? err.message : String(err))}`);
 }
 clearTimeout(overall);
 await cleanup();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+console.log(`${tally.passed} passed, ${tally.failed} failed`);
+process.exit(tally.failed ? 1 : 0);

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS, REPO, elapsed, launchBrowser, parseArgs, prepareWorkspace, redact, startCodeServer, workbenchUrl } from './lib.mjs';
+import { ARTIFACTS, REPO, elapsed, launchBrowser, parseArgs, prepareWorkspace, redact, startCodeServer, uiChecks, workbenchUrl } from './lib.mjs';
 
 const opts = parseArgs(process.argv.slice(2), { host: '4.100.3', timeout: process.env.OSS_PRESIGN_HOST_TIMEOUT || '300' });
 const env = { endpoint: process.env.S3_ENDPOINT, key: process.env.S3_ACCESS_KEY, secret: process.env.S3_SECRET_KEY, bucket: process.env.S3_BUCKET || 'test-bucket' };
@@ -57,22 +57,8 @@ async function unseedFolder() {
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
-let passed = 0;
-let failed = 0;
-async function check(page, name, fn) {
-  const start = Date.now();
-  try {
-    const info = await fn();
-    passed++;
-    console.log(`ok   ${name}${info ? ` -> ${info}` : ''} (${Date.now() - start} ms)`);
-  } catch (err) {
-    failed++;
-    const file = shot(`FAIL-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
-    await page.screenshot({ path: file }).catch(() => {});
-    console.log(`FAIL ${name}: ${redact(String(err.message).split('\n')[0]).split(env.secret).join('***')} (screenshot: ${path.relative(REPO, file)})`);
-  }
-  for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => {});
-}
+const tally = uiChecks({ shot, clean: (text) => text.split(env.secret).join('***') });
+const { check } = tally;
 
 async function runCommand(page, title) {
   const deadline = Date.now() + 60_000;
@@ -141,7 +127,7 @@ const cleanup = async () => {
 };
 const overall = setTimeout(async () => {
   console.log(`FAIL ui-profiles ${opts.host}: TIMEOUT after ${opts.timeout}s`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
+  console.log(`${tally.passed} passed, ${tally.failed + 1} failed`);
   await cleanup();
   process.exit(124);
 }, Number(opts.timeout) * 1000);
@@ -311,11 +297,11 @@ try {
     await page.locator('.sidebar .monaco-list-row', { hasText: NAME }).waitFor({ state: 'detached', timeout: 10_000 });
   });
 } catch (err) {
-  failed++;
+  tally.failed++;
   console.log(`FAIL ui-profiles ${opts.host} could not run: ${redact(err instanceof Error ? err.message : String(err))}`);
 }
 clearTimeout(overall);
 await unseedFolder();
 await cleanup();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+console.log(`${tally.passed} passed, ${tally.failed} failed`);
+process.exit(tally.failed ? 1 : 0);
