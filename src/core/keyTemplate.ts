@@ -1,5 +1,4 @@
 /** Object keys (and metadata values) from a template such as `uploads/${date}/${fileName}`. */
-import { randomUUID } from 'node:crypto';
 import { ConfigError } from './errors';
 
 export const DEFAULT_KEY_TEMPLATE = '${relativePath}';
@@ -40,7 +39,8 @@ export function templateVariables(input: { relativePath: string; workspaceFolder
     fileBasename: hasExt ? fileName.slice(0, dot) : fileName,
     ext: hasExt ? fileName.slice(dot) : '',
     date: input.now.toISOString().slice(0, 10),
-    uuid: input.uuid ?? randomUUID(),
+    // The global Web Crypto: importing node:crypto would load it with core, on activation.
+    uuid: input.uuid ?? crypto.randomUUID(),
     workspaceFolder: input.workspaceFolder ?? '',
   };
 }
