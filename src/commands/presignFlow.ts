@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CancelledError, ConfigError } from '../core/errors';
@@ -180,7 +179,7 @@ function ledgerEntry(
   filePath: string,
 ): LedgerEntry {
   return {
-    id: randomUUID(),
+    id: crypto.randomUUID(),
     profileId: profile.id,
     provider: profile.provider,
     bucket,
