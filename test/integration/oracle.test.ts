@@ -4,39 +4,13 @@
 // No server is needed; it lives in test/integration because loading both SDKs and 240 cases take a few seconds.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
 import { presignPut, type Addressing, type PresignPutOptions } from '../../src/core';
+import { AliOssClient, atFixedTime } from './helpers/aliOss';
 
-// ali-oss ships no types; load it untyped and describe the two methods used here.
-interface AliOss {
-  signatureUrlV4(method: string, expires: number, request: { headers: Record<string, string> }, key: string, additionalHeaders?: string[]): Promise<string>;
-  signatureUrl(key: string, options: Record<string, unknown>, strictObjectNameValidation?: boolean): string;
-}
-const AliOssClient = createRequire(__filename)('ali-oss') as new (options: Record<string, unknown>) => AliOss;
 
-/** Runs `fn` with `new Date()` and `Date.now()` frozen at `when`: ali-oss reads the clock inside its signers. */
-function atFixedTime<T>(when: Date, fn: () => T): T {
-  const RealDate = Date;
-  const fixed = when.getTime();
-  class FixedDate extends RealDate {
-    constructor(...args: unknown[]) {
-      if (args.length === 0) super(fixed);
-      else super(...(args as [string]));
-    }
-    static override now() {
-      return fixed;
-    }
-  }
-  globalThis.Date = FixedDate as DateConstructor;
-  try {
-    return fn();
-  } finally {
-    globalThis.Date = RealDate;
-  }
-}
 
 /** mulberry32: a small deterministic PRNG, so every run checks the same cases. */
 function prng(seed: number) {

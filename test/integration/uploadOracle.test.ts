@@ -2,38 +2,13 @@
 // @aws-sdk/s3-request-presigner for SigV4, ali-oss 6.23.0 signatureUrlV4 (OSS V4) and signatureUrl (OSS V1).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
 import { presignGet, presignRequest, type ConnectionOptions } from '../../src/core';
+import { AliOssClient, atFixedTime } from './helpers/aliOss';
 
-interface AliOss {
-  signatureUrlV4(method: string, expires: number, request: { headers: Record<string, string>; queries?: Record<string, string> }, key: string): Promise<string>;
-  signatureUrl(key: string, options: Record<string, unknown>, strictObjectNameValidation?: boolean): string;
-}
-const AliOssClient = createRequire(__filename)('ali-oss') as new (options: Record<string, unknown>) => AliOss;
 
-/** Runs `fn` with `new Date()` and `Date.now()` frozen at `when`: ali-oss reads the clock inside its signers. */
-async function atFixedTime<T>(when: Date, fn: () => T | Promise<T>): Promise<T> {
-  const RealDate = Date;
-  const fixed = when.getTime();
-  class FixedDate extends RealDate {
-    constructor(...args: unknown[]) {
-      if (args.length === 0) super(fixed);
-      else super(...(args as [string]));
-    }
-    static override now() {
-      return fixed;
-    }
-  }
-  globalThis.Date = FixedDate as DateConstructor;
-  try {
-    return await fn();
-  } finally {
-    globalThis.Date = RealDate;
-  }
-}
 
 /** Origin, decoded path and sorted decoded query of a URL. */
 function parts(url: string) {
