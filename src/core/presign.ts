@@ -1,11 +1,11 @@
 /** `presignPut`: the product's core. Validates, then signs with OSS V4, OSS V1 or S3 SigV4. */
-import { objectUrl, resolveEndpoint } from './endpoint';
+import { objectUrl, resolveEndpoint, type ResolvedEndpoint } from './endpoint';
 import { ConfigError } from './errors';
 import { queryString } from './signing/encoding';
 import { isOssV4DefaultSignedHeader, signOssV4Query } from './signing/ossV4';
 import { signOssV1Query } from './signing/ossV1';
 import { signSigV4Query } from './signing/s3SigV4';
-import type { PresignPutOptions, PresignResult, Provider } from './types';
+import type { ConnectionOptions, PresignPutOptions, PresignResult, Provider, SignatureVersion } from './types';
 import {
   validateBucket,
   validateCredentials,
@@ -45,25 +45,90 @@ export function requiredHeaders(provider: Provider, headers: Record<string, stri
   return out;
 }
 
+/** A presigned request's target after validation: the endpoint, its signature version, bucket, key and expiry. */
+export interface PresignTarget {
+  ep: ResolvedEndpoint;
+  version: SignatureVersion;
+  bucket: string;
+  key: string;
+  expiresSeconds: number;
+}
+
+/** Validates what every presign needs: endpoint, signature version, bucket, key, credentials and expiry. */
+export function resolvePresignTarget(conn: ConnectionOptions, bucket: unknown, key: unknown, expiresSeconds: unknown): PresignTarget {
+  const ep = resolveEndpoint(conn);
+  const version = validateSignatureVersion(ep.provider, conn.signatureVersion);
+  const target = { ep, version, bucket: validateBucket(ep.provider, bucket), key: validateKey(ep.provider, key) };
+  validateCredentials(conn.accessKeyId, conn.accessKeySecret);
+  return { ...target, expiresSeconds: validateExpiry(expiresSeconds) };
+}
+
+export interface PresignedSteps {
+  url: string;
+  expiresAt: Date;
+  signedHeaders: string[];
+  steps: { canonicalRequest?: string; stringToSign: string; signature: string };
+}
+
+/**
+ * Signs one request on `target` in the connection's dialect (S3 SigV4, OSS V1 or OSS V4) and builds its URL.
+ * `headers` are sent as given and all signed (OSS V4: the ones outside its default-signed set become additional
+ * headers; OSS V1 cannot sign them); `query` holds sub-resources such as `uploadId` and `partNumber`.
+ */
+export function signPresigned(
+  conn: ConnectionOptions,
+  target: PresignTarget,
+  request: { method: string; date: Date; headers: Record<string, string>; query?: ReadonlyArray<readonly [string, string]>; additionalHeaders?: readonly string[] },
+): PresignedSteps {
+  const { ep, version, bucket, key, expiresSeconds } = target;
+  const { method, headers } = request;
+  const query = request.query ?? [];
+  const date = new Date(Math.floor(request.date.getTime() / 1000) * 1000);
+  const { origin, host, path } = objectUrl(ep, bucket, key);
+  const token = conn.securityToken || undefined;
+  const credentials = { accessKeyId: conn.accessKeyId, ...(token ? { securityToken: token } : {}) };
+  const expiresAt = new Date(date.getTime() + expiresSeconds * 1000);
+
+  if (ep.provider === 's3') {
+    const signed = signSigV4Query({
+      method, path, host, region: ep.region, accessKeyId: conn.accessKeyId, secretAccessKey: conn.accessKeySecret,
+      ...(token ? { sessionToken: token } : {}), date, headers, query, expiresSeconds,
+    });
+    // The URL carries the canonical query as signed (already encoded) plus the signature: encoded once.
+    return { url: `${origin}${path}?${signed.canonicalQuery}&X-Amz-Signature=${signed.signature}`, expiresAt, signedHeaders: signed.signedHeaders, steps: stepsOf(signed) };
+  }
+  if (version === 'v1') {
+    const expiresUnix = Math.floor(date.getTime() / 1000) + expiresSeconds;
+    const signed = signOssV1Query({ method, bucket, key, ...credentials, accessKeySecret: conn.accessKeySecret, headers, subResources: query, expiresUnix });
+    return { url: `${origin}${path}?${queryString([...query, ...signed.query])}`, expiresAt: new Date(expiresUnix * 1000), signedHeaders: signed.signedHeaders, steps: stepsOf(signed) };
+  }
+  // OSS V4 signs Content-Type, Content-MD5 and x-oss-* by default; every other chosen header is made an
+  // additional header so that it is signed too ("sign every header the user chose").
+  const extra = [...(request.additionalHeaders ?? []), ...Object.keys(headers).filter((h) => !isOssV4DefaultSignedHeader(h.toLowerCase()))];
+  const signingHeaders = extra.some((h) => h.toLowerCase() === 'host') ? { ...headers, host } : headers;
+  const signed = signOssV4Query({
+    method, bucket, key, region: ep.region, ...credentials, accessKeySecret: conn.accessKeySecret,
+    date, headers: signingHeaders, additionalHeaders: extra, query, expiresSeconds,
+  });
+  return { url: `${origin}${path}?${signed.canonicalQuery}&x-oss-signature=${signed.signature}`, expiresAt, signedHeaders: signed.signedHeaders, steps: stepsOf(signed) };
+}
+
+function stepsOf(s: { canonicalRequest?: string; stringToSign: string; signature: string }): PresignedSteps['steps'] {
+  return { ...(s.canonicalRequest ? { canonicalRequest: s.canonicalRequest } : {}), stringToSign: s.stringToSign, signature: s.signature };
+}
+
 /**
  * Presigns a PUT of one object. The result's `headers` are exactly what the uploader must send; every one of
  * them is covered by the signature (OSS V1 can sign only Content-Type, Content-MD5 and `x-oss-*`; other headers
  * are returned but not signed, see `signedHeaders`).
  * @throws ConfigError for any invalid option (nothing is signed).
  */
-export function presignPut(options: PresignPutOptions): PresignResult & { steps: { canonicalRequest?: string; stringToSign: string; signature: string } } {
-  const ep = resolveEndpoint(options);
-  const version = validateSignatureVersion(ep.provider, options.signatureVersion);
-  const bucket = validateBucket(ep.provider, options.bucket);
-  const key = validateKey(ep.provider, options.key);
-  validateCredentials(options.accessKeyId, options.accessKeySecret);
-  const expiresSeconds = validateExpiry(options.expiresSeconds);
+export function presignPut(options: PresignPutOptions): PresignResult & { steps: PresignedSteps['steps'] } {
+  const target = resolvePresignTarget(options, options.bucket, options.key, options.expiresSeconds);
+  const { ep, version } = target;
   // The API edge is the only place that reads the clock; signing takes the time as a value.
   const date = validateDate(options.date ?? new Date());
-  date.setUTCMilliseconds(0);
   const headers = requiredHeaders(ep.provider, options.headers, options.metadata);
-  const { origin, host, path } = objectUrl(ep, bucket, key);
-  const token = options.securityToken || undefined;
   const additional = options.additionalHeaders ?? [];
   if (additional.length && (ep.provider !== 'oss' || version !== 'v4')) {
     throw new ConfigError('additionalHeaders', 'UnsupportedOption', 'additionalHeaders applies to OSS V4 only: S3 SigV4 signs every header you pass (and Host) already, and OSS V1 cannot sign extra headers.');
@@ -75,44 +140,5 @@ export function presignPut(options: PresignPutOptions): PresignResult & { steps:
       throw new ConfigError('additionalHeaders', 'MissingHeaderValue', `Additional header "${name}" is listed but has no value: add it to headers, or remove it from additionalHeaders.`);
     }
   }
-
-  if (ep.provider === 's3') {
-    const signed = signSigV4Query({
-      method: 'PUT', path, host, region: ep.region, accessKeyId: options.accessKeyId, secretAccessKey: options.accessKeySecret,
-      ...(token ? { sessionToken: token } : {}), date, headers, expiresSeconds,
-    });
-    // The URL carries the canonical query as signed (already encoded) plus the signature: encoded once.
-    return result(`${origin}${path}?${signed.canonicalQuery}&X-Amz-Signature=${signed.signature}`, headers, new Date(date.getTime() + expiresSeconds * 1000), signed.signedHeaders, signed);
-  }
-  if (version === 'v1') {
-    const expiresUnix = Math.floor(date.getTime() / 1000) + expiresSeconds;
-    const signed = signOssV1Query({ method: 'PUT', bucket, key, accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret, ...(token ? { securityToken: token } : {}), headers, expiresUnix });
-    return result(origin + path + '?' + queryString(signed.query), headers, new Date(expiresUnix * 1000), signed.signedHeaders, signed);
-  }
-  // OSS V4 signs Content-Type, Content-MD5 and x-oss-* by default; every other chosen header is made an
-  // additional header so that it is signed too ("sign every header the user chose").
-  const extra = [...additional, ...Object.keys(headers).filter((h) => !isOssV4DefaultSignedHeader(h.toLowerCase()))];
-  const signingHeaders = extra.some((h) => h.toLowerCase() === 'host') ? { ...headers, host } : headers;
-  const signed = signOssV4Query({
-    method: 'PUT', bucket, key, region: ep.region, accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret,
-    ...(token ? { securityToken: token } : {}), date, headers: signingHeaders, additionalHeaders: extra, expiresSeconds,
-  });
-  return result(`${origin}${path}?${signed.canonicalQuery}&x-oss-signature=${signed.signature}`, headers, new Date(date.getTime() + expiresSeconds * 1000), signed.signedHeaders, signed);
-}
-
-function result(
-  url: string,
-  headers: Record<string, string>,
-  expiresAt: Date,
-  signedHeaders: string[],
-  steps: { canonicalRequest?: string; stringToSign: string; signature: string },
-) {
-  return {
-    method: 'PUT' as const,
-    url,
-    headers,
-    expiresAt,
-    signedHeaders,
-    steps: { ...(steps.canonicalRequest ? { canonicalRequest: steps.canonicalRequest } : {}), stringToSign: steps.stringToSign, signature: steps.signature },
-  };
+  return { method: 'PUT', headers, ...signPresigned(options, target, { method: 'PUT', date, headers, additionalHeaders: additional }) };
 }
