@@ -2,7 +2,10 @@
 // (scripts/vscode-host/run-tests.mjs starts it). Suites import from here instead of repeating the set-up.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { Profile } from '../../src/core/profiles';
 import type { OssPresignApi } from '../../src/extension';
+import type { ProfileStore } from '../../src/profileStore';
+import type { BucketTreeProvider } from '../../src/tree/bucketTreeProvider';
 
 export const EXTENSION_ID = 'oss-presign.oss-presign';
 
@@ -97,4 +100,24 @@ export function workspaceFile(relPath: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder is open: run the suites through scripts/vscode-host/run-tests.mjs, which opens one');
   return vscode.Uri.joinPath(folder.uri, ...relPath.split('/'));
+}
+
+/** What the extension hands its own tests through the `_ossPresign.testHooks` command (registered in test runs). */
+export interface TestHooks {
+  tree: BucketTreeProvider;
+  profiles: ProfileStore;
+  context: vscode.ExtensionContext;
+}
+
+/** Activates the extension and returns its test hooks. */
+export async function testHooks(): Promise<TestHooks> {
+  await getApi();
+  const hooks = await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks');
+  assert.ok(hooks?.profiles && hooks.tree, 'the _ossPresign.testHooks command returned nothing: is the extension running in test mode?');
+  return hooks;
+}
+
+/** A profile for the test S3 server (path style, secret in SecretStorage); `extra` adds or overrides fields. */
+export function s3Profile(env: S3Env, id: string, name: string, extra: Partial<Profile> = {}): Profile {
+  return { id, name, provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKey, credentialSource: 'secretStorage', ...extra };
 }

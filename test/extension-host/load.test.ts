@@ -9,15 +9,7 @@ import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { ConnectionOptions } from '../../src/core/types';
 import type { LedgerEntry } from '../../src/core/ledger';
-import type { ProfileStore } from '../../src/profileStore';
-import type { BucketTreeProvider } from '../../src/tree/bucketTreeProvider';
-import { getApi, s3Env, type S3Env } from './helpers';
-
-interface TestHooks {
-  tree: BucketTreeProvider;
-  profiles: ProfileStore;
-  context: vscode.ExtensionContext;
-}
+import { getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks } from './helpers';
 
 const PROFILE_ID = `load-${randomBytes(3).toString('hex')}`;
 const FILES = 10_000;
@@ -57,9 +49,9 @@ suite('load', () => {
     env = s3Env();
     if (!env) return this.skip();
     api = await getApi();
-    hooks = (await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks'))!;
+    hooks = await testHooks();
     await hooks.profiles.add(
-      { id: PROFILE_ID, name: `Load ${PROFILE_ID}`, provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKey, credentialSource: 'secretStorage', buckets: [env.bucket, BIG_BUCKET] },
+      s3Profile(env, PROFILE_ID, `Load ${PROFILE_ID}`, { buckets: [env.bucket, BIG_BUCKET] }),
       { secret: env.secretKey },
     );
   });

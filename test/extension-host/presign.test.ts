@@ -9,13 +9,7 @@ import { readFileSync } from 'node:fs';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../src/core/ledger';
-import type { ProfileStore } from '../../src/profileStore';
-import { FIXTURE, getApi, s3Env, waitFor, workspaceFile, type S3Env } from './helpers';
-
-interface TestHooks {
-  profiles: ProfileStore;
-  context: vscode.ExtensionContext;
-}
+import { FIXTURE, getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor, workspaceFile } from './helpers';
 
 const PROFILE_ID = `presign-${randomBytes(3).toString('hex')}`;
 const DEFAULT_SET = 'Default (Content-Type only)';
@@ -40,10 +34,9 @@ suite('presign PUT from the explorer', () => {
     env = s3Env();
     if (!env) return this.skip();
     api = await getApi();
-    hooks = (await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks'))!;
-    assert.ok(hooks?.profiles, 'the _ossPresign.testHooks command returned nothing: is the extension running in test mode?');
+    hooks = await testHooks();
     await hooks.profiles.add(
-      { id: PROFILE_ID, name: `Presign test ${PROFILE_ID}`, provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKey, credentialSource: 'secretStorage', buckets: [env.bucket] },
+      s3Profile(env, PROFILE_ID, `Presign test ${PROFILE_ID}`, { buckets: [env.bucket] }),
       { secret: env.secretKey },
     );
   });

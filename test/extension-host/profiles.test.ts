@@ -4,17 +4,9 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { ProfileStore } from '../../src/profileStore';
-import type { BucketTreeProvider } from '../../src/tree/bucketTreeProvider';
 import type { TreeNode } from '../../src/tree/nodes';
 import { s3ErrorXml, startFaultProxy } from '../integration/helpers/faultProxy';
-import { getApi, s3Env, waitFor, type S3Env } from './helpers';
-
-interface TestHooks {
-  tree: BucketTreeProvider;
-  profiles: ProfileStore;
-  context: vscode.ExtensionContext;
-}
+import { getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor } from './helpers';
 
 const PROFILE_ID = `host-${randomBytes(3).toString('hex')}`;
 const FOLDER = `tree-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`;
@@ -32,8 +24,7 @@ suite('profiles and the Buckets view', () => {
     env = s3Env();
     if (!env) return this.skip();
     api = await getApi();
-    hooks = (await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks'))!;
-    assert.ok(hooks?.tree, 'the _ossPresign.testHooks command returned nothing: is the extension running in test mode?');
+    hooks = await testHooks();
     for (const key of KEYS) {
       const signed = api.presignPut({ ...conn(), bucket: env.bucket, key, expiresSeconds: 300, headers: { 'Content-Type': 'text/plain' } });
       const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: `body of ${key}` });
@@ -50,7 +41,7 @@ suite('profiles and the Buckets view', () => {
 
   test('adding a profile stores the secret in SecretStorage and nowhere else', async () => {
     await hooks.profiles.add(
-      { id: PROFILE_ID, name: `Host test ${PROFILE_ID}`, provider: 's3', endpoint: env!.endpoint, region: env!.region, addressing: 'path', accessKeyId: env!.accessKey, credentialSource: 'secretStorage' },
+      s3Profile(env!, PROFILE_ID, `Host test ${PROFILE_ID}`),
       { secret: env!.secretKey },
     );
     const { context } = hooks;
@@ -111,7 +102,7 @@ suite('profiles and the Buckets view', () => {
 
   test('a missing or wrong secret shows an error node (Set Secret / Retry), and rotating the secret fixes the listing', async () => {
     const id = `${PROFILE_ID}-rot`;
-    await hooks.profiles.add({ id, name: `Rotation ${id}`, provider: 's3', endpoint: env!.endpoint, region: env!.region, addressing: 'path', accessKeyId: env!.accessKey, credentialSource: 'secretStorage' });
+    await hooks.profiles.add(s3Profile(env!, id, `Rotation ${id}`));
     try {
       const profileOf = async () => (await hooks.tree.getChildren()).find((n) => n.kind === 'profile' && n.profileId === id)!;
       let children = await hooks.tree.getChildren(await profileOf());
@@ -139,7 +130,7 @@ suite('profiles and the Buckets view', () => {
     try {
       await vscode.workspace.getConfiguration('ossPresign').update('pageSize', 3, vscode.ConfigurationTarget.Global);
       await hooks.profiles.add(
-        { id, name: `Faults ${id}`, provider: 's3', endpoint: proxy.url, region: env!.region, addressing: 'path', accessKeyId: env!.accessKey, credentialSource: 'secretStorage', buckets: [env!.bucket] },
+        s3Profile(env!, id, `Faults ${id}`, { endpoint: proxy.url, buckets: [env!.bucket] }),
         { secret: env!.secretKey },
       );
       const profile = (await hooks.tree.getChildren()).find((n) => n.kind === 'profile' && n.profileId === id)!;
@@ -173,7 +164,7 @@ suite('profiles and the Buckets view', () => {
     const id = `${PROFILE_ID}-cxl`;
     try {
       await hooks.profiles.add(
-        { id, name: `Cancel ${id}`, provider: 's3', endpoint: proxy.url, region: env!.region, addressing: 'path', accessKeyId: env!.accessKey, credentialSource: 'secretStorage', buckets: [env!.bucket] },
+        s3Profile(env!, id, `Cancel ${id}`, { endpoint: proxy.url, buckets: [env!.bucket] }),
         { secret: env!.secretKey },
       );
       const profile = (await hooks.tree.getChildren()).find((n) => n.kind === 'profile' && n.profileId === id)!;
@@ -237,7 +228,7 @@ suite('Import Profiles', () => {
   let imported: string[] = [];
 
   suiteSetup(async () => {
-    hooks = (await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks'))!;
+    hooks = await testHooks();
     home = vscode.Uri.joinPath(hooks.context.globalStorageUri, '..', `import-home-${randomBytes(3).toString('hex')}`);
     const tag = randomBytes(3).toString('hex');
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(home, '.aws', 'credentials'), new TextEncoder().encode(`[imp${tag}]\naws_access_key_id = AKIAIMPORT${tag}\naws_secret_access_key = ${SECRET}\n`));

@@ -7,14 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { ProfileStore } from '../../src/profileStore';
-import type { BucketTreeProvider } from '../../src/tree/bucketTreeProvider';
-import { FIXTURE, getApi, s3Env, waitFor, workspaceFile, type S3Env } from './helpers';
-
-interface TestHooks {
-  tree: BucketTreeProvider;
-  profiles: ProfileStore;
-}
+import { FIXTURE, getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor, workspaceFile } from './helpers';
 
 const PROFILE_ID = `upl-${randomBytes(3).toString('hex')}`;
 const FOLDER = `upload-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`;
@@ -37,9 +30,9 @@ suite('upload commands', () => {
     env = s3Env();
     if (!env) return this.skip();
     api = await getApi();
-    hooks = (await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks'))!;
+    hooks = await testHooks();
     await hooks.profiles.add(
-      { id: PROFILE_ID, name: `Upload test ${PROFILE_ID}`, provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKey, credentialSource: 'secretStorage' },
+      s3Profile(env, PROFILE_ID, `Upload test ${PROFILE_ID}`),
       { secret: env.secretKey },
     );
   });

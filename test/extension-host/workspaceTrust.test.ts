@@ -7,8 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { ProfileStore } from '../../src/profileStore';
-import { getApi, waitFor } from './helpers';
+import { testHooks, type TestHooks, waitFor } from './helpers';
 
 const WORKSPACE_TEMPLATE = 'from-workspace/${fileName}';
 const EVIL = {
@@ -17,11 +16,10 @@ const EVIL = {
 
 suite('workspace trust', () => {
   let settingsFile: string;
-  let profiles: ProfileStore;
+  let profiles: TestHooks['profiles'];
 
   suiteSetup(async () => {
-    await getApi();
-    profiles = (await vscode.commands.executeCommand<{ profiles: ProfileStore }>('_ossPresign.testHooks'))!.profiles;
+    profiles = (await testHooks()).profiles;
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     settingsFile = path.join(root, '.vscode', 'settings.json');
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });

@@ -11,15 +11,7 @@ import * as path from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../src/core/ledger';
-import type { ProfileStore } from '../../src/profileStore';
-import type { BucketTreeProvider } from '../../src/tree/bucketTreeProvider';
-import { FIXTURE, getApi, s3Env, workspaceFile, type S3Env } from './helpers';
-
-interface TestHooks {
-  tree: BucketTreeProvider;
-  profiles: ProfileStore;
-  context: vscode.ExtensionContext;
-}
+import { FIXTURE, getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, workspaceFile } from './helpers';
 
 const PROFILE_ID = `audit-${randomBytes(3).toString('hex')}`;
 const SIGNATURE = /(?:X-Amz-Signature|x-oss-signature|Signature)=([0-9A-Za-z%+/=]{20,})/g;
@@ -56,13 +48,12 @@ suite('secrets audit', () => {
     env = s3Env();
     if (!env) return this.skip();
     const api = await getApi();
-    hooks = (await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks'))!;
-    assert.ok(hooks?.profiles, 'the _ossPresign.testHooks command returned nothing');
+    hooks = await testHooks();
     const e = env;
 
     await step('add profile', false, () =>
       hooks.profiles.add(
-        { id: PROFILE_ID, name: `Audit ${PROFILE_ID}`, provider: 's3', endpoint: e.endpoint, region: e.region, addressing: 'path', accessKeyId: e.accessKey, credentialSource: 'secretStorage', buckets: [e.bucket] },
+        s3Profile(e, PROFILE_ID, `Audit ${PROFILE_ID}`, { buckets: [e.bucket] }),
         { secret: e.secretKey },
       ),
     );
