@@ -1,6 +1,6 @@
 // Requests go through the configured HTTP proxy: a tiny loopback proxy (CONNECT tunnels and absolute-URI
 // forwarding) records what passes, in front of radosgw.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
@@ -63,15 +63,23 @@ async function startTinyProxy(): Promise<TinyProxy> {
   };
 }
 
-test('with a proxy configured, API requests go through it; removing it goes direct again', async (t) => {
+/** The test server's connection and a running proxy, put back to direct connections after the test. */
+async function proxied(t: TestContext) {
   const s3 = s3TestEnv();
-  if (!s3) return t.skip(NO_S3_SKIP_REASON);
+  if (!s3) return undefined;
   const conn: ConnectionOptions = { provider: 's3', endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, accessKeySecret: s3.accessKeySecret };
   const proxy = await startTinyProxy();
   t.after(async () => {
     configureTransport({ noProxy: '' });
     await proxy.close();
   });
+  return { s3, conn, proxy };
+}
+
+test('with a proxy configured, API requests go through it; removing it goes direct again', async (t) => {
+  const setup = await proxied(t);
+  if (!setup) return t.skip(NO_S3_SKIP_REASON);
+  const { s3, conn, proxy } = setup;
   // An empty NO_PROXY: loopback targets are proxied too (the default NO_PROXY of many machines lists them).
   configureTransport({ proxy: proxy.url, noProxy: '' });
   assert.equal(transportProxy(), proxy.url);
@@ -89,14 +97,9 @@ test('with a proxy configured, API requests go through it; removing it goes dire
 });
 
 test('NO_PROXY hosts bypass the proxy', async (t) => {
-  const s3 = s3TestEnv();
-  if (!s3) return t.skip(NO_S3_SKIP_REASON);
-  const conn: ConnectionOptions = { provider: 's3', endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, accessKeySecret: s3.accessKeySecret };
-  const proxy = await startTinyProxy();
-  t.after(async () => {
-    configureTransport({ noProxy: '' });
-    await proxy.close();
-  });
+  const setup = await proxied(t);
+  if (!setup) return t.skip(NO_S3_SKIP_REASON);
+  const { conn, proxy } = setup;
   configureTransport({ proxy: proxy.url, noProxy: '127.0.0.1' });
   await listBuckets(conn);
   assert.deepEqual(proxy.seen, []);
