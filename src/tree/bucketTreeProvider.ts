@@ -28,6 +28,12 @@ export interface Listing {
   listObjects: typeof listObjects;
 }
 
+/** Calls core when a listing runs: reading the functions in the constructor would load core on activation. */
+const coreListing: Listing = {
+  listBuckets: (...args) => listBuckets(...args),
+  listObjects: (...args) => listObjects(...args),
+};
+
 type Container = ProfileNode | FolderNode;
 
 /**
@@ -47,7 +53,7 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     private readonly profiles: ProfileStore,
     private readonly log: Logger,
     private readonly pageSize: () => number,
-    private readonly listing: Listing = { listBuckets, listObjects },
+    private readonly listing: Listing = coreListing,
   ) {
     this.subscription = profiles.onDidChange(() => this.refresh());
   }
