@@ -7,12 +7,12 @@
 //   BENCH_SIZES=10,256 npm run bench:upload    sizes in MiB
 //   BENCH_RUNS=3 npm run bench:upload          best of 3 per cell (default 1)
 //
-// The same file is also this benchmark's child processes: `upload.bench.js sink` and `upload.bench.js worker` (the job,
-// credentials included, arrives on stdin, never on a command line). With S3_STATE_DIR set (scripts/s3-server), deleted
+// The uploading processes are bench/uploadWorker.ts (engine: the shipped dist/core.js; lib-storage: the SDK), and the
+// sink is this file run as `upload.bench.js sink`. With S3_STATE_DIR set (scripts/s3-server), deleted
 // objects are garbage-collected after each radosgw run (`radosgw-admin gc process`), so that memstore does not fill up.
 import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream, existsSync, openSync, closeSync, readFileSync, writeSync, rmSync } from 'node:fs';
+import { existsSync, openSync, closeSync, writeSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { deleteObject } from '../src/core/api/objects';
 import { presignPut } from '../src/core/presign';
 import type { ConnectionOptions } from '../src/core/types';
-import { uploadFile } from '../src/core/upload/uploadFile';
+import type { WorkerJob } from './uploadWorker';
 
 const MiB = 1024 * 1024;
 /** Same part size and parallelism for both multipart uploaders: the comparison is about the engines, not settings. */
@@ -34,13 +34,6 @@ interface Target {
   conn: ConnectionOptions;
   bucket: string;
   cleanup: (key: string) => Promise<void>;
-}
-interface WorkerJob {
-  uploader: Exclude<Uploader, 'curl'>;
-  conn: ConnectionOptions;
-  bucket: string;
-  key: string;
-  filePath: string;
 }
 interface Sample {
   seconds: number;
@@ -114,26 +107,6 @@ function runSink(): void {
   });
 }
 
-// -------------------------------------------------------------------------------------------- the worker process
-async function runWorker(job: WorkerJob): Promise<void> {
-  const started = process.hrtime.bigint();
-  if (job.uploader === 'engine') {
-    await uploadFile({ ...job.conn, bucket: job.bucket, key: job.key, filePath: job.filePath, partSize: PART_SIZE, concurrency: QUEUE });
-  } else {
-    // Loaded only here, so that the SDK's modules do not count in the engine's or the sink's memory.
-    const { S3Client } = await import('@aws-sdk/client-s3');
-    const { Upload } = await import('@aws-sdk/lib-storage');
-    const client = new S3Client({
-      region: job.conn.region ?? 'us-east-1', endpoint: job.conn.endpoint, forcePathStyle: true,
-      credentials: { accessKeyId: job.conn.accessKeyId, secretAccessKey: job.conn.accessKeySecret },
-    });
-    await new Upload({ client, params: { Bucket: job.bucket, Key: job.key, Body: createReadStream(job.filePath) }, partSize: PART_SIZE, queueSize: QUEUE }).done();
-    client.destroy();
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(JSON.stringify({ seconds, maxRssKiB: process.resourceUsage().maxRSS }) + '\n');
-}
-
 // ---------------------------------------------------------------------------------------------- the parent process
 const run = promisify(execFile);
 
@@ -168,8 +141,8 @@ async function measure(uploader: Uploader, target: Target, filePath: string, key
     const { stdout, stderr } = timed ? await runChild(TIME, ['-v', 'curl', ...args], config) : await runChild('curl', args, config);
     return { seconds: Number(stdout.trim()), rssKiB: timed ? maxRssKiB(stderr) : NaN };
   }
-  const job = JSON.stringify({ uploader, conn: target.conn, bucket: target.bucket, key, filePath } satisfies WorkerJob);
-  const argv = [__filename, 'worker'];
+  const job = JSON.stringify({ uploader, conn: target.conn, bucket: target.bucket, key, filePath, partSize: PART_SIZE, queueSize: QUEUE } satisfies WorkerJob);
+  const argv = [path.join(__dirname, 'uploadWorker.js')];
   const { stdout, stderr } = timed ? await runChild(TIME, ['-v', process.execPath, ...argv], job) : await runChild(process.execPath, argv, job);
   const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; maxRssKiB: number };
   return { seconds: r.seconds, rssKiB: timed ? maxRssKiB(stderr) : r.maxRssKiB };
@@ -283,12 +256,7 @@ async function main(): Promise<void> {
 
 const mode = process.argv[2];
 if (mode === 'sink') runSink();
-else if (mode === 'worker') {
-  runWorker(JSON.parse(readFileSync(0, 'utf8')) as WorkerJob).catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
-} else {
+else {
   main().catch((err: unknown) => {
     console.error(err);
     process.exit(1);

@@ -48,8 +48,8 @@ export async function assertUnchanged(snap: FileSnapshot): Promise<void> {
 /** Hashing reads bigger chunks than sending: nothing waits on the network here. */
 const HASH_CHUNK = 1024 * 1024;
 /** Send chunks, and how many buffers a body cycles through (see rangeBody). */
-const SEND_CHUNK = 256 * 1024;
-const SEND_BUFFERS = 8;
+const SEND_CHUNK = 512 * 1024;
+const SEND_BUFFERS = 4;
 
 /**
  * Read buffers reused across parts and files. A fresh buffer per read leaves garbage that V8 collects only after
@@ -115,7 +115,7 @@ export interface RangeBody {
 
 /**
  * Bytes [start, end) of the file as a request body, calling `onBytes(sentSoFar)` as chunks are taken by the HTTP
- * client. The body cycles through 8 buffers of 256 KiB: a buffer is refilled 7 chunks (1.75 MiB) after it was
+ * client. The body cycles through 4 buffers of 512 KiB: a buffer is refilled 3 chunks (1.5 MiB) after it was
  * handed over, and undici asks for the next chunk only once the socket has taken the previous one (it waits for
  * 'drain' whenever a write is not flushed at once), so by then those bytes are in the kernel. Were that ever not
  * so, the body would no longer match its checksum and the service would refuse it: a failure, never a silently
