@@ -6,6 +6,7 @@
 //   npm run bench:upload                       10 MiB, 256 MiB and 1 GiB
 //   BENCH_SIZES=10,256 npm run bench:upload    sizes in MiB
 //   BENCH_RUNS=3 npm run bench:upload          best of 3 per cell (default 1)
+//   BENCH_DIAGNOSE=1 npm run bench:upload      adds the engine under `node --liftoff-only` (see LIFTOFF)
 //
 // The uploading processes are bench/uploadWorker.ts (engine: the shipped dist/core.js; lib-storage: the SDK), and the
 // sink is this file run as `upload.bench.js sink`. With S3_STATE_DIR set (scripts/s3-server), deleted
@@ -28,7 +29,11 @@ const PART_SIZE = 8 * MiB;
 const QUEUE = 4;
 const TIME = '/usr/bin/time';
 
-type Uploader = 'engine' | 'curl' | 'lib-storage';
+// `engine --liftoff-only` (BENCH_DIAGNOSE=1) is the engine with V8 kept from optimising undici's WebAssembly HTTP
+// parser: that compile happens once the parser is hot and adds ~30 MiB to the peak, so this row shows how much of
+// the engine's peak is V8's. A diagnosis only: the targets are checked against the plain engine row.
+const LIFTOFF = 'engine --liftoff-only';
+type Uploader = 'engine' | 'curl' | 'lib-storage' | typeof LIFTOFF;
 interface Target {
   name: string;
   conn: ConnectionOptions;
@@ -141,8 +146,8 @@ async function measure(uploader: Uploader, target: Target, filePath: string, key
     const { stdout, stderr } = timed ? await runChild(TIME, ['-v', 'curl', ...args], config) : await runChild('curl', args, config);
     return { seconds: Number(stdout.trim()), rssKiB: timed ? maxRssKiB(stderr) : NaN };
   }
-  const job = JSON.stringify({ uploader, conn: target.conn, bucket: target.bucket, key, filePath, partSize: PART_SIZE, queueSize: QUEUE } satisfies WorkerJob);
-  const argv = [path.join(__dirname, 'uploadWorker.js')];
+  const job = JSON.stringify({ uploader: uploader === LIFTOFF ? 'engine' : uploader, conn: target.conn, bucket: target.bucket, key, filePath, partSize: PART_SIZE, queueSize: QUEUE } satisfies WorkerJob);
+  const argv = [...(uploader === LIFTOFF ? ['--liftoff-only'] : []), path.join(__dirname, 'uploadWorker.js')];
   const { stdout, stderr } = timed ? await runChild(TIME, ['-v', process.execPath, ...argv], job) : await runChild(process.execPath, argv, job);
   const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; maxRssKiB: number };
   return { seconds: r.seconds, rssKiB: timed ? maxRssKiB(stderr) : r.maxRssKiB };
@@ -180,6 +185,7 @@ async function startSink(): Promise<{ port: number; stop: () => void }> {
 async function main(): Promise<void> {
   const sizes = (process.env.BENCH_SIZES ?? '10,256,1024').split(',').map(Number);
   const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
+  const uploaders: Uploader[] = ['engine', 'curl', 'lib-storage', ...(process.env.BENCH_DIAGNOSE ? [LIFTOFF] as const : [])];
   const sink = await startSink();
   const targets: Target[] = [];
   const { S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY } = process.env;
@@ -206,7 +212,7 @@ async function main(): Promise<void> {
       const file = makeFile(sizeMiB);
       try {
         for (const target of targets) {
-          for (const uploader of ['engine', 'curl', 'lib-storage'] as const) {
+          for (const uploader of uploaders) {
             let best: Sample | undefined;
             for (let i = 0; i < runs; i++) {
               const key = `bench/upload-${uploader}-${sizeMiB}MiB-${randomUUID()}`;
@@ -222,7 +228,7 @@ async function main(): Promise<void> {
             if (!best) continue;
             const row = { target: target.name, sizeMiB, uploader, mbps: (sizeMiB * MiB) / 1e6 / best.seconds, rssMiB: best.rssKiB / 1024 };
             rows.push(row);
-            console.log(`${row.target.padEnd(8)} ${String(sizeMiB).padStart(5)} MiB  ${uploader.padEnd(11)} ${row.mbps.toFixed(1).padStart(8)} MB/s  peak RSS ${row.rssMiB.toFixed(0).padStart(5)} MiB`);
+            console.log(`${row.target.padEnd(8)} ${String(sizeMiB).padStart(5)} MiB  ${uploader.padEnd(21)} ${row.mbps.toFixed(1).padStart(8)} MB/s  peak RSS ${row.rssMiB.toFixed(0).padStart(5)} MiB`);
           }
         }
       } finally {
