@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Profile } from '../../src/core/profiles';
+import type { ConnectionOptions } from '../../src/core/types';
 import type { OssPresignApi } from '../../src/extension';
 import type { ProfileStore } from '../../src/profileStore';
 import type { BucketTreeProvider } from '../../src/tree/bucketTreeProvider';
@@ -120,4 +121,9 @@ export async function testHooks(): Promise<TestHooks> {
 /** A profile for the test S3 server (path style, secret in SecretStorage); `extra` adds or overrides fields. */
 export function s3Profile(env: S3Env, id: string, name: string, extra: Partial<Profile> = {}): Profile {
   return { id, name, provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKey, credentialSource: 'secretStorage', ...extra };
+}
+
+/** Connection options for calling core directly against the test S3 server (the profile's keys, path style). */
+export function s3Connection(env: S3Env): ConnectionOptions {
+  return { provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKey, accessKeySecret: env.secretKey };
 }

@@ -7,9 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { ConnectionOptions } from '../../src/core/types';
 import type { LedgerEntry } from '../../src/core/ledger';
-import { getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks } from './helpers';
+import { getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, s3Connection } from './helpers';
 
 const PROFILE_ID = `load-${randomBytes(3).toString('hex')}`;
 const FILES = 10_000;
@@ -43,7 +42,7 @@ suite('load', () => {
   let hooks: TestHooks;
   let api: Awaited<ReturnType<typeof getApi>>;
   let folder: string | undefined;
-  const conn = (): ConnectionOptions => ({ provider: 's3', endpoint: env!.endpoint, region: env!.region, addressing: 'path', accessKeyId: env!.accessKey, accessKeySecret: env!.secretKey });
+  const conn = () => s3Connection(env!);
 
   suiteSetup(async function () {
     env = s3Env();

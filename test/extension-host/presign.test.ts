@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../src/core/ledger';
-import { FIXTURE, getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor, workspaceFile } from './helpers';
+import { FIXTURE, getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor, workspaceFile, s3Connection } from './helpers';
 
 const PROFILE_ID = `presign-${randomBytes(3).toString('hex')}`;
 const DEFAULT_SET = 'Default (Content-Type only)';
@@ -28,7 +28,7 @@ suite('presign PUT from the explorer', () => {
   let hooks: TestHooks;
   let api: Awaited<ReturnType<typeof getApi>>;
   const keys: string[] = [];
-  const conn = () => ({ provider: 's3' as const, endpoint: env!.endpoint, region: env!.region, addressing: 'path' as const, accessKeyId: env!.accessKey, accessKeySecret: env!.secretKey });
+  const conn = () => s3Connection(env!);
 
   suiteSetup(async function () {
     env = s3Env();

@@ -6,7 +6,7 @@ import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/tree/nodes';
 import { s3ErrorXml, startFaultProxy } from '../integration/helpers/faultProxy';
-import { getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor } from './helpers';
+import { getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor, s3Connection } from './helpers';
 
 const PROFILE_ID = `host-${randomBytes(3).toString('hex')}`;
 const FOLDER = `tree-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`;
@@ -18,7 +18,7 @@ suite('profiles and the Buckets view', () => {
   let hooks: TestHooks;
   let api: Awaited<ReturnType<typeof getApi>>;
 
-  const conn = () => ({ provider: 's3' as const, endpoint: env!.endpoint, region: env!.region, addressing: 'path' as const, accessKeyId: env!.accessKey, accessKeySecret: env!.secretKey });
+  const conn = () => s3Connection(env!);
 
   suiteSetup(async function () {
     env = s3Env();

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { FIXTURE, getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor, workspaceFile } from './helpers';
+import { FIXTURE, getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor, workspaceFile, s3Connection } from './helpers';
 
 const PROFILE_ID = `upl-${randomBytes(3).toString('hex')}`;
 const FOLDER = `upload-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`;
@@ -17,7 +17,7 @@ suite('upload commands', () => {
   let hooks: TestHooks;
   let api: Awaited<ReturnType<typeof getApi>>;
   const created: string[] = [];
-  const conn = () => ({ provider: 's3' as const, endpoint: env!.endpoint, region: env!.region, addressing: 'path' as const, accessKeyId: env!.accessKey, accessKeySecret: env!.secretKey });
+  const conn = () => s3Connection(env!);
 
   async function bytesOf(key: string): Promise<Buffer> {
     const res = await api.getObject({ ...conn(), bucket: env!.bucket, key });
