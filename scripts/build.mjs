@@ -41,6 +41,7 @@ function importedNames(source, spec) {
 //
 // Core's shim loads dist/core.js on first use, not on activation: each function (and class) is a stand-in that
 // loads core when it is called, constructed or used with instanceof; other values are copied in at build time.
+// A stand-in is not the class itself: the VS Code layer may not extend a core class (none does).
 function lazyCore(coreExports, core) {
   const lines = [
     'let core;',
