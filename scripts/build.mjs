@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 const production = process.argv.includes('--production');
 const CORE_DIR = path.resolve('src/core');
@@ -40,7 +41,8 @@ function importedNames(source, spec) {
 // `presignPut(...)` become plain bindings.
 //
 // Core's shim loads dist/core.js on first use, not on activation: each function (and class) is a stand-in that
-// loads core when it is called, constructed or used with instanceof; other values are copied in at build time.
+// loads core when it is called, constructed or used with instanceof; plain data (numbers, strings, JSON-shaped
+// objects) is copied in at build time, and any other object (nullLogger) is a proxy that loads core when read.
 // A stand-in is not the class itself: the VS Code layer may not extend a core class (none does).
 function lazyCore(coreExports, core) {
   const lines = [
@@ -51,12 +53,22 @@ function lazyCore(coreExports, core) {
     '  Object.defineProperty(f, Symbol.hasInstance, { value: (v) => v instanceof load()[name] });',
     '  return f;',
     '}',
+    'function lazyObject(name) {',
+    '  const real = () => load()[name];',
+    '  return new Proxy({}, {',
+    '    get: (_, key) => real()[key],',
+    '    has: (_, key) => key in real(),',
+    '    ownKeys: () => Reflect.ownKeys(real()),',
+    '    getOwnPropertyDescriptor: (_, key) => { const d = Reflect.getOwnPropertyDescriptor(real(), key); return d && { ...d, configurable: true }; },',
+    '  });',
+    '}',
   ];
   for (const name of coreExports) {
     const value = core[name];
     if (typeof value === 'function') lines.push(`export const ${name} = lazy(${JSON.stringify(name)});`);
-    else if (JSON.stringify(JSON.parse(JSON.stringify(value))) === JSON.stringify(value)) lines.push(`export const ${name} = ${JSON.stringify(value)};`);
-    else throw new Error(`scripts/build.mjs: core export ${name} is neither a function nor plain data, so the VS Code layer cannot take it lazily`);
+    else if (value !== undefined && isDeepStrictEqual(JSON.parse(JSON.stringify(value)), value)) lines.push(`export const ${name} = ${JSON.stringify(value)};`);
+    else if (typeof value === 'object' && value !== null) lines.push(`export const ${name} = lazyObject(${JSON.stringify(name)});`);
+    else throw new Error(`scripts/build.mjs: core export ${name} (${typeof value}) is neither a function, an object nor plain data: teach lazyCore to take it`);
   }
   return lines.join('\n');
 }

@@ -137,6 +137,18 @@ suite('activation', () => {
     assert.throws(() => api.validateExpiry(0), (err: unknown) => err instanceof api.ConfigError && err instanceof Error, 'errors thrown by core are instances of the API classes');
   });
 
+  // The API is core's lazy shim (scripts/build.mjs lazyCore): each export must stand for the same thing as in core.
+  test('the API has every export of dist/core.js, of the same kind and, for data, the same value', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the shipped bundle, loaded by path
+    const core = require(path.join(ext.extensionPath, 'dist', 'core.js')) as Record<string, unknown>;
+    const exposed = api as unknown as Record<string, unknown>;
+    assert.deepEqual(Object.keys(exposed).sort(), Object.keys(core).sort());
+    for (const [name, value] of Object.entries(core)) {
+      assert.equal(typeof exposed[name], typeof value, name);
+      if (typeof value !== 'function') assert.deepStrictEqual(exposed[name], value, name);
+    }
+  });
+
   test('the API exposes presignPut', () => {
     assert.equal(typeof (api as Record<string, unknown>).presignPut, 'function', 'activate() must return core, which exports presignPut');
   });
