@@ -127,3 +127,32 @@ export function s3Profile(env: S3Env, id: string, name: string, extra: Partial<P
 export function s3Connection(env: S3Env): ConnectionOptions {
   return { provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKey, accessKeySecret: env.secretKey };
 }
+
+/** What setUpS3Suite() gives a suite that runs against the test S3 server. */
+export interface S3Suite {
+  env: S3Env;
+  api: OssPresignApi;
+  hooks: TestHooks;
+}
+
+/**
+ * The start of every suite against the test S3 server: its environment (without a server the suite is skipped; under
+ * CI s3Env() fails instead), the API, the test hooks and, given `profile`, that profile with its secret in
+ * SecretStorage.
+ */
+export async function setUpS3Suite(mocha: Mocha.Context, profile?: (env: S3Env) => Profile): Promise<S3Suite> {
+  const env = s3Env();
+  if (!env) mocha.skip();
+  const api = await getApi();
+  const hooks = await testHooks();
+  if (profile) await hooks.profiles.add(profile(env), { secret: env.secretKey });
+  return { env, api, hooks };
+}
+
+/** The end of such a suite, if it was set up: deletes `keys` from the test bucket and removes the profile `profileId`. */
+export async function tearDownS3Suite(suite: Partial<S3Suite>, keys: readonly string[], profileId?: string): Promise<void> {
+  const { env, api, hooks } = suite;
+  if (!env || !api) return;
+  for (const key of keys) await api.deleteObject({ ...s3Connection(env), bucket: env.bucket, key }).catch(() => undefined);
+  if (profileId && hooks?.profiles.get(profileId)) await hooks.profiles.remove({ id: profileId });
+}

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../src/core/ledger';
-import { getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, s3Connection } from './helpers';
+import { type S3Env, type S3Suite, s3Profile, type TestHooks, s3Connection, setUpS3Suite, tearDownS3Suite } from './helpers';
 
 const PROFILE_ID = `load-${randomBytes(3).toString('hex')}`;
 const FILES = 10_000;
@@ -40,19 +40,12 @@ async function measured<T>(run: () => Thenable<T> | Promise<T>): Promise<{ resul
 suite('load', () => {
   let env: S3Env | undefined;
   let hooks: TestHooks;
-  let api: Awaited<ReturnType<typeof getApi>>;
+  let api: S3Suite['api'];
   let folder: string | undefined;
   const conn = () => s3Connection(env!);
 
   suiteSetup(async function () {
-    env = s3Env();
-    if (!env) return this.skip();
-    api = await getApi();
-    hooks = await testHooks();
-    await hooks.profiles.add(
-      s3Profile(env, PROFILE_ID, `Load ${PROFILE_ID}`, { buckets: [env.bucket, BIG_BUCKET] }),
-      { secret: env.secretKey },
-    );
+    ({ env, api, hooks } = await setUpS3Suite(this, (e) => s3Profile(e, PROFILE_ID, `Load ${PROFILE_ID}`, { buckets: [e.bucket, BIG_BUCKET] })));
   });
 
   suiteTeardown(async () => {
@@ -60,7 +53,7 @@ suite('load', () => {
     if (!env) return;
     await vscode.workspace.getConfiguration('ossPresign').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('ossPresign.clearExpired');
-    if (hooks?.profiles.get(PROFILE_ID)) await hooks.profiles.remove({ id: PROFILE_ID });
+    await tearDownS3Suite({ env, api, hooks }, [], PROFILE_ID);
   });
 
   test(`presigning a folder of ${FILES} files gives ${FILES} URLs and keeps the ledger bounded`, async function () {

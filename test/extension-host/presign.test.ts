@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../src/core/ledger';
-import { FIXTURE, getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor, workspaceFile, s3Connection } from './helpers';
+import { FIXTURE, type S3Env, type S3Suite, s3Profile, type TestHooks, waitFor, workspaceFile, s3Connection, setUpS3Suite, tearDownS3Suite } from './helpers';
 
 const PROFILE_ID = `presign-${randomBytes(3).toString('hex')}`;
 const DEFAULT_SET = 'Default (Content-Type only)';
@@ -26,26 +26,15 @@ function runBash(script: string): { ok: boolean; output: string } {
 suite('presign PUT from the explorer', () => {
   let env: S3Env | undefined;
   let hooks: TestHooks;
-  let api: Awaited<ReturnType<typeof getApi>>;
+  let api: S3Suite['api'];
   const keys: string[] = [];
   const conn = () => s3Connection(env!);
 
   suiteSetup(async function () {
-    env = s3Env();
-    if (!env) return this.skip();
-    api = await getApi();
-    hooks = await testHooks();
-    await hooks.profiles.add(
-      s3Profile(env, PROFILE_ID, `Presign test ${PROFILE_ID}`, { buckets: [env.bucket] }),
-      { secret: env.secretKey },
-    );
+    ({ env, api, hooks } = await setUpS3Suite(this, (e) => s3Profile(e, PROFILE_ID, `Presign test ${PROFILE_ID}`, { buckets: [e.bucket] })));
   });
 
-  suiteTeardown(async () => {
-    if (!env) return;
-    for (const key of keys) await api.deleteObject({ ...conn(), bucket: env.bucket, key }).catch(() => undefined);
-    if (hooks?.profiles.get(PROFILE_ID)) await hooks.profiles.remove({ id: PROFILE_ID });
-  });
+  suiteTeardown(() => tearDownS3Suite({ env, api, hooks }, keys, PROFILE_ID));
 
   test('the explorer command copies a curl command that uploads unchanged, and the ledger keeps only metadata', async () => {
     const file = workspaceFile(FIXTURE.nested);

@@ -6,7 +6,7 @@ import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../src/tree/nodes';
 import { s3ErrorXml, startFaultProxy } from '../integration/helpers/faultProxy';
-import { getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor, s3Connection } from './helpers';
+import { type S3Env, type S3Suite, s3Profile, type TestHooks, testHooks, waitFor, s3Connection, setUpS3Suite, tearDownS3Suite } from './helpers';
 
 const PROFILE_ID = `host-${randomBytes(3).toString('hex')}`;
 const FOLDER = `tree-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`;
@@ -16,15 +16,12 @@ const KEYS = [...['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => `${FOLDER}${n}.t
 suite('profiles and the Buckets view', () => {
   let env: S3Env | undefined;
   let hooks: TestHooks;
-  let api: Awaited<ReturnType<typeof getApi>>;
+  let api: S3Suite['api'];
 
   const conn = () => s3Connection(env!);
 
   suiteSetup(async function () {
-    env = s3Env();
-    if (!env) return this.skip();
-    api = await getApi();
-    hooks = await testHooks();
+    ({ env, api, hooks } = await setUpS3Suite(this));
     for (const key of KEYS) {
       const signed = api.presignPut({ ...conn(), bucket: env.bucket, key, expiresSeconds: 300, headers: { 'Content-Type': 'text/plain' } });
       const res = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: `body of ${key}` });
@@ -35,8 +32,7 @@ suite('profiles and the Buckets view', () => {
   suiteTeardown(async () => {
     if (!env) return;
     await vscode.workspace.getConfiguration('ossPresign').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
-    for (const key of KEYS) await api.deleteObject({ ...conn(), bucket: env.bucket, key }).catch(() => undefined);
-    if (hooks?.profiles.get(PROFILE_ID)) await hooks.profiles.remove({ id: PROFILE_ID });
+    await tearDownS3Suite({ env, api, hooks }, KEYS, PROFILE_ID);
   });
 
   test('adding a profile stores the secret in SecretStorage and nowhere else', async () => {

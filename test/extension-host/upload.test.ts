@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { FIXTURE, getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, waitFor, workspaceFile, s3Connection } from './helpers';
+import { FIXTURE, type S3Env, type S3Suite, s3Profile, type TestHooks, waitFor, workspaceFile, s3Connection, setUpS3Suite, tearDownS3Suite } from './helpers';
 
 const PROFILE_ID = `upl-${randomBytes(3).toString('hex')}`;
 const FOLDER = `upload-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`;
@@ -15,7 +15,7 @@ const FOLDER = `upload-${Date.now().toString(36)}-${randomBytes(3).toString('hex
 suite('upload commands', () => {
   let env: S3Env | undefined;
   let hooks: TestHooks;
-  let api: Awaited<ReturnType<typeof getApi>>;
+  let api: S3Suite['api'];
   const created: string[] = [];
   const conn = () => s3Connection(env!);
 
@@ -27,21 +27,10 @@ suite('upload commands', () => {
   }
 
   suiteSetup(async function () {
-    env = s3Env();
-    if (!env) return this.skip();
-    api = await getApi();
-    hooks = await testHooks();
-    await hooks.profiles.add(
-      s3Profile(env, PROFILE_ID, `Upload test ${PROFILE_ID}`),
-      { secret: env.secretKey },
-    );
+    ({ env, api, hooks } = await setUpS3Suite(this, (e) => s3Profile(e, PROFILE_ID, `Upload test ${PROFILE_ID}`)));
   });
 
-  suiteTeardown(async () => {
-    if (!env) return;
-    for (const key of created) await api.deleteObject({ ...conn(), bucket: env.bucket, key }).catch(() => undefined);
-    if (hooks?.profiles.get(PROFILE_ID)) await hooks.profiles.remove({ id: PROFILE_ID });
-  });
+  suiteTeardown(() => tearDownS3Suite({ env, api, hooks }, created, PROFILE_ID));
 
   test('"Upload to Bucket..." on a workspace file puts it in the bucket, and the tree shows it', async () => {
     const key = `${FOLDER}Überblick ünïcødé 名前.txt`;
