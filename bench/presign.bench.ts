@@ -7,7 +7,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3RequestPresigner, getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
-import { presignPut, type PresignPutOptions } from '../src/core';
+import { presignPut, type PresignPutOptions } from '../src/core/index';
 
 const RUN_MS = Number(process.env.BENCH_RUN_MS ?? 2000);
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 500);

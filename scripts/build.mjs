@@ -1,10 +1,9 @@
 // Bundles the VS Code entry (dist/extension.js) and the programmatic API (dist/core.js).
 // esbuild does not type-check: `npm run check` does (tsc --noEmit + eslint).
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 
 const production = process.argv.includes('--production');
 const CORE_DIR = path.resolve('src/core');
@@ -35,88 +34,21 @@ function importedNames(source, spec) {
   return names;
 }
 
-// The VS Code layer imports core and vscode from ES-module shims instead of from CommonJS: esbuild would wrap a
-// CommonJS module once per importing file (__toESM, one getter per export: 62 x 173 for core, 38 x the whole vscode
-// API), which was most of the extension's load time in the host. Through an ES module, `vscode.window` and
-// `presignPut(...)` become plain bindings.
-//
-// Core's shim loads dist/core.js on first use, not on activation: each function (and class) is a stand-in that
-// loads core when it is called, constructed or used with instanceof; plain data (numbers, strings, JSON-shaped
-// objects) is copied in at build time, and any other object (nullLogger) is a proxy that loads core when read.
-// A stand-in is not the class itself: the VS Code layer may not extend a core class (none does).
-function lazyCore(coreExports, core) {
-  const lines = [
-    'let core;',
-    "const load = () => core ?? (core = require('./core.js'));",
-    'function lazy(name) {',
-    '  const f = { [name]: function (...args) { const real = load()[name]; return new.target ? new real(...args) : real.apply(this, args); } }[name];',
-    '  Object.defineProperty(f, Symbol.hasInstance, { value: (v) => v instanceof load()[name] });',
-    '  return f;',
-    '}',
-    'function lazyObject(name) {',
-    '  const real = () => load()[name];',
-    '  return new Proxy({}, {',
-    '    get: (_, key) => real()[key],',
-    '    has: (_, key) => key in real(),',
-    '    ownKeys: () => Reflect.ownKeys(real()),',
-    '    getOwnPropertyDescriptor: (_, key) => { const d = Reflect.getOwnPropertyDescriptor(real(), key); return d && { ...d, configurable: true }; },',
-    '  });',
-    '}',
-  ];
-  for (const name of coreExports) {
-    const value = core[name];
-    if (typeof value === 'function') lines.push(`export const ${name} = lazy(${JSON.stringify(name)});`);
-    else if (value !== undefined && isDeepStrictEqual(JSON.parse(JSON.stringify(value)), value)) lines.push(`export const ${name} = ${JSON.stringify(value)};`);
-    else if (typeof value === 'object' && value !== null) lines.push(`export const ${name} = lazyObject(${JSON.stringify(name)});`);
-    else throw new Error(`scripts/build.mjs: core export ${name} (${typeof value}) is neither a function, an object nor plain data: teach lazyCore to take it`);
-  }
-  return lines.join('\n');
-}
-
-/** The vscode API names the VS Code layer uses (all of it imports `* as vscode`), each read once from the API object. */
-function vscodeShim() {
-  const names = new Set();
-  for (const file of readdirSync('src', { recursive: true })) {
-    if (!String(file).endsWith('.ts') || String(file).startsWith('core')) continue;
-    for (const m of readFileSync(path.join('src', String(file)), 'utf8').matchAll(/\bvscode\.([A-Za-z_]\w*)/g)) names.add(m[1]);
-  }
+// The one door to core: outside src/core, code imports core only from src/core/index.ts, and dist/extension.js
+// takes that module from dist/core.js -- the build of that same file -- instead of bundling a second copy (two
+// copies would mean two ConfigError classes, and `instanceof` in the VS Code layer would miss core's errors).
+// Nothing is renamed or stood in for: the import means exactly the module it names.
+function coreDoor() {
+  const index = path.join(CORE_DIR, 'index.ts');
   return {
-    name: 'vscode-shim',
+    name: 'core-door',
     setup(b) {
-      b.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-shim' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-shim' }));
-      b.onLoad({ filter: /^vscode$/, namespace: 'vscode-shim' }, () => ({
-        contents: ["const api = require('vscode');", ...[...names].sort().map((n) => `export const ${n} = api.${n};`)].join('\n'),
-        loader: 'js',
-      }));
-    },
-  };
-}
-
-// dist/extension.js loads core from dist/core.js at run time instead of bundling a second copy:
-// core carries undici and the parsers (most of the VSIX), and two copies would also mean two
-// ConfigError classes, so an `instanceof` in the VS Code layer would miss errors thrown by core.
-// A deep import ('../core/log') becomes a require of dist/core.js too, so every name it takes
-// must be exported by src/core/index.ts; tsc cannot see that, so the build checks it here.
-function shareCore(coreExports, core) {
-  return {
-    name: 'share-core',
-    setup(b) {
-      b.onResolve({ filter: /^\.\/core\.js$/, namespace: 'share-core' }, () => ({ path: './core.js', external: true }));
-      b.onLoad({ filter: /^lazy-core$/, namespace: 'share-core' }, () => ({ contents: lazyCore(coreExports, core), loader: 'js' }));
       b.onResolve({ filter: /^\./ }, (args) => {
         if (args.importer.startsWith(CORE_DIR + path.sep)) return undefined;
         const target = path.resolve(args.resolveDir, args.path);
         if (target !== CORE_DIR && !target.startsWith(CORE_DIR + path.sep)) return undefined;
-        const isIndex = /^(index(\.[jt]s)?)?$/.test(path.relative(CORE_DIR, target));
-        const names = isIndex ? [] : importedNames(readFileSync(args.importer, 'utf8'), args.path);
-        const missing = names === null ? ['(a namespace or default import)'] : names.filter((n) => !coreExports.has(n));
-        if (missing.length === 0) return { path: 'lazy-core', namespace: 'share-core' };
-        return {
-          errors: [{
-            text: `${missing.join(', ')} from '${args.path}' is not exported by src/core/index.ts: ` +
-              'dist/extension.js takes core from dist/core.js, so export the name there (or import it from the index)',
-          }],
-        };
+        if (target === CORE_DIR || target === index || target === index.slice(0, -3)) return { path: './core.js', external: true };
+        return { errors: [{ text: `'${args.path}' reaches into core: outside src/core, import from src/core/index.ts (the public API) only` }] };
       });
     },
   };
@@ -234,6 +166,4 @@ await Promise.all(Object.entries(VENDOR).map(([name, plugins]) => build({
   plugins: plugins.map((plugin) => plugin()),
 })));
 await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js', plugins: [vendorExternal()] });
-const core = createRequire(import.meta.url)(path.resolve('dist/core.js'));
-const coreExports = new Set(Object.keys(core));
-await build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', plugins: [shareCore(coreExports, core), vscodeShim()] });
+await build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [coreDoor()] });

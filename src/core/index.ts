@@ -1,12 +1,44 @@
 /**
- * OSS Presign programmatic API (`dist/core.js`). Pure Node: no VS Code needed.
- * `activate()` of the extension returns this same object to other extensions.
+ * OSS Presign programmatic API (`dist/core.js`, typed by `dist/core.d.ts`). Pure Node: no VS Code needed.
+ * `activate()` of the extension returns this same module to other extensions. Every export is named here, so two
+ * modules exporting the same name is a compile error, and README.md's "Reference" lists exactly these names.
  */
-export * from './types';
-export * from './errors';
+
+// Options, results and errors
+export type { Provider, SignatureVersion, Addressing, EndpointOptions, Credentials, ConnectionOptions, PresignPutOptions, PresignResult } from './types';
+export { StorageError, ConfigError, ServiceError, NetworkError, CancelledError, isCancelled } from './errors';
+
+// Presigning
 export { presignPut, requiredHeaders } from './presign';
-export { resolveEndpoint, inferRegion, objectUrl } from './endpoint';
-export * from './validate';
+export { presignGet, type PresignGetOptions } from './presignGet';
+export { presignRequest, type PresignRequestInput, type PresignedRequest } from './upload/presignRequest';
+export { presignMultipart, type PresignMultipartOptions } from './upload/presignMultipart';
+export { multipartKitManifest, multipartKitScript, type MultipartKitManifest, type PresignedMultipart, type PresignedPart } from './upload/kitScript';
+export { SNIPPET_FORMATS, buildSnippet, buildCurl, buildFetch, buildPython, buildPowerShell, shellQuote, type SnippetFormat, type SnippetInput } from './snippets';
+export { detectContentType } from './contentType';
+export { md5File } from './md5File';
+
+// Validation (each throws a ConfigError that says what to do, or returns the problem as text)
+export {
+  MAX_EXPIRES_SECONDS,
+  validateProvider,
+  validateSignatureVersion,
+  validateAddressing,
+  validateExpiry,
+  bucketNameProblem,
+  validateBucket,
+  objectKeyProblem,
+  validateKey,
+  validateEndpoint,
+  validateHeader,
+  validateMetadataName,
+  validateRegion,
+  validateCredentials,
+  validateDate,
+} from './validate';
+export { resolveEndpoint, inferRegion, objectUrl, type ResolvedEndpoint } from './endpoint';
+
+// Signing steps (pure: no I/O, time is a parameter)
 export { uriEncode, toAmzDate, canonicalQuery } from './signing/encoding';
 export {
   OSS_V4_ALGORITHM,
@@ -31,30 +63,29 @@ export {
   signSigV4Header,
 } from './signing/s3SigV4';
 export { authorizeRequest, type AuthorizeInput, type Authorization } from './signing/authorize';
-export { redact, redactSecrets, nullLogger, type Logger } from './log';
-export { validateProfile, credentialsFromEnv, connectionOptions, connectionForBucket, profileIdFor, type Profile, type CredentialSource, type BucketLocation } from './profiles';
-export { sendSigned, readBody, drain, clockFor, toServiceError, EMPTY_SHA256, DEFAULT_BODY_LIMIT, type SignedRequest, type SignedResponse, type SendOptions } from './http/client';
-export { configureTransport, transportProxy, DEFAULT_TIMEOUTS, type TransportOptions, type TransportTimeouts, type RequestBody } from './http/transport';
-export { SkewClock, SKEW_THRESHOLD_MS, type Clock, type SkewClockOptions } from './clock';
-export {
-  parseError, parseListBuckets, parseListObjectsV2, parseInitiateMultipart, parseCompleteMultipart, parseListParts,
-  parseListMultipartUploads, parseCors, buildCorsXml, buildCompleteMultipartXml, decodeXmlText, escapeXml, unquoteEtag, decodeUrlValue,
-  type ParsedError, type BucketInfo, type ListBucketsPage, type ObjectInfo, type ListObjectsPage, type InitiateMultipartResult,
-  type CompleteMultipartResult, type PartInfo, type ListPartsPage, type MultipartUploadInfo, type ListMultipartUploadsPage,
-} from './xml';
-export { diagnose, parsePresignedUrl, type DiagnoseInput, type Diagnosis, type Cause, type CauseCode, type Dialect } from './doctor';
-export { importFromHome, parseAwsFiles, parseOssutilConfig, parseAliyunConfig, withFreshIds, type ImportCandidate, type ImportSkip, type ImportResult } from './profileImport';
-export { PagedChildren, type Page, type PageLoader } from './pagedChildren';
-export { diagnoseFromErrorXml, tryPresignedUpload, type TrialResult } from './doctorRun';
+
+// Storage operations
 export { listBuckets, type ListBucketsResult } from './api/listBuckets';
 export { listObjects, type ListObjectsOptions, type ListObjectsResult } from './api/listObjects';
 export { headObject, getObject, deleteObject, type ObjectOptions, type ObjectHead } from './api/objects';
 export { getBucketCors, putBucketCors, deleteBucketCors, type BucketOptions } from './api/bucketCors';
-export { DEFAULT_KEY_TEMPLATE, TEMPLATE_VARIABLE_NAMES, templateVariables, expandTemplate, objectKeyFor, type TemplateVariables } from './keyTemplate';
-export { DEFAULT_HEADER_SETS, parseHeaderSets, detectContentType, storageClassFor, needsContentMd5, resolveHeaderSet, headerSetPreview, type HeaderSet, type ResolvedHeaders } from './headerSets';
-export { EXPIRY_PRESETS, parseDuration, formatDuration, effectiveExpiry, describeRemaining, type ExpiryPreset, type EffectiveExpiry } from './expiry';
-export { SNIPPET_FORMATS, buildSnippet, buildCurl, buildFetch, buildPython, buildPowerShell, shellQuote, hasDotSegments, type SnippetFormat, type SnippetInput } from './snippets';
-export { preflightHeaderNames, wildcardMatch, checkBrowserPut, suggestCorsRule, corsRuleXml, corsRuleJson, browserEndpointAdvice, type CorsRule, type BrowserPut, type CorsVerdict } from './cors';
-export { md5File } from './md5File';
-export { LEDGER_MAX_ENTRIES, ledgerUrlKey, urlLocation, isExpired, addLedgerEntry, partitionExpired, sanitizeLedger, type LedgerEntry } from './ledger';
-export * from './upload/index';
+export type { BucketInfo, ObjectInfo, MultipartUploadInfo, ListMultipartUploadsPage } from './xml';
+
+// Uploads
+export { uploadFile, IntegrityError, DEFAULT_CONCURRENCY, type UploadFileOptions, type UploadResult } from './upload/uploadFile';
+export { FileChangedError } from './upload/fileSource';
+export { UnexpectedResponseError, abortMultipart, listMultipartUploads } from './upload/multipart';
+export { MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, DEFAULT_PART_SIZE, DEFAULT_MULTIPART_THRESHOLD } from './upload/partPlan';
+
+// Browser uploads (CORS)
+export { checkBrowserPut, suggestCorsRule, corsRuleXml, corsRuleJson, browserEndpointAdvice, type CorsRule, type BrowserPut, type CorsVerdict } from './cors';
+
+// Diagnosing a failed upload
+export { diagnose, parsePresignedUrl, type DiagnoseInput, type Diagnosis, type Cause, type CauseCode, type Dialect } from './doctor';
+export { diagnoseFromErrorXml, tryPresignedUpload, type TrialResult } from './doctorRun';
+
+// HTTP, clock and logging
+export { sendSigned, readBody, drain, type SignedRequest, type SignedResponse, type SendOptions } from './http/client';
+export { configureTransport, DEFAULT_TIMEOUTS, type TransportOptions, type TransportTimeouts } from './http/transport';
+export { SkewClock, SKEW_THRESHOLD_MS, type Clock, type SkewClockOptions } from './clock';
+export { redact, redactSecrets, nullLogger, type Logger } from './log';

@@ -2,11 +2,11 @@
 // (scripts/vscode-host/run-tests.mjs starts it). Suites import from here instead of repeating the set-up.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Profile } from '../../src/core/profiles';
+import type { Profile } from '../../src/app/profiles';
 import type { ConnectionOptions } from '../../src/core/types';
 import type { OssPresignApi } from '../../src/extension';
-import type { ProfileStore } from '../../src/profileStore';
-import type { BucketTreeProvider } from '../../src/tree/bucketTreeProvider';
+import type { ProfileStore } from '../../src/features/profiles/profileStore';
+import type { BucketTreeProvider } from '../../src/features/buckets/treeProvider';
 
 export const EXTENSION_ID = 'oss-presign.oss-presign';
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { LedgerEntry } from '../../src/core/ledger';
+import type { LedgerEntry } from '../../src/app/ledger';
 import { type S3Env, type S3Suite, s3Profile, type TestHooks, s3Connection, setUpS3Suite, tearDownS3Suite } from './helpers';
 
 const PROFILE_ID = `load-${randomBytes(3).toString('hex')}`;

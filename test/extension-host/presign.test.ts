@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { LedgerEntry } from '../../src/core/ledger';
+import type { LedgerEntry } from '../../src/app/ledger';
 import { FIXTURE, type S3Env, type S3Suite, s3Profile, type TestHooks, waitFor, workspaceFile, s3Connection, setUpS3Suite, tearDownS3Suite } from './helpers';
 
 const PROFILE_ID = `presign-${randomBytes(3).toString('hex')}`;

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { TreeNode } from '../../src/tree/nodes';
+import type { TreeNode } from '../../src/features/buckets/nodes';
 import { s3ErrorXml, startFaultProxy } from '../integration/helpers/faultProxy';
 import { type S3Env, type S3Suite, s3Profile, type TestHooks, testHooks, waitFor, s3Connection, setUpS3Suite, tearDownS3Suite } from './helpers';
 

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
-import type { LedgerEntry } from '../../src/core/ledger';
+import type { LedgerEntry } from '../../src/app/ledger';
 import { FIXTURE, getApi, type S3Env, s3Env, s3Profile, type TestHooks, testHooks, workspaceFile } from './helpers';
 
 const PROFILE_ID = `audit-${randomBytes(3).toString('hex')}`;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
-import { presignPut, type Addressing, type PresignPutOptions } from '../../src/core';
+import { presignPut, type Addressing, type PresignPutOptions } from '../../src/core/index';
 import { AliOssClient, atFixedTime } from './helpers/aliOss';
 
 

@@ -4,7 +4,7 @@
 import { before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { authorizeRequest, presignPut, signSigV4Query, uriEncode, type PresignPutOptions } from '../../src/core';
+import { authorizeRequest, presignPut, signSigV4Query, uriEncode, type PresignPutOptions } from '../../src/core/index';
 import { NO_S3_SKIP_REASON, rawRequest, s3TestEnv, uniqueKey, type RawResponse, type S3TestEnv } from './helpers/env';
 
 const errorCode = (res: RawResponse) => /<Code>([^<]*)<\/Code>/.exec(res.body)?.[1];

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
-import { presignGet, presignRequest, type ConnectionOptions } from '../../src/core';
+import { presignGet, presignRequest, type ConnectionOptions } from '../../src/core/index';
 import { AliOssClient, atFixedTime } from './helpers/aliOss';
 
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Commands, Settings, Views } from '../../src/ids';
+import { Commands, Settings, Views } from '../../src/vscode/ids';
 
 // Compiled to out/test/unit/: the repository root is three levels up.
 const ROOT = resolve(__dirname, '../../..');

@@ -4,7 +4,7 @@
  */
 import { clockFor, type SendOptions } from '../http/client';
 import { objectUrl, resolveEndpoint } from '../endpoint';
-import { detectContentType } from '../headerSets';
+import { detectContentType } from '../contentType';
 import { requiredHeaders } from '../presign';
 import type { ConnectionOptions } from '../types';
 import { validateBucket, validateDate, validateExpiry, validateKey } from '../validate';

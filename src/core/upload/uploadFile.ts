@@ -6,7 +6,7 @@
  */
 import { CancelledError, ConfigError, ServiceError, StorageError, isCancelled } from '../errors';
 import { resolveEndpoint } from '../endpoint';
-import { detectContentType } from '../headerSets';
+import { detectContentType } from '../contentType';
 import { drain, sendSigned, type SendOptions } from '../http/client';
 import { nullLogger, type Logger } from '../log';
 import { requiredHeaders } from '../presign';

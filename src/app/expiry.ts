@@ -1,0 +1,107 @@
+/** Expiry presets, custom durations and the effective expiry of a URL signed with STS credentials. */
+import { ConfigError, type SignatureVersion, MAX_EXPIRES_SECONDS } from '../core/index';
+
+export interface ExpiryPreset {
+  label: string;
+  seconds: number;
+}
+
+export const EXPIRY_PRESETS: readonly ExpiryPreset[] = [
+  { label: '15 minutes', seconds: 900 },
+  { label: '1 hour', seconds: 3600 },
+  { label: '12 hours', seconds: 43200 },
+  { label: '1 day', seconds: 86400 },
+  { label: '7 days', seconds: MAX_EXPIRES_SECONDS },
+];
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/**
+ * Parses a custom expiry: `90` (seconds), `45s`, `30m`, `12h`, `3d`, or combined `1d12h`.
+ * @throws ConfigError when it is not a duration or exceeds 7 days (the V4 maximum, which the presigner enforces for V1 too).
+ */
+export function parseDuration(text: string): number {
+  const t = text.trim().toLowerCase().replace(/\s+/g, '');
+  let seconds: number;
+  if (/^\d+$/.test(t)) {
+    seconds = Number(t);
+  } else if (/^(\d+[smhd])+$/.test(t)) {
+    seconds = [...t.matchAll(/(\d+)([smhd])/g)].reduce((sum, m) => sum + Number(m[1]) * UNIT_SECONDS[m[2]], 0);
+  } else {
+    throw new ConfigError('expiresSeconds', 'InvalidExpiry', `"${text}" is not a duration: write seconds (3600) or a number with s, m, h or d (30m, 12h, 2d, 1d12h).`);
+  }
+  if (seconds < 1) throw new ConfigError('expiresSeconds', 'InvalidExpiry', 'The expiry must be at least 1 second.');
+  if (seconds > MAX_EXPIRES_SECONDS) {
+    throw new ConfigError('expiresSeconds', 'InvalidExpiry', `${formatDuration(seconds)} is longer than 7 days, the most a signed URL allows: choose 7d or less.`);
+  }
+  return seconds;
+}
+
+/** `2 d 3 h`, `45 min`, `30 s`: the two largest units. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const parts: string[] = [];
+  let rest = s;
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]] as const) {
+    if (parts.length === 2) break;
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) parts.push(`${n} ${unit}`);
+    else if (parts.length > 0) break;
+  }
+  return parts.length ? parts.join(' ') : '0 s';
+}
+
+export interface EffectiveExpiry {
+  /** When the signature expires. */
+  urlExpiresAt: Date;
+  /** When the STS token expires, if the profile says. */
+  tokenExpiresAt?: Date;
+  /** The earlier of the two: after it the URL answers 403. */
+  effectiveExpiresAt: Date;
+  limitedBy: 'url' | 'token';
+  /** Signed with an STS token whose expiry nobody told us: the URL may die earlier than it says. */
+  tokenExpiryUnknown: boolean;
+  /** Sentences to show the user (empty when nothing needs saying). */
+  warnings: string[];
+}
+
+/**
+ * The time a presigned URL really stops working: a URL signed with STS credentials dies with the token, whatever
+ * its own expiry says (OSS and S3 both reject an expired token).
+ */
+export function effectiveExpiry(input: {
+  urlExpiresAt: Date;
+  signatureVersion: SignatureVersion;
+  /** The URL carries an STS security token. */
+  hasSecurityToken: boolean;
+  tokenExpiresAt?: Date;
+}): EffectiveExpiry {
+  const { urlExpiresAt, tokenExpiresAt } = input;
+  const warnings: string[] = [];
+  const tokenFirst = input.hasSecurityToken && tokenExpiresAt !== undefined && tokenExpiresAt.getTime() < urlExpiresAt.getTime();
+  if (input.signatureVersion === 'v1') warnings.push(`This V1 URL carries an absolute expiry: it stops working at ${urlExpiresAt.toISOString()}.`);
+  if (tokenFirst) {
+    warnings.push(`The STS token expires at ${tokenExpiresAt.toISOString()}, before the URL (${urlExpiresAt.toISOString()}): the URL stops working when the token does. Use longer-lived credentials for a longer-lived URL.`);
+  }
+  const unknown = input.hasSecurityToken && tokenExpiresAt === undefined;
+  if (unknown) {
+    warnings.push(`Signed with an STS token whose expiry is unknown: the URL works until ${urlExpiresAt.toISOString()} at most, but stops earlier if the token expires first. Give the token's expiry in the profile to see the real one.`);
+  }
+  return {
+    urlExpiresAt,
+    ...(input.hasSecurityToken && tokenExpiresAt ? { tokenExpiresAt } : {}),
+    effectiveExpiresAt: tokenFirst ? tokenExpiresAt : urlExpiresAt,
+    limitedBy: tokenFirst ? 'token' : 'url',
+    tokenExpiryUnknown: unknown,
+    warnings,
+  };
+}
+
+/** `expires in 2 h 5 min` / `expired 3 min ago`, for countdowns. */
+export function describeRemaining(expiresAt: Date, now: Date): string {
+  const ms = expiresAt.getTime() - now.getTime();
+  if (ms <= 0) return `expired ${formatDuration(-ms / 1000)} ago`;
+  // Round up so a fresh 15-minute URL says 15 min, not 14 min 59 s.
+  return `expires in ${formatDuration(ms >= 60000 ? Math.ceil(ms / 60000) * 60 : Math.ceil(ms / 1000))}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * The ledger of issued presigned URLs: pure model. An entry holds everything but the URL itself, which is a bearer
+ * credential and lives only in secret storage (key `ledgerUrlKey(id)`); entries go to plain state, so they must
+ * carry no signature and no query string.
+ */
+import type { Provider } from '../core/index';
+
+export interface LedgerEntry {
+  id: string;
+  profileId: string;
+  provider: Provider;
+  bucket: string;
+  key: string;
+  method: 'PUT';
+  headerSet: string;
+  /** Exactly the headers to send (not secret: names and values the user chose). */
+  headers: Record<string, string>;
+  expirySeconds: number;
+  /** ISO times. */
+  createdAt: string;
+  urlExpiresAt: string;
+  effectiveExpiresAt: string;
+  tokenExpiryUnknown?: boolean;
+  /** `scheme://host/path` of the URL, without the query (what is safe to show). */
+  location: string;
+  /** Local file the URL was made for (fsPath), for snippets and re-issue. */
+  filePath?: string;
+}
+
+export const LEDGER_MAX_ENTRIES = 200;
+
+/** SecretStorage key of an entry's URL. */
+export function ledgerUrlKey(id: string): string {
+  return `ossPresign.ledger.${id}.url`;
+}
+
+/** `scheme://host/path` of a URL, dropping the query (the signature) and fragment. */
+export function urlLocation(url: string): string {
+  return url.replace(/[?#].*$/s, '');
+}
+
+/** Whether the entry no longer works at `now`. */
+export function isExpired(entry: LedgerEntry, now: Date): boolean {
+  return Date.parse(entry.effectiveExpiresAt) <= now.getTime();
+}
+
+/**
+ * Adds an entry at the front, dropping the oldest beyond `max`. Returns the new list and the ids dropped (whose
+ * URLs the caller deletes from secret storage).
+ */
+export function addLedgerEntry(entries: readonly LedgerEntry[], entry: LedgerEntry, max = LEDGER_MAX_ENTRIES): { entries: LedgerEntry[]; dropped: string[] } {
+  const all = [entry, ...entries.filter((e) => e.id !== entry.id)];
+  return { entries: all.slice(0, max), dropped: all.slice(max).map((e) => e.id) };
+}
+
+/** Splits entries into the ones still valid at `now` and the ids of expired ones. */
+export function partitionExpired(entries: readonly LedgerEntry[], now: Date): { kept: LedgerEntry[]; expired: string[] } {
+  return {
+    kept: entries.filter((e) => !isExpired(e, now)),
+    expired: entries.filter((e) => isExpired(e, now)).map((e) => e.id),
+  };
+}
+
+/**
+ * Validates entries read back from state: drops malformed ones and any that would carry a query string, so a bug
+ * elsewhere can never turn state into a store of credentials.
+ */
+export function sanitizeLedger(value: unknown): LedgerEntry[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((e): e is LedgerEntry => {
+    if (!e || typeof e !== 'object') return false;
+    const x = e as Partial<LedgerEntry>;
+    return (
+      typeof x.id === 'string' && typeof x.bucket === 'string' && typeof x.key === 'string' && typeof x.location === 'string' &&
+      !/[?#]/.test(x.location) && typeof x.effectiveExpiresAt === 'string' && typeof x.createdAt === 'string' &&
+      !!x.headers && typeof x.headers === 'object'
+    );
+  });
+}
+
+/** Whether a command argument is a ledger entry (a row of the Presigned URLs view). */
+export function isLedgerEntry(value: unknown): value is LedgerEntry {
+  const v = value as Partial<LedgerEntry> | undefined;
+  return !!v && typeof v === 'object' && typeof v.id === 'string' && typeof v.location === 'string' && !!v.headers;
+}

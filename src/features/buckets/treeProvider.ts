@@ -1,0 +1,351 @@
+import * as vscode from 'vscode';
+import { listBuckets, listObjects, ConfigError, isCancelled, type Logger } from '../../core/index';
+import { PagedChildren, type Page } from '../../app/pagedChildren';
+import type { Profile } from '../../app/profiles';
+import { Commands } from '../../vscode/ids';
+import type { ProfileStore } from '../profiles/profileStore';
+import { errorLine } from '../../vscode/errors';
+import {
+  bucketNode,
+  loadMoreNode,
+  messageNode,
+  objectNode,
+  prefixNode,
+  profileNode,
+  type FolderNode,
+  type MessageNode,
+  type ObjectNode,
+  type ProfileNode,
+  type TreeNode,
+} from './nodes';
+
+/** Core listing calls, injectable so the paging logic can be driven without a server. */
+export interface Listing {
+  listBuckets: typeof listBuckets;
+  listObjects: typeof listObjects;
+}
+
+/** Calls core when a listing runs: reading the functions in the constructor would load core on activation. */
+const coreListing: Listing = {
+  listBuckets: (...args) => listBuckets(...args),
+  listObjects: (...args) => listObjects(...args),
+};
+
+type Container = ProfileNode | FolderNode;
+
+/**
+ * Profiles -> buckets -> prefixes -> objects, listed lazily a page at a time. Node objects are kept per id, so
+ * a refresh event names the same instance VS Code holds. Failures become a message node with Retry, never a popup.
+ */
+export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly children = new Map<string, PagedChildren<TreeNode>>();
+  private readonly containers = new Map<string, Container>();
+  /** Server-side prefix filters of bucket and folder nodes, relative to the node's own prefix. */
+  private readonly filters = new Map<string, string>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly profiles: ProfileStore,
+    private readonly log: Logger,
+    private readonly pageSize: () => number,
+    private readonly listing: Listing = coreListing,
+  ) {
+    this.subscription = profiles.onDidChange(() => this.refresh());
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+    for (const c of this.children.values()) c.clear();
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'profile':
+        return this.profileItem(node);
+      case 'bucket':
+      case 'prefix': {
+        const label = node.kind === 'bucket' ? node.bucket : node.prefix.slice(parentPrefix(node.prefix).length);
+        const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.iconPath = node.kind === 'bucket' ? new vscode.ThemeIcon('database') : vscode.ThemeIcon.Folder;
+        const filter = this.filters.get(node.id);
+        const region = node.kind === 'bucket' && node.bucketRegion ? node.bucketRegion : undefined;
+        item.description = [region, filter !== undefined ? `filter: ${filter}*` : undefined].filter(Boolean).join(' · ') || undefined;
+        item.tooltip = new vscode.MarkdownString(
+          `**${node.kind === 'bucket' ? 'Bucket' : 'Folder'}** ${md(`${node.bucket}/${node.prefix}`)}` +
+            (region ? `\n\nRegion: ${md(region)}` : '') +
+            (filter !== undefined ? `\n\nFiltered to keys starting with ${md(node.prefix + filter)}` : ''),
+        );
+        return withId(item, node);
+      }
+      case 'object':
+        return this.objectItem(node);
+      case 'loadMore': {
+        const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('more');
+        item.tooltip = `Load the next ${this.pageSize()} entries`;
+        item.command = { command: Commands.loadMore, title: 'Load More', arguments: [node] };
+        return withId(item, node);
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.isError ? 'error' : 'info');
+        const parent = this.containers.get(node.parentId);
+        if (node.action === 'setSecret') item.command = { command: Commands.setSecret, title: 'Set Secret', arguments: [node] };
+        // A failed next page keeps the pages already shown: retry just that page.
+        else if (node.action === 'retryPage' && parent) item.command = { command: Commands.loadMore, title: 'Retry', arguments: [loadMoreNode(parent)] };
+        else if (node.isError || node.action === 'retry') item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };
+        item.tooltip = node.isError ? `${node.message}\n\nClick to ${node.action === 'setSecret' ? 'set the secret' : 'retry'}.` : node.message;
+        return withId(item, node);
+      }
+    }
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) return this.roots();
+    if (node.kind !== 'profile' && node.kind !== 'bucket' && node.kind !== 'prefix') return [];
+    const container = this.intern(node);
+    const paged = this.pagedFor(container);
+    if (!paged.isLoaded) await paged.loadMore();
+    return this.render(container, paged);
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node.kind === 'profile') return undefined;
+    if (node.kind === 'loadMore' || node.kind === 'message') return this.containers.get(node.parentId);
+    if (node.kind === 'bucket') return this.containers.get(profileNode(node.profileId).id);
+    const prefix = node.kind === 'object' ? node.key : node.prefix;
+    const parent = parentPrefix(prefix);
+    return this.containers.get(parent ? `d:${node.profileId}/${node.bucket}/${parent}` : `b:${node.profileId}/${node.bucket}`);
+  }
+
+  /** Fetches the next page of the folder a Load More node belongs to. */
+  async loadMore(node: TreeNode): Promise<void> {
+    const container = this.containerOf(node);
+    const paged = container && this.children.get(container.id);
+    if (!container || !paged) return;
+    await paged.loadMore();
+    this.emitter.fire(container);
+  }
+
+  /**
+   * Stops a listing in flight under `node` (the user collapsed it): the request is aborted, pages already shown
+   * stay, and expanding again asks for the same page. Nothing happens when no listing runs.
+   */
+  cancelLoad(node: TreeNode): void {
+    const container = this.containerOf(node);
+    const paged = container && this.children.get(container.id);
+    if (!container || !paged?.cancel()) return;
+    this.log.debug(`[tree] listing ${container.id.slice(2)} cancelled`);
+    this.emitter.fire(container);
+  }
+
+  /** Forgets the listing of a node (and everything below it) and lists it again. */
+  refreshNode(node: TreeNode): void {
+    const container = this.containerOf(node);
+    if (!container) return this.refresh();
+    const below = container.kind === 'profile' ? [`b:${container.profileId}/`, `d:${container.profileId}/`] : [`d:${container.profileId}/${container.bucket}/${container.prefix}`];
+    for (const [id, paged] of this.children) {
+      if (id === container.id || below.some((p) => id.startsWith(p))) {
+        paged.clear();
+        this.children.delete(id);
+      }
+    }
+    this.emitter.fire(container);
+  }
+
+  refresh(): void {
+    for (const paged of this.children.values()) paged.clear();
+    this.children.clear();
+    this.containers.clear();
+    this.emitter.fire(undefined);
+  }
+
+  /** The current prefix filter of a bucket or folder node, relative to its prefix. */
+  filterOf(node: FolderNode): string | undefined {
+    return this.filters.get(node.id);
+  }
+
+  /** Lists only keys under `node.prefix + filter` (server side); undefined or '' clears the filter. */
+  setFilter(node: FolderNode, filter: string | undefined): void {
+    if (filter) this.filters.set(node.id, filter);
+    else this.filters.delete(node.id);
+    this.refreshNode(node);
+  }
+
+  private roots(): TreeNode[] {
+    const profiles = this.profiles.list();
+    const problems = this.profiles.problems();
+    const nodes: TreeNode[] = profiles.map((p) => this.intern(profileNode(p.id)));
+    // An empty list shows the welcome view (Add Profile / Import Profiles); skipped entries must still be visible.
+    if (problems.length > 0) {
+      const root = profileNode('');
+      nodes.push(...problems.map((message, i): MessageNode => ({ ...messageNode(root, message, true), id: `settings#${i}` })));
+    }
+    return nodes;
+  }
+
+  private intern<T extends Container>(node: T): T {
+    const known = this.containers.get(node.id) as T | undefined;
+    if (known) return known;
+    this.containers.set(node.id, node);
+    return node;
+  }
+
+  private containerOf(node: TreeNode): Container | undefined {
+    const id = node.kind === 'loadMore' || node.kind === 'message' ? node.parentId : node.id;
+    return this.containers.get(id) ?? (node.kind === 'profile' || node.kind === 'bucket' || node.kind === 'prefix' ? this.intern(node) : undefined);
+  }
+
+  private pagedFor(container: Container): PagedChildren<TreeNode> {
+    let paged = this.children.get(container.id);
+    if (!paged) {
+      paged = new PagedChildren<TreeNode>(async (token, signal) => {
+        try {
+          return container.kind === 'profile' ? await this.loadBuckets(container, signal) : await this.loadFolder(container, token, signal);
+        } catch (err) {
+          if (!isCancelled(err)) this.log.warn(`[tree] listing ${container.id.slice(2)} failed: ${err instanceof Error ? errorLine(err) : String(err)}`);
+          throw err;
+        }
+      });
+      this.children.set(container.id, paged);
+    }
+    return paged;
+  }
+
+  private async loadBuckets(node: ProfileNode, signal: AbortSignal): Promise<Page<TreeNode>> {
+    const profile = this.profiles.require(node.profileId);
+    if (profile.buckets?.length) return { items: profile.buckets.map((b) => this.intern(bucketNode(profile.id, b))) };
+    const conn = await this.profiles.connection(profile.id);
+    const { buckets } = await this.listing.listBuckets({ ...conn, signal });
+    this.log.debug(`[tree] ${profile.id}: ${buckets.length} buckets`);
+    return {
+      items: buckets.map((b) =>
+        this.intern(
+          bucketNode(profile.id, b.name, {
+            ...(b.region ? { bucketRegion: b.region } : {}),
+            ...(b.extranetEndpoint ? { bucketEndpoint: b.extranetEndpoint } : {}),
+            ...(b.creationDate ? { creationDate: new Date(b.creationDate) } : {}),
+          }),
+        ),
+      ),
+    };
+  }
+
+  private async loadFolder(node: FolderNode, token: string | undefined, signal: AbortSignal): Promise<Page<TreeNode>> {
+    const conn = await this.profiles.connection(node.profileId, node);
+    const prefix = node.prefix + (this.filters.get(node.id) ?? '');
+    const started = Date.now();
+    const page = await this.listing.listObjects({
+      ...conn,
+      bucket: node.bucket,
+      delimiter: '/',
+      maxKeys: this.pageSize(),
+      signal,
+      ...(prefix ? { prefix } : {}),
+      ...(token ? { continuationToken: token } : {}),
+    });
+    this.log.debug(`[tree] ${node.profileId} ${node.bucket}/${prefix}: ${page.prefixes.length} folders, ${page.objects.length} objects in ${Date.now() - started} ms${page.nextToken ? ', more' : ''}`);
+    const items: TreeNode[] = page.prefixes.map((p) => this.intern(prefixNode(node, p)));
+    for (const o of page.objects) {
+      // A zero-byte "folder/" marker object stands for the folder itself, which is already the parent node.
+      if (o.key === prefix && o.key.endsWith('/')) continue;
+      const lastModified = o.lastModified ? new Date(o.lastModified) : undefined;
+      items.push(objectNode(node, { key: o.key, size: o.size, etag: o.etag, ...(lastModified && !Number.isNaN(lastModified.getTime()) ? { lastModified } : {}), ...(o.storageClass ? { storageClass: o.storageClass } : {}) }));
+    }
+    return { items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+  }
+
+  private render(container: Container, paged: PagedChildren<TreeNode>): TreeNode[] {
+    const out = [...paged.items];
+    if (paged.error !== undefined && !isCancelled(paged.error)) {
+      const err = paged.error;
+      const missingSecret = err instanceof ConfigError && err.code === 'MissingCredentials' && this.profiles.get(container.profileId)?.credentialSource === 'secretStorage';
+      out.push(messageNode(container, err instanceof Error ? err.message : String(err), true, missingSecret ? 'setSecret' : out.length > 0 ? 'retryPage' : 'retry'));
+    } else if (paged.hasMore && paged.isLoaded) {
+      out.push(loadMoreNode(container));
+    } else if (!paged.isLoaded && !paged.isLoading) {
+      // Cancelled before the first page arrived.
+      out.push(messageNode(container, 'Listing cancelled. Click to list again.', false, 'retry'));
+    } else if (out.length === 0) {
+      const filter = container.kind === 'profile' ? undefined : this.filters.get(container.id);
+      const what = container.kind === 'profile' ? 'No buckets. Add buckets to the profile if the key may not list them (Edit Profile).' : filter !== undefined ? `Nothing starts with "${filter}".` : 'Empty.';
+      out.push(messageNode(container, what, false));
+    }
+    return out;
+  }
+
+  private profileItem(node: ProfileNode): vscode.TreeItem {
+    const p = this.profiles.get(node.profileId);
+    const item = new vscode.TreeItem(p?.name ?? node.profileId, vscode.TreeItemCollapsibleState.Collapsed);
+    item.iconPath = new vscode.ThemeIcon(p?.provider === 'oss' ? 'cloud' : 'server');
+    if (p) {
+      item.description = `${p.provider === 'oss' ? 'OSS' : 'S3'} · ${new URL(p.endpoint).host}`;
+      item.tooltip = profileTooltip(p);
+    }
+    return withId(item, node);
+  }
+
+  private objectItem(node: ObjectNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.key.slice(parentPrefix(node.key).length) || node.key, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = vscode.ThemeIcon.File;
+    // The file name decides the file-icon theme's icon; the scheme is never opened.
+    item.resourceUri = vscode.Uri.from({ scheme: 'oss-presign', path: '/' + node.key });
+    item.description = formatSize(node.size);
+    const rows = [
+      `| | |`,
+      `|---|---|`,
+      `| Key | ${md(node.key)} |`,
+      `| Size | ${formatSize(node.size)} (${node.size.toLocaleString('en-US')} bytes) |`,
+      node.lastModified ? `| Last modified | ${node.lastModified.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} |` : undefined,
+      node.storageClass ? `| Storage class | ${md(node.storageClass)} |` : undefined,
+      node.etag ? `| ETag | ${md(node.etag)} |` : undefined,
+    ];
+    item.tooltip = new vscode.MarkdownString(rows.filter(Boolean).join('\n'));
+    return withId(item, node);
+  }
+}
+
+function withId(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+  item.id = node.id;
+  item.contextValue = node.kind;
+  return item;
+}
+
+function profileTooltip(p: Profile): vscode.MarkdownString {
+  const lines = [
+    `**${md(p.name)}** (${p.provider === 'oss' ? 'Alibaba Cloud OSS' : 'S3-compatible'})`,
+    `Endpoint: ${md(p.endpoint)}`,
+    p.region ? `Region: ${md(p.region)}` : undefined,
+    `Addressing: ${p.addressing ?? 'virtual'}, signature ${p.signatureVersion ?? 'v4'}`,
+    p.credentialSource === 'env' ? 'Keys: from the environment' : `Access key id: ${md(p.accessKeyId ?? '')} (secret in VS Code secret storage)`,
+    p.buckets?.length ? `Buckets: ${p.buckets.map(md).join(', ')}` : undefined,
+  ];
+  return new vscode.MarkdownString(lines.filter(Boolean).join('\n\n'));
+}
+
+/** The prefix of the folder holding `keyOrPrefix`: `a/b/` for `a/b/c` and `a/b/c/`. */
+function parentPrefix(keyOrPrefix: string): string {
+  const trimmed = keyOrPrefix.endsWith('/') ? keyOrPrefix.slice(0, -1) : keyOrPrefix;
+  const i = trimmed.lastIndexOf('/');
+  return i < 0 ? '' : trimmed.slice(0, i + 1);
+}
+
+/** Escapes Markdown so keys like `a_b*c` show literally. */
+function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
+}

@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { DEFAULT_KEY_TEMPLATE } from '../app/keyTemplate';
+import { parseHeaderSets, type HeaderSet } from '../app/headerSets';
+import type { SnippetFormat } from '../core/index';
+import { Settings } from './ids';
+
+const ours = () => vscode.workspace.getConfiguration(Settings.section);
+
+/** A whole number setting within [min, max], else the fallback (settings.json is not validated for us). */
+function wholeNumber(name: string, fallback: number, min: number, max: number): number {
+  const n = ours().get<number>(name, fallback);
+  return Number.isInteger(n) && n >= min ? Math.min(n, max) : fallback;
+}
+
+/** The extension's settings, typed and with their defaults; read when asked, so a change applies at once. */
+export const settings = {
+  /** Objects listed per request in the Buckets view. */
+  pageSize: (): number => wholeNumber(Settings.pageSize, 200, 1, 1000),
+  keyTemplate: (): string => ours().get<string>(Settings.keyTemplate) || DEFAULT_KEY_TEMPLATE,
+  /** @throws ConfigError when the setting is malformed, saying what to fix. */
+  headerSets: (): HeaderSet[] => parseHeaderSets(ours().get<unknown>(Settings.headerSets)),
+  copyFormat: (): SnippetFormat => ours().get<SnippetFormat>(Settings.copyFormat, 'url'),
+  /** Bytes; files at or above it upload in parts. */
+  multipartThreshold: (): number | undefined => ours().get<number>(Settings.multipartThreshold),
+  uploadConcurrency: (): number | undefined => ours().get<number>(Settings.uploadConcurrency),
+  /** Request timeouts in milliseconds. */
+  timeouts: () => {
+    const ms = (name: string, fallback: number) => Math.max(1, ours().get<number>(name, fallback)) * 1000;
+    return { connectMs: ms(Settings.connectTimeout, 10), headersMs: ms(Settings.responseTimeout, 30), idleBodyMs: ms(Settings.idleTimeout, 60) };
+  },
+  /** The user-level value of `ossPresign.profiles` only: a workspace must not redirect keys (application scope). */
+  profileEntries: (): unknown[] => {
+    const value = ours().inspect<unknown[]>(Settings.profiles)?.globalValue;
+    return Array.isArray(value) ? [...value] : [];
+  },
+  writeProfileEntries: async (entries: unknown[]): Promise<void> => {
+    await ours().update(Settings.profiles, entries, vscode.ConfigurationTarget.Global);
+  },
+  /** Whether a configuration change touches one of our settings (`name` relative to the section). */
+  affects: (e: vscode.ConfigurationChangeEvent, name: string): boolean => e.affectsConfiguration(`${Settings.section}.${name}`),
+};
