@@ -1,9 +1,10 @@
-// Bundles the VS Code entry (dist/extension.js) and the programmatic API (dist/core.js).
+// Bundles the VS Code entry (dist/extension.js) and the programmatic API (dist/core.js, typed by dist/core.d.ts).
 // esbuild does not type-check: `npm run check` does (tsc --noEmit + eslint).
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { buildTypes } from './buildTypes.mjs';
 
 const production = process.argv.includes('--production');
 const CORE_DIR = path.resolve('src/core');
@@ -166,4 +167,6 @@ await Promise.all(Object.entries(VENDOR).map(([name, plugins]) => build({
   plugins: plugins.map((plugin) => plugin()),
 })));
 await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js', plugins: [vendorExternal()] });
+// One declaration file for the API's users (package.json "types"), checked by test/unit/core/coreTypes.test.ts.
+await buildTypes();
 await build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [coreDoor()] });
