@@ -1,9 +1,13 @@
-// The layering rules of STYLE.md "Shape", checked on the sources with the TypeScript parser (so comments and strings
-// do not count): core never imports vscode, one file each owns @noble/hashes and undici, and the signers are pure.
+// The layering rules, checked on the sources with the TypeScript parser (so comments and strings do not count):
+// core (the public library) and app (the extension's pure logic) never import vscode; core imports nothing of the
+// extension; the kit (src/vscode) knows no feature; a feature imports another only through a listed pair; outside
+// core, core is reached through src/core/index.ts only; one file each owns @noble/hashes and undici; the signers
+// are pure; commands are registered only by the kit's registerCommands; comments name only files that exist.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { existsSync, readFileSync as read } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 
 // Compiled to out/test/unit/: the repository root is three levels up.
@@ -15,7 +19,7 @@ function tsFiles(dir: string): string[] {
   );
 }
 const rel = (file: string) => relative(ROOT, file).split(sep).join('/');
-const SRC = tsFiles(join(ROOT, 'src')).map((f) => ({ path: rel(f), text: readFileSync(f, 'utf8') }));
+const SRC = tsFiles(join(ROOT, 'src')).map((f) => ({ path: rel(f), text: read(f, 'utf8') }));
 
 /** Module specifiers of import/export-from statements, require() and import() calls. */
 function importsOf(text: string): string[] {
@@ -49,15 +53,89 @@ function purityProblems(path: string, text: string): string[] {
   return problems;
 }
 
-describe('architecture (STYLE.md "Shape")', () => {
+/** Repo-relative paths (without .ts) that a file's relative imports resolve to. */
+function resolvedImports(file: string, text: string): string[] {
+  return importsOf(text)
+    .filter((m) => m.startsWith('.'))
+    .map((m) => relative(ROOT, resolve(ROOT, dirname(file), m)).split(sep).join('/'))
+    .map((m) => (existsSync(join(ROOT, `${m}.ts`)) ? m : existsSync(join(ROOT, m, 'index.ts')) ? `${m}/index` : m));
+}
+
+/** Layer of a source file: core, app, vscode (the kit), features/<name>, or root (extension.ts, features/services.ts). */
+function layerOf(path: string): string {
+  const m = /^src\/(core|app|vscode)\/|^src\/features\/([^/]+)\//.exec(path);
+  return !m ? 'root' : m[1] ?? `features/${m[2]}`;
+}
+
+/** Every import edge between two layers, as "from -> to (file)". */
+function layerEdges(): Array<{ from: string; to: string; file: string; target: string }> {
+  return SRC.flatMap((f) =>
+    resolvedImports(f.path, f.text)
+      .filter((t) => t.startsWith('src/'))
+      .map((t) => ({ from: layerOf(f.path), to: layerOf(`${t}.ts`), file: f.path, target: t }))
+      .filter((e) => e.from !== e.to),
+  );
+}
+
+/** The only imports from one feature into another (each one a feature built on another's flow or store). */
+const FEATURE_PAIRS = new Set([
+  'features/buckets -> features/profiles', // the tree lists each profile's buckets with its store
+  'features/ledger -> features/presign', // re-issue runs the presign flow again
+]);
+
+describe('architecture', () => {
   it('the scan sees the sources (guards against an empty glob)', () => {
     assert.ok(SRC.some((f) => f.path === 'src/core/presign.ts'));
     assert.ok(SRC.some((f) => f.path === 'src/core/signing/crypto.ts'));
     assert.deepEqual(importsOf("import a from 'x'; export { b } from 'y'; const c = require('z'); void import('w'); // import 'comment'"), ['x', 'y', 'z', 'w']);
+    assert.deepEqual(['src/core/presign.ts', 'src/app/ledger.ts', 'src/vscode/prompts.ts', 'src/features/presign/flow.ts', 'src/extension.ts'].map(layerOf), ['core', 'app', 'vscode', 'features/presign', 'root']);
+    assert.deepEqual(resolvedImports('src/features/presign/flow.ts', "import { a } from '../../core/index'; import { b } from '../ledger/ledgerStore'; import * as vscode from 'vscode';"), ['src/core/index', 'src/features/ledger/ledgerStore']);
   });
 
-  it('no file under src/core imports vscode', () => {
-    assert.deepEqual(importers(/^vscode$/).filter((p) => p.startsWith('src/core/')), []);
+  it('no file under src/core or src/app imports vscode', () => {
+    assert.deepEqual(importers(/^vscode$/).filter((p) => p.startsWith('src/core/') || p.startsWith('src/app/')), []);
+  });
+
+  it('the layers import only downwards: core nothing, app only core, the kit no feature', () => {
+    const allowed: Record<string, string[]> = { core: [], app: ['core'], vscode: ['core', 'app'] };
+    const wrong = layerEdges().filter((e) => e.from in allowed && !allowed[e.from].includes(e.to));
+    assert.deepEqual(wrong.map((e) => `${e.file} imports ${e.target}`), []);
+  });
+
+  it('a feature imports another feature only through a listed pair', () => {
+    const pairs = layerEdges().filter((e) => e.from.startsWith('features/') && e.to.startsWith('features/'));
+    assert.deepEqual(pairs.filter((e) => !FEATURE_PAIRS.has(`${e.from} -> ${e.to}`)).map((e) => `${e.file} imports ${e.target}`), []);
+    const used = new Set(pairs.map((e) => `${e.from} -> ${e.to}`));
+    assert.deepEqual([...FEATURE_PAIRS].filter((p) => !used.has(p)), [], 'a listed pair no longer exists: remove it from FEATURE_PAIRS');
+  });
+
+  it('outside src/core, core is reached through src/core/index.ts only (the one door)', () => {
+    const deep = layerEdges().filter((e) => e.to === 'core' && e.target !== 'src/core/index');
+    assert.deepEqual(deep.map((e) => `${e.file} imports ${e.target}`), []);
+  });
+
+  it('src/core/index.ts names every export (no export *)', () => {
+    const index = SRC.find((f) => f.path === 'src/core/index.ts');
+    assert.ok(index);
+    assert.doesNotMatch(index.text, /export\s+\*/);
+  });
+
+  it('only the kit registers commands (every command is an entry of a feature table)', () => {
+    const registering = SRC.filter((f) => /\bcommands\.registerCommand\b/.test(f.text)).map((f) => f.path);
+    assert.deepEqual(registering, ['src/vscode/commands.ts']);
+  });
+
+  it('comments and strings name only files that exist in this repository', () => {
+    const scripts = readdirSync(join(ROOT, 'scripts'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(mjs|sh)$/.test(f)).map((f) => `scripts/${f.split(sep).join('/')}`);
+    const files = [...SRC.map((f) => f.path), ...tsFiles(join(ROOT, 'test')).map(rel), ...tsFiles(join(ROOT, 'bench')).map(rel), ...scripts, '.ci/run'];
+    const missing = files.flatMap((file) => {
+      const text = read(join(ROOT, file), 'utf8');
+      return [...text.matchAll(/\b((?:src|test|scripts|bench|media)\/[\w.@/-]*\.(?:ts|mjs|js|json|md|sh|xml))\b/g)]
+        .map((m) => m[1])
+        .filter((named) => !/[*<>{]/.test(named) && !existsSync(join(ROOT, named)) && !existsSync(join(ROOT, named.replace(/\.js$/, '.ts'))))
+        .map((named) => `${file} names ${named}`);
+    });
+    assert.deepEqual(missing, []);
   });
 
   it('only src/core/signing/crypto.ts imports @noble/hashes', () => {

@@ -20,7 +20,7 @@ const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 const c = manifest.contributes;
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
 
-describe('src/ids.ts matches package.json', () => {
+describe('src/vscode/ids.ts matches package.json', () => {
   it('has exactly the contributed commands', () => {
     assert.deepEqual(sorted(Object.values(Commands)), sorted((c.commands ?? []).map((x) => x.command)));
   });
