@@ -126,8 +126,9 @@ describe('npm run package', () => {
       const js = zipRead(zip, entries.find((e) => e.name === name));
       // assert.ok with a message: the matchers would print the whole bundle on failure.
       assert.ok(!js.includes('sourceMappingURL'), `${name} references a sourcemap`);
-      const lines = js.split('\n').length;
-      assert.ok(lines < js.length / 1000, `${name} is not minified: ${lines} lines in ${js.length} bytes`);
+      // Minified code is a few very long lines; what is left on short lines is template text (the kit's bash script).
+      const onLongLines = js.split('\n').filter((l) => l.length > 1000).reduce((n, l) => n + l.length, 0);
+      assert.ok(onLongLines > js.length * 0.9, `${name} is not minified: ${js.length - onLongLines} of ${js.length} bytes are on lines of at most 1000 characters`);
     }
     const extension = zipRead(zip, entries.find((e) => e.name === 'extension/dist/extension.js'));
     assert.ok(extension.includes('require("./core.js")'), 'dist/extension.js does not load dist/core.js');
