@@ -3,21 +3,11 @@
  * server's 403 body and the profile's keys, recompute what was signed and what the server verified, and say
  * in plain words why they differ. Pure: time and inputs are parameters.
  */
-import { canonicalQuery } from './signing/encoding';
-import { hmacSha1Base64 } from './signing/crypto';
-import {
-  isOssV4DefaultSignedHeader,
-  ossV4CanonicalRequest,
-  ossV4CanonicalUri,
-  ossV4Scope,
-  ossV4Signature,
-  ossV4SigningKey,
-  ossV4StringToSign,
-} from './signing/ossV4';
-import { ossV1StringToSign } from './signing/ossV1';
-import { sigV4CanonicalRequest, sigV4Scope, sigV4Signature, sigV4SigningKey, sigV4StringToSign } from './signing/s3SigV4';
+import { DIALECTS, type Dialect, type ReceivedRequest } from './signing/dialect';
+import { parseAmzDate } from './signing/encoding';
+import { isOssV4DefaultSignedHeader } from './signing/ossV4';
 
-export type Dialect = 'oss-v4' | 'oss-v1' | 's3-v4';
+export type { Dialect } from './signing/dialect';
 
 export type CauseCode =
   | 'Expired'
@@ -102,15 +92,6 @@ export function parsePresignedUrl(raw: string): ParsedUrl {
   return { dialect, url, rawPath, params, get };
 }
 
-function parseAmzDate(s: string | undefined): Date | undefined {
-  const m = s && /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
-  return m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : undefined;
-}
-
-function lowerMap(headers: Record<string, string> = {}): Map<string, string> {
-  return new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v).trim()]));
-}
-
 /** Bucket and raw key of an OSS URL: virtual host `<bucket>.oss-...`, path style `/<bucket>/<key>`, or cname (bucket given). */
 function ossBucketKey(p: ParsedUrl, bucket?: string): { bucket: string; key: string } {
   const { url } = p;
@@ -136,63 +117,14 @@ function lineDiff(a: string, b: string): Diagnosis['diff'] {
   return out;
 }
 
-/** Rebuilds the V4 canonical request for the URL with the given header values (what a server would compute). */
-function canonicalFor(p: ParsedUrl, method: string, headers: Map<string, string>, bucket?: string): string {
-  if (p.dialect === 's3-v4') {
-    const names = (p.get('X-Amz-SignedHeaders') ?? 'host').split(';').filter(Boolean);
-    const signed = new Map<string, string>();
-    for (const n of names) signed.set(n, n === 'host' ? (headers.get('host') ?? p.url.host) : (headers.get(n) ?? '').replace(/[ \t]+/g, ' '));
-    return sigV4CanonicalRequest({
-      method,
-      path: p.rawPath,
-      canonicalQuery: canonicalQuery(p.params.filter(([k]) => k !== 'X-Amz-Signature'), false),
-      headers: signed,
-      payloadHash: 'UNSIGNED-PAYLOAD',
-    }).canonicalRequest;
-  }
-  const { bucket: b, key } = ossBucketKey(p, bucket);
-  const additional = (p.get('x-oss-additional-headers') ?? '').split(';').filter(Boolean);
-  const present = new Map<string, string>();
-  for (const [k, v] of headers) if (isOssV4DefaultSignedHeader(k) || additional.includes(k)) present.set(k, v);
-  if (additional.includes('host')) present.set('host', headers.get('host') ?? p.url.host);
-  return ossV4CanonicalRequest({
-    method,
-    canonicalUri: ossV4CanonicalUri(b, key),
-    canonicalQuery: canonicalQuery(p.params.filter(([k]) => k !== 'x-oss-signature'), true),
-    headers: present,
-    additionalHeaders: additional,
-  }).canonicalRequest;
-}
-
-function signatureOf(p: ParsedUrl, canonicalOrStringToSign: string, secret: string): string {
-  if (p.dialect === 'oss-v1') return hmacSha1Base64(secret, canonicalOrStringToSign);
-  const date = parseAmzDate(p.get(p.dialect === 's3-v4' ? 'X-Amz-Date' : 'x-oss-date')) ?? new Date(0);
-  const credential = (p.get(p.dialect === 's3-v4' ? 'X-Amz-Credential' : 'x-oss-credential') ?? '').split('/');
-  const region = credential[2] ?? '';
-  if (p.dialect === 's3-v4') {
-    const sts = sigV4StringToSign(date, sigV4Scope(date, region, credential[3] ?? 's3'), canonicalOrStringToSign);
-    return sigV4Signature(sigV4SigningKey(secret, date, region, credential[3] ?? 's3'), sts);
-  }
-  const product = credential[3] ?? 'oss';
-  const sts = ossV4StringToSign(date, ossV4Scope(date, region, product), canonicalOrStringToSign);
-  return ossV4Signature(ossV4SigningKey(secret, date, region, product), sts);
-}
-
-function v1StringToSign(p: ParsedUrl, method: string, headers: Map<string, string>, bucket?: string): string {
-  const { bucket: b, key } = ossBucketKey(p, bucket);
-  const token = p.get('security-token');
-  return ossV1StringToSign(
-    { method, bucket: b, key, accessKeyId: '', accessKeySecret: '', headers: Object.fromEntries(headers), subResources: token ? [['security-token', token]] : [] },
-    p.get('Expires') ?? '',
-  ).stringToSign;
-}
-
 /** Diagnoses why a presigned request was (or would be) rejected. */
 export function diagnose(input: DiagnoseInput): Diagnosis {
   const p = parsePresignedUrl(input.url);
   const method = (input.method ?? 'PUT').toUpperCase();
   const causes: Cause[] = [];
-  const sent = lowerMap(input.sentHeaders);
+  const signer = DIALECTS[p.dialect];
+  // Both sides of every comparison go through the dialect's own header canonicalisation, as the server's would.
+  const sent = signer.canonicalHeaders(input.sentHeaders);
   if (!sent.has('host')) sent.set('host', p.url.host);
 
   // Time: expiry, not-yet-valid, skew between this machine and the server.
@@ -232,7 +164,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
       : p.dialect === 'oss-v4'
         ? [...new Set([...(input.signedHeaderValues ? Object.keys(input.signedHeaderValues).map((h) => h.toLowerCase()).filter(isOssV4DefaultSignedHeader) : []), ...(p.get('x-oss-additional-headers') ?? '').split(';').filter(Boolean)])]
         : input.signedHeaderValues ? Object.keys(input.signedHeaderValues).map((h) => h.toLowerCase()).filter((h) => h === 'content-type' || h === 'content-md5' || h.startsWith('x-oss-')) : [];
-  const expected = input.signedHeaderValues ? lowerMap(input.signedHeaderValues) : undefined;
+  const expected = input.signedHeaderValues ? signer.canonicalHeaders(input.signedHeaderValues) : undefined;
   for (const name of signedNames) {
     if (name === 'host') continue;
     if (!sent.has(name)) causes.push({ code: 'HeaderMissing', header: name, message: `The signed header "${name}" was not sent. Send it exactly as signed${expected?.get(name) ? `: ${name}: ${expected.get(name)}` : ''} (the copied curl/fetch snippet does).` });
@@ -251,15 +183,12 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
 
   // Recompute: the request as signed vs as the server saw it.
   const signedView = expected ? new Map([...expected, ['host', p.url.host] as [string, string]]) : sent;
-  let signed: string | undefined;
-  let serverSide: string | undefined;
-  if (p.dialect === 'oss-v1') {
-    signed = v1StringToSign(p, method, signedView, input.bucket);
-    serverSide = input.server?.stringToSign ?? v1StringToSign(p, method, sent, input.bucket);
-  } else {
-    signed = canonicalFor(p, method, signedView, input.bucket);
-    serverSide = input.server?.canonicalRequest ?? canonicalFor(p, method, sent, input.bucket);
-  }
+  // OSS signs `/bucket/key`, so only OSS needs them from the URL.
+  const target = p.dialect === 's3-v4' ? {} : ossBucketKey(p, input.bucket);
+  const received = (headers: Map<string, string>): ReceivedRequest => ({ method, rawPath: p.rawPath, host: p.url.host, params: p.params, param: p.get, headers, ...target });
+  const signedRequest = received(signedView);
+  const signed = signer.rebuild(signedRequest);
+  const serverSide = (p.dialect === 'oss-v1' ? input.server?.stringToSign : input.server?.canonicalRequest) ?? signer.rebuild(received(sent));
   const diff = lineDiff(signed, serverSide);
   if (p.dialect !== 'oss-v1' && input.server?.canonicalRequest) {
     const [sLines, vLines] = [signed.split('\n'), serverSide.split('\n')];
@@ -274,7 +203,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     if (urlKeyId && urlKeyId !== input.credentials.accessKeyId) {
       causes.push({ code: 'WrongAccessKey', message: `The URL was signed with access key id ${urlKeyId}, but the selected profile uses ${input.credentials.accessKeyId}. Pick the profile that signed it.` });
     } else if (urlSig) {
-      const mine = signatureOf(p, signed, input.credentials.accessKeySecret);
+      const mine = signer.signature(signedRequest, signed, input.credentials.accessKeySecret);
       const causedByHeaders = causes.some((c) => c.code.startsWith('Header') || c.code === 'PathMismatch' || c.code === 'HostMismatch' || c.code === 'MethodMismatch');
       if (mine !== urlSig && !causedByHeaders) {
         causes.push({ code: 'UrlEdited', message: 'The signature does not match the URL\'s own parameters with this profile\'s secret: the URL was edited after signing (a parameter such as the expiry, key or token changed) or cut off when copied. Copy it again from the Presigned URLs view.' });

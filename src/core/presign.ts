@@ -1,10 +1,7 @@
 /** `presignPut`: the product's core. Validates, then signs with OSS V4, OSS V1 or S3 SigV4. */
 import { objectUrl, resolveEndpoint, type ResolvedEndpoint } from './endpoint';
 import { ConfigError } from './errors';
-import { queryString } from './signing/encoding';
-import { isOssV4DefaultSignedHeader, signOssV4Query } from './signing/ossV4';
-import { signOssV1Query } from './signing/ossV1';
-import { signSigV4Query } from './signing/s3SigV4';
+import { DIALECTS, dialectOf, type SigningSteps } from './signing/dialect';
 import type { ConnectionOptions, PresignPutOptions, PresignResult, Provider, SignatureVersion } from './types';
 import {
   validateBucket,
@@ -67,7 +64,7 @@ export interface PresignedSteps {
   url: string;
   expiresAt: Date;
   signedHeaders: string[];
-  steps: { canonicalRequest?: string; stringToSign: string; signature: string };
+  steps: SigningSteps;
 }
 
 /**
@@ -81,40 +78,15 @@ export function signPresigned(
   request: { method: string; date: Date; headers: Record<string, string>; query?: ReadonlyArray<readonly [string, string]>; additionalHeaders?: readonly string[] },
 ): PresignedSteps {
   const { ep, version, bucket, key, expiresSeconds } = target;
-  const { method, headers } = request;
-  const query = request.query ?? [];
+  // Whole seconds: the URL states the time in seconds, and OSS V1's absolute Expires is then exactly expiresAt.
   const date = new Date(Math.floor(request.date.getTime() / 1000) * 1000);
   const { origin, host, path } = objectUrl(ep, bucket, key);
-  const token = conn.securityToken || undefined;
-  const credentials = { accessKeyId: conn.accessKeyId, ...(token ? { securityToken: token } : {}) };
-  const expiresAt = new Date(date.getTime() + expiresSeconds * 1000);
-
-  if (ep.provider === 's3') {
-    const signed = signSigV4Query({
-      method, path, host, region: ep.region, accessKeyId: conn.accessKeyId, secretAccessKey: conn.accessKeySecret,
-      ...(token ? { sessionToken: token } : {}), date, headers, query, expiresSeconds,
-    });
-    // The URL carries the canonical query as signed (already encoded) plus the signature: encoded once.
-    return { url: `${origin}${path}?${signed.canonicalQuery}&X-Amz-Signature=${signed.signature}`, expiresAt, signedHeaders: signed.signedHeaders, steps: stepsOf(signed) };
-  }
-  if (version === 'v1') {
-    const expiresUnix = Math.floor(date.getTime() / 1000) + expiresSeconds;
-    const signed = signOssV1Query({ method, bucket, key, ...credentials, accessKeySecret: conn.accessKeySecret, headers, subResources: query, expiresUnix });
-    return { url: `${origin}${path}?${queryString([...query, ...signed.query])}`, expiresAt: new Date(expiresUnix * 1000), signedHeaders: signed.signedHeaders, steps: stepsOf(signed) };
-  }
-  // OSS V4 signs Content-Type, Content-MD5 and x-oss-* by default; every other chosen header is made an
-  // additional header so that it is signed too ("sign every header the user chose").
-  const extra = [...(request.additionalHeaders ?? []), ...Object.keys(headers).filter((h) => !isOssV4DefaultSignedHeader(h.toLowerCase()))];
-  const signingHeaders = extra.some((h) => h.toLowerCase() === 'host') ? { ...headers, host } : headers;
-  const signed = signOssV4Query({
-    method, bucket, key, region: ep.region, ...credentials, accessKeySecret: conn.accessKeySecret,
-    date, headers: signingHeaders, additionalHeaders: extra, query, expiresSeconds,
+  const signed = DIALECTS[dialectOf(ep.provider, version)].presign({
+    method: request.method, region: ep.region, bucket, key, path, host, query: request.query ?? [], headers: request.headers,
+    accessKeyId: conn.accessKeyId, accessKeySecret: conn.accessKeySecret, securityToken: conn.securityToken, date, expiresSeconds,
+    additionalHeaders: request.additionalHeaders,
   });
-  return { url: `${origin}${path}?${signed.canonicalQuery}&x-oss-signature=${signed.signature}`, expiresAt, signedHeaders: signed.signedHeaders, steps: stepsOf(signed) };
-}
-
-function stepsOf(s: { canonicalRequest?: string; stringToSign: string; signature: string }): PresignedSteps['steps'] {
-  return { ...(s.canonicalRequest ? { canonicalRequest: s.canonicalRequest } : {}), stringToSign: s.stringToSign, signature: s.signature };
+  return { url: `${origin}${path}?${signed.search}`, expiresAt: new Date(date.getTime() + expiresSeconds * 1000), signedHeaders: signed.signedHeaders, steps: signed.steps };
 }
 
 /**
@@ -130,7 +102,7 @@ export function presignPut(options: PresignPutOptions): PresignResult & { steps:
   const date = validateDate(options.date ?? new Date());
   const headers = requiredHeaders(ep.provider, options.headers, options.metadata);
   const additional = options.additionalHeaders ?? [];
-  if (additional.length && (ep.provider !== 'oss' || version !== 'v4')) {
+  if (additional.length && dialectOf(ep.provider, version) !== 'oss-v4') {
     throw new ConfigError('additionalHeaders', 'UnsupportedOption', 'additionalHeaders applies to OSS V4 only: S3 SigV4 signs every header you pass (and Host) already, and OSS V1 cannot sign extra headers.');
   }
   for (const name of additional) {

@@ -30,6 +30,12 @@ export function toAmzDate(date: Date): string {
   return lastAmzDate;
 }
 
+/** The inverse of `toAmzDate`; undefined when `value` is not `yyyymmddTHHMMSSZ`. */
+export function parseAmzDate(value: string | undefined): Date | undefined {
+  const m = value && /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  return m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!)) : undefined;
+}
+
 /** The canonical query of both V4 dialects: encoded pairs sorted by encoded name (then value). */
 export function canonicalQuery(params: ReadonlyArray<readonly [string, string]>, bareEmpty: boolean): string {
   return params
@@ -37,6 +43,22 @@ export function canonicalQuery(params: ReadonlyArray<readonly [string, string]>,
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
     .map(([k, v]) => (bareEmpty && v === '' ? k : `${k}=${v}`))
     .join('&');
+}
+
+/**
+ * Headers keyed by lower-cased name, each value put through the dialect's `canonicalValue`. A name given again in
+ * another case is joined to the earlier value with `,` (how HTTP folds a repeated field) when `repeated` is `'join'`;
+ * with `'last'` the last value replaces it.
+ */
+export function lowerCaseHeaders(headers: Record<string, string>, canonicalValue: (value: string) => string, repeated: 'join' | 'last'): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    // String(): JavaScript callers of the API may pass numbers.
+    const v = canonicalValue(String(value));
+    out.set(lower, repeated === 'join' && out.has(lower) ? `${out.get(lower)},${v}` : v);
+  }
+  return out;
 }
 
 /** URL query string in the given order (the order is not signed). */

@@ -3,6 +3,7 @@
  * Rules and sources: ../shared/reference/signing-spec.md section 2 (ali-oss signUtils, Go SDK v2 signer/v1.go).
  */
 import { hmacSha1Base64 } from './crypto';
+import { lowerCaseHeaders } from './encoding';
 
 export interface OssV1Input {
   method: string;
@@ -22,6 +23,14 @@ export interface OssV1Steps {
   signedHeaders: string[];
 }
 
+/**
+ * OSS V1 header canonicalisation: names lower-cased, values trimmed (spec 2: ali-oss signUtils, Go SDK v2
+ * signer/v1.go); a name repeated in another case keeps its last value.
+ */
+export function ossV1CanonicalHeaders(headers: Record<string, string> = {}): Map<string, string> {
+  return lowerCaseHeaders(headers, (v) => v.trim(), 'last');
+}
+
 /** `/bucket/key` with the raw key, then `?` and the sorted sub-resources. */
 export function ossV1CanonicalizedResource(bucket: string | undefined, key: string | undefined, sub: ReadonlyArray<readonly [string, string]>): string {
   const base = bucket ? `/${bucket}/${key ?? ''}` : '/';
@@ -36,8 +45,7 @@ export function ossV1CanonicalizedResource(bucket: string | undefined, key: stri
  * ```
  */
 export function ossV1StringToSign(input: OssV1Input, dateOrExpires: string): { stringToSign: string; signedHeaders: string[] } {
-  const lower = new Map<string, string>();
-  for (const [n, v] of Object.entries(input.headers ?? {})) lower.set(n.toLowerCase(), String(v).trim());
+  const lower = ossV1CanonicalHeaders(input.headers);
   const ossHeaders = [...lower.keys()].filter((n) => n.startsWith('x-oss-')).sort();
   const sub: Array<readonly [string, string]> = [...(input.subResources ?? [])];
   const stringToSign = [

@@ -4,7 +4,7 @@
  * Pure: no I/O, no clock; the signing time is an argument.
  */
 import { hmacSha256, hmacSha256WithSigningKey, sha256Hex, toHex, type Bytes } from './crypto';
-import { canonicalQuery, toAmzDate, uriEncode } from './encoding';
+import { canonicalQuery, lowerCaseHeaders, toAmzDate, uriEncode } from './encoding';
 import { SigningKeyCache } from './signingKeyCache';
 
 export const OSS_V4_ALGORITHM = 'OSS4-HMAC-SHA256';
@@ -61,14 +61,12 @@ export function ossV4CanonicalUri(bucket?: string, key?: string): string {
   return uriEncode(`/${bucket}/${key ?? ''}`, true);
 }
 
-function lowerHeaders(headers: Record<string, string> = {}): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase();
-    const v = String(value).trim();
-    out.set(lower, out.has(lower) ? `${out.get(lower)},${v}` : v);
-  }
-  return out;
+/**
+ * OSS V4 header canonicalisation: names lower-cased, values trimmed at both ends only (inner runs of spaces are
+ * kept, unlike SigV4), a name repeated in another case joined with `,` (spec 1.2: ali-oss `.trim()`, Go SDK v2).
+ */
+export function ossV4CanonicalHeaders(headers: Record<string, string> = {}): Map<string, string> {
+  return lowerCaseHeaders(headers, (v) => v.trim(), 'join');
 }
 
 /** Additional header names: lower-cased, de-duplicated, sorted, without default-signed or absent ones. */
@@ -146,7 +144,7 @@ function sign(input: OssV4Input, query: ReadonlyArray<readonly [string, string]>
  */
 export function signOssV4Query(input: OssV4Input & { expiresSeconds: number }): OssV4Steps & { query: Array<[string, string]> } {
   const product = input.product ?? 'oss';
-  const headers = lowerHeaders(input.headers);
+  const headers = ossV4CanonicalHeaders(input.headers);
   const additional = ossV4AdditionalHeaders(input.additionalHeaders, headers);
   const params: Array<[string, string]> = (input.query ?? []).map(([k, v]) => [k, v]);
   if (additional.length) params.push(['x-oss-additional-headers', additional.join(';')]);
@@ -169,10 +167,10 @@ export function signOssV4Query(input: OssV4Input & { expiresSeconds: number }): 
 export function signOssV4Header(input: OssV4Input): OssV4Steps & { headers: Record<string, string> } {
   const product = input.product ?? 'oss';
   const added: Record<string, string> = { 'x-oss-date': toAmzDate(input.date) };
-  const lower = lowerHeaders(input.headers);
+  const lower = ossV4CanonicalHeaders(input.headers);
   if (!lower.has('x-oss-content-sha256')) added['x-oss-content-sha256'] = UNSIGNED_PAYLOAD;
   if (input.securityToken) added['x-oss-security-token'] = input.securityToken;
-  const headers = lowerHeaders({ ...input.headers, ...added });
+  const headers = ossV4CanonicalHeaders({ ...input.headers, ...added });
   const additional = ossV4AdditionalHeaders(input.additionalHeaders, headers);
   const steps = sign(input, input.query ?? [], headers, additional);
   const scope = ossV4Scope(input.date, input.region, product);

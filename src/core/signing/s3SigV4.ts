@@ -5,7 +5,7 @@
  * Rules and sources: ../shared/reference/signing-spec.md section 3 (smithy signature-v4, AWS docs).
  */
 import { hmacSha256, hmacSha256WithSigningKey, sha256Hex, toHex, type Bytes } from './crypto';
-import { canonicalQuery, toAmzDate } from './encoding';
+import { canonicalQuery, lowerCaseHeaders, toAmzDate } from './encoding';
 import { SigningKeyCache } from './signingKeyCache';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -47,20 +47,17 @@ export function sigV4Scope(date: Date, region: string, service = 's3'): string {
   return `${toAmzDate(date).slice(0, 8)}/${region}/${service}/aws4_request`;
 }
 
-/** Value canonicalisation: CR/LF to space, runs of blanks collapsed, trimmed. */
-function canonicalValue(value: string): string {
-  return String(value).replace(/[\r\n]+/g, ' ').replace(/[ \t]+/g, ' ').trim();
+/**
+ * SigV4 header canonicalisation: names lower-cased; in values CR/LF become spaces, runs of spaces and tabs collapse to
+ * one, and both ends are trimmed (spec 3.2: smithy `getCanonicalHeaders`); a name repeated in another case joined with `,`.
+ */
+export function sigV4CanonicalHeaders(headers: Record<string, string> = {}): Map<string, string> {
+  return lowerCaseHeaders(headers, (v) => v.replace(/[\r\n]+/g, ' ').replace(/[ \t]+/g, ' ').trim(), 'join');
 }
 
+/** The headers to sign: `headers` plus `host`, whose value is the host the request goes to, whatever `headers` says. */
 function canonicalHeaderMap(host: string, headers: Record<string, string> = {}): Map<string, string> {
-  const out = new Map<string, string>([['host', host]]);
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase();
-    if (lower === 'host') continue;
-    const v = canonicalValue(value);
-    out.set(lower, out.has(lower) ? `${out.get(lower)},${v}` : v);
-  }
-  return out;
+  return sigV4CanonicalHeaders(headers).set('host', host);
 }
 
 /**
