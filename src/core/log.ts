@@ -12,9 +12,11 @@ export const nullLogger: Logger = { trace() {}, debug() {}, info() {}, warn() {}
 
 /** Query parameters whose values are bearer credentials or identify them. */
 const SENSITIVE_PARAM = /([?&](?:[^=&#\s]*(?:signature|credential|security-token|accessKeyId|OSSAccessKeyId)[^=&#\s]*)=)[^&#\s"']*/gi;
-/** `Authorization: ...` headers and their values in any dialect. */
-const AUTH_HEADER = /((?:authorization|x-(?:oss|amz)-security-token)["']?\s*[:=]\s*["']?)[^"'\r\n,}]+/gi;
-const AUTH_FIELDS = /\b(Credential|Signature|AdditionalHeaders)=[^,\s"']+/g;
+/** `Authorization: ...` header values in any dialect (they contain spaces; their fields end at a comma). */
+const AUTH_HEADER = /(authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+/gi;
+/** Session tokens as headers or JSON fields; a query parameter of the same name ends at `&`. */
+const TOKEN_HEADER = /(x-(?:oss|amz)-security-token["']?\s*[:=]\s*["']?)[^"'\s,}&]+/gi;
+const AUTH_FIELDS = /\b(Credential|Signature|AdditionalHeaders)=[^,\s"'&]+/g;
 
 /**
  * Blanks signature, credential and token values in URLs, query strings and Authorization headers, so a
@@ -24,6 +26,7 @@ export function redact(text: string): string {
   return text
     .replace(SENSITIVE_PARAM, '$1***')
     .replace(AUTH_HEADER, '$1***')
+    .replace(TOKEN_HEADER, '$1***')
     .replace(AUTH_FIELDS, '$1=***');
 }
 
