@@ -47,7 +47,7 @@ interface Sample {
 
 // ---------------------------------------------------------------------------------------------- the sink process
 function runSink(): void {
-  const uploads = new Map<string, Map<number, { size: number; md5?: Buffer }>>();
+  const uploads = new Map<string, Map<number, { size: number; md5?: Buffer | undefined }>>();
   const objects = new Map<string, { size: number; etag: string }>();
   const xml = (res: http.ServerResponse, body: string) => {
     res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
@@ -71,7 +71,7 @@ function runSink(): void {
         return xml(res, `<?xml version="1.0" encoding="UTF-8"?><InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
       }
       if (req.method === 'PUT' && uploadId) {
-        uploads.get(uploadId)?.set(Number(q.get('partNumber')), { size, ...(md5 ? { md5 } : {}) });
+        uploads.get(uploadId)?.set(Number(q.get('partNumber')), { size, md5 });
         res.writeHead(200, { etag: `"${(md5 ?? randomBytes(16)).toString('hex')}"`, 'content-length': 0 });
         return res.end();
       }

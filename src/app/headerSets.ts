@@ -23,7 +23,7 @@ export interface HeaderSet {
   /** `k=v&k2=v2` or an object; values may use template variables. */
   tagging?: string | Record<string, string>;
   /** `auto`: computed from the file (streamed); anything else is a Base64 MD5 sent as given. */
-  contentMd5?: string;
+  contentMd5?: string | undefined;
   /** User metadata (`x-oss-meta-*` / `x-amz-meta-*`); values may use template variables. */
   metadata?: Record<string, string>;
   /** Meant for a web page: after signing, check the bucket's CORS rules for a browser PUT. */
@@ -96,7 +96,7 @@ export interface ResolvedHeaders {
  * `contentMd5` is the file's Base64 MD5, needed when the set says `contentMd5: "auto"`.
  * @throws ConfigError for an `auto` MD5 without a value, or an invalid template in a value.
  */
-export function resolveHeaderSet(set: HeaderSet, provider: Provider, file: { vars: TemplateVariables; contentMd5?: string }): ResolvedHeaders {
+export function resolveHeaderSet(set: HeaderSet, provider: Provider, file: { vars: TemplateVariables; contentMd5?: string | undefined }): ResolvedHeaders {
   const oss = provider === 'oss';
   const headers: Record<string, string> = {};
   const put = (name: string, value: string | undefined) => {

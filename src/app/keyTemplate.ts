@@ -27,7 +27,7 @@ export const TEMPLATE_VARIABLE_NAMES: ReadonlyArray<keyof TemplateVariables> = [
  * Variables for one file. `relativePath` may use `\` (Windows) or `/`; the result uses `/`.
  * `now` and `uuid` are parameters so tests are repeatable.
  */
-export function templateVariables(input: { relativePath: string; workspaceFolder?: string; now: Date; uuid?: string }): TemplateVariables {
+export function templateVariables(input: { relativePath: string; workspaceFolder?: string | undefined; now: Date; uuid?: string }): TemplateVariables {
   const relativePath = input.relativePath.replace(/\\/g, '/').replace(/^\/+/, '');
   const fileName = relativePath.slice(relativePath.lastIndexOf('/') + 1);
   const dot = fileName.lastIndexOf('.');

@@ -1,7 +1,7 @@
 /** One page of a listing: the items, and the token of the next page when there is one. */
 export interface Page<T> {
   items: T[];
-  nextToken?: string;
+  nextToken?: string | undefined;
 }
 
 /** Fetches the page after `token` (undefined: the first page); aborts when `signal` fires. */

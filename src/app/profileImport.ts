@@ -14,7 +14,7 @@ import { profileIdFor, validateProfile, type Profile } from './profiles';
 export interface ImportCandidate {
   profile: Profile;
   secret: string;
-  token?: string;
+  token?: string | undefined;
   /** Where it was found, for the pick list, e.g. `~/.aws/credentials [dev]`. */
   source: string;
 }
@@ -113,7 +113,7 @@ export function parseAwsFiles(credentialsText: string, configText: string, files
     const endpoint = config['s3.endpoint_url'] ?? config.endpoint_url ?? `https://s3.${region}.amazonaws.com`;
     const addressing = AWS_ADDRESSING[(config['s3.addressing_style'] ?? 'auto').toLowerCase()];
     const profile = candidateProfile(`aws ${name}`, 's3', endpoint, region, keyId, taken, source, addressing);
-    result.candidates.push({ profile, secret, ...(token ? { token } : {}), source });
+    result.candidates.push({ profile, secret, token: token || undefined, source });
   }
   return result;
 }
@@ -147,7 +147,7 @@ export function parseOssutilConfig(text: string, file = '~/.ossutilconfig'): Imp
     const token = v.ststoken || v.sessiontoken;
     const name = /^profile\s+/.test(s.name) ? s.name.replace(/^profile\s+/, '') : s.name;
     const profile = candidateProfile(`ossutil ${name}`, 'oss', endpoint, region, keyId, taken, source, undefined, s.line);
-    result.candidates.push({ profile, secret, ...(token ? { token } : {}), source });
+    result.candidates.push({ profile, secret, token: token || undefined, source });
   }
   return result;
 }
@@ -187,7 +187,7 @@ export function parseAliyunConfig(text: string, file = '~/.aliyun/config.json'):
     if (!region) return void result.skipped.push({ source, reason: 'has no region_id, so the OSS endpoint is unknown' });
     const token = mode === 'StsToken' ? str(p.sts_token) : undefined;
     const profile = candidateProfile(`aliyun ${name}`, 'oss', `https://oss-${region}.aliyuncs.com`, region, keyId, taken, source);
-    result.candidates.push({ profile, secret, ...(token ? { token } : {}), source });
+    result.candidates.push({ profile, secret, token, source });
   });
   return result;
 }
@@ -206,7 +206,7 @@ function candidateProfile(name: string, provider: Provider, endpoint: string, re
   const id = profileIdFor(name, taken);
   taken.push(id);
   try {
-    return validateProfile({ id, name, provider, endpoint, region, accessKeyId, credentialSource: 'secretStorage', ...(addressing ? { addressing } : {}) });
+    return validateProfile({ id, name, provider, endpoint, region, accessKeyId, credentialSource: 'secretStorage', addressing });
   } catch (err) {
     const what = err instanceof Error ? err.message : String(err);
     throw new ConfigError('import', 'MalformedFile', `${source}${line ? ` (line ${line})` : ''}: ${what}`);

@@ -141,9 +141,9 @@ export function profileIdFor(name: string, taken: Iterable<string>): string {
 
 /** Where a bucket lives when the listing said so (OSS lists the buckets of every region in one call). */
 export interface BucketLocation {
-  bucketRegion?: string;
+  bucketRegion?: string | undefined;
   /** Host of the bucket's public endpoint, e.g. `oss-cn-beijing.aliyuncs.com`. */
-  bucketEndpoint?: string;
+  bucketEndpoint?: string | undefined;
 }
 
 /**

@@ -156,7 +156,7 @@ export function corsRuleJson(rule: CorsRule): string {
       AllowedMethods: rule.allowedMethods,
       ...(rule.allowedHeaders?.length ? { AllowedHeaders: rule.allowedHeaders } : {}),
       ...(rule.exposeHeaders?.length ? { ExposeHeaders: rule.exposeHeaders } : {}),
-      ...(rule.maxAgeSeconds !== undefined ? { MaxAgeSeconds: rule.maxAgeSeconds } : {}),
+      MaxAgeSeconds: rule.maxAgeSeconds,
     },
     null,
     2,

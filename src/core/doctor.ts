@@ -39,9 +39,9 @@ export interface DiagnoseInput {
   /** Headers the uploader actually sent (name -> value); Host is derived from the URL when absent. */
   sentHeaders?: Record<string, string>;
   /** Headers that were signed, when known (the ledger keeps them); lets the doctor name the differing value. */
-  signedHeaderValues?: Record<string, string>;
+  signedHeaderValues?: Record<string, string> | undefined;
   /** Parsed from the server's error body, when given. */
-  server?: { code?: string; stringToSign?: string; canonicalRequest?: string; accessKeyId?: string };
+  server?: { code?: string; stringToSign?: string | undefined; canonicalRequest?: string | undefined; accessKeyId?: string };
   /** The profile's keys, to recompute the signature locally. */
   credentials?: { accessKeyId: string; accessKeySecret: string };
   /** OSS custom domain (cname): the bucket is in neither host nor path, so it must be given. */
@@ -49,7 +49,7 @@ export interface DiagnoseInput {
   /** Current time (the doctor never reads the clock). */
   now: Date;
   /** The server's `Date` response header, to measure clock skew. */
-  serverDate?: string;
+  serverDate?: string | undefined;
 }
 
 export interface Diagnosis {

@@ -7,14 +7,14 @@ import { request } from './http/transport';
 import { parseError, type ParsedError } from './xml';
 
 /** `diagnose()` taking the server's raw error XML instead of parsed fields. */
-export function diagnoseFromErrorXml(input: Omit<DiagnoseInput, 'server'> & { errorXml?: string }): Diagnosis & { serverError?: ParsedError } {
+export function diagnoseFromErrorXml(input: Omit<DiagnoseInput, 'server'> & { errorXml?: string | undefined }): Diagnosis & { serverError?: ParsedError } {
   const { errorXml, ...rest } = input;
   const parsed = errorXml ? parseError(errorXml) : undefined;
   const server: DiagnoseInput['server'] = parsed
     ? {
         code: parsed.code,
-        ...(parsed.stringToSign ? { stringToSign: parsed.stringToSign } : {}),
-        ...(parsed.canonicalRequest ? { canonicalRequest: parsed.canonicalRequest } : {}),
+        stringToSign: parsed.stringToSign,
+        canonicalRequest: parsed.canonicalRequest,
       }
     : undefined;
   return { ...diagnose({ ...rest, ...(server ? { server } : {}) }), ...(parsed ? { serverError: parsed } : {}) };
@@ -40,7 +40,7 @@ export async function tryPresignedUpload(options: { url: string; method?: string
     headers: options.headers,
     body: createReadStream(options.filePath),
     contentLength: size,
-    ...(options.signal ? { signal: options.signal } : {}),
+    signal: options.signal,
   });
   const body = await readBody(res, { limit: 1024 * 1024 });
   return {

@@ -9,7 +9,7 @@ export class StorageError extends Error {
   /** Extra context for logs (never secrets). */
   readonly details?: Record<string, unknown>;
 
-  constructor(code: string, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(code: string, message: string, options?: { cause?: unknown; details?: Record<string, unknown> | undefined }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StorageError';
     this.code = code;
@@ -42,9 +42,9 @@ export class ServiceError extends StorageError {
     status: number;
     code: string;
     message: string;
-    requestId?: string;
-    ec?: string;
-    body?: string;
+    requestId?: string | undefined;
+    ec?: string | undefined;
+    body?: string | undefined;
     details?: Record<string, unknown>;
   }) {
     super(init.code, init.message, init.details ? { details: init.details } : undefined);
@@ -59,7 +59,7 @@ export class ServiceError extends StorageError {
 /** The request did not get an HTTP answer: DNS, refused, reset, TLS, timeout. */
 export class NetworkError extends StorageError {
   constructor(code: string, message: string, cause?: unknown, details?: Record<string, unknown>) {
-    super(code, message, { cause, ...(details ? { details } : {}) });
+    super(code, message, { cause, details });
     this.name = 'NetworkError';
   }
 }

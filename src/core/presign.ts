@@ -75,7 +75,7 @@ export interface PresignedSteps {
 export function signPresigned(
   conn: ConnectionOptions,
   target: PresignTarget,
-  request: { method: string; date: Date; headers: Record<string, string>; query?: ReadonlyArray<readonly [string, string]>; additionalHeaders?: readonly string[] },
+  request: { method: string; date: Date; headers: Record<string, string>; query?: ReadonlyArray<readonly [string, string]> | undefined; additionalHeaders?: readonly string[] },
 ): PresignedSteps {
   const { ep, version, bucket, key, expiresSeconds } = target;
   // Whole seconds: the URL states the time in seconds, and OSS V1's absolute Expires is then exactly expiresAt.

@@ -10,7 +10,7 @@ export interface EndpointOptions {
   /** `scheme://host[:port]`, no path. */
   endpoint: string;
   /** Bare region id (`cn-hangzhou`, `us-east-1`). Inferred from standard OSS endpoints when absent. */
-  region?: string;
+  region?: string | undefined;
   /** Default `virtual`. `cname`: OSS custom domain; the endpoint is the bucket's domain. */
   addressing?: Addressing;
   /** Default `v4`; `v1` is OSS only. */
@@ -21,7 +21,7 @@ export interface Credentials {
   accessKeyId: string;
   accessKeySecret: string;
   /** STS session token. */
-  securityToken?: string;
+  securityToken?: string | undefined;
 }
 
 /** A profile as the core sees it: endpoint options plus credentials. */

@@ -143,7 +143,7 @@ export async function confirmText(title: string, value: string, prompt: string, 
 export function templateVariablesFor(uri: vscode.Uri, now: Date): TemplateVariables {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const relativePath = folder ? vscode.workspace.asRelativePath(uri, false) : path.basename(uri.fsPath);
-  return templateVariables({ relativePath, now, ...(folder ? { workspaceFolder: folder.name } : {}) });
+  return templateVariables({ relativePath, now, workspaceFolder: folder?.name });
 }
 
 /**

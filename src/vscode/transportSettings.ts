@@ -19,7 +19,7 @@ function apply(log: Logger, initial: boolean): void {
   if (initial && allDefault) return;
   try {
     // Without http.proxy the transport falls back to HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
-    configureTransport({ ...(proxy ? { proxy } : {}), ...(noProxy.length ? { noProxy: noProxy.join(',') } : {}), timeouts });
+    configureTransport({ proxy, ...(noProxy.length ? { noProxy: noProxy.join(',') } : {}), timeouts });
   } catch (err) {
     // The previous proxy configuration stays in effect.
     log.warn(`[http] ${err instanceof Error ? err.message : String(err)}`);

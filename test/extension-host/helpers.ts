@@ -150,7 +150,7 @@ export async function setUpS3Suite(mocha: Mocha.Context, profile?: (env: S3Env) 
 }
 
 /** The end of such a suite, if it was set up: deletes `keys` from the test bucket and removes the profile `profileId`. */
-export async function tearDownS3Suite(suite: Partial<S3Suite>, keys: readonly string[], profileId?: string): Promise<void> {
+export async function tearDownS3Suite(suite: { [K in keyof S3Suite]?: S3Suite[K] | undefined }, keys: readonly string[], profileId?: string): Promise<void> {
   const { env, api, hooks } = suite;
   if (!env || !api) return;
   for (const key of keys) await api.deleteObject({ ...s3Connection(env), bucket: env.bucket, key }).catch(() => undefined);

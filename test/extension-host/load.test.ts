@@ -87,7 +87,7 @@ suite('load', () => {
       let n = 0;
       let token: string | undefined;
       do {
-        const page = await api.listObjects({ ...conn(), bucket: BIG_BUCKET, maxKeys: 1000, ...(token ? { continuationToken: token } : {}) });
+        const page = await api.listObjects({ ...conn(), bucket: BIG_BUCKET, maxKeys: 1000, continuationToken: token });
         n += page.objects.length;
         token = page.nextToken;
       } while (token);

@@ -19,7 +19,7 @@ interface OriginSeen {
 }
 
 /** GET that reports what actually arrived instead of rejecting: status, bytes, how it ended, timings. */
-function partialGet(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; bytes: Buffer; error?: NodeJS.ErrnoException; complete: boolean; msToHeaders: number; msTotal: number }> {
+function partialGet(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; bytes: Buffer; error?: NodeJS.ErrnoException | undefined; complete: boolean; msToHeaders: number; msTotal: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     let error: NodeJS.ErrnoException | undefined;

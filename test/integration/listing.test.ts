@@ -44,7 +44,7 @@ async function listAll(conn: ConnectionOptions, bucket: string, prefix: string, 
   const pages: ListObjectsResult[] = [];
   let token: string | undefined;
   do {
-    const page = await listObjects({ ...conn, bucket, prefix, ...extra, ...(token ? { continuationToken: token } : {}) });
+    const page = await listObjects({ ...conn, bucket, prefix, ...extra, continuationToken: token });
     pages.push(page);
     token = page.nextToken;
     assert.ok(pages.length < 100, 'runaway paging');

@@ -128,8 +128,8 @@ function generate(count: number, seed: number): Case[] {
     const accessKeySecret = r.pick(['wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'secret+with/odd=chars', 'ünïcode-secret']);
 
     const options: PresignPutOptions = {
-      provider, endpoint: ep.endpoint, ...(ep.region ? { region: ep.region } : {}), addressing,
-      signatureVersion: kind === 'oss-v1' ? 'v1' : 'v4', accessKeyId, accessKeySecret, ...(securityToken ? { securityToken } : {}),
+      provider, endpoint: ep.endpoint, region: ep.region, addressing,
+      signatureVersion: kind === 'oss-v1' ? 'v1' : 'v4', accessKeyId, accessKeySecret, securityToken,
       bucket, key, expiresSeconds, date, headers, metadata, ...(signHost ? { additionalHeaders: ['host'] } : {}),
     };
     const url = new URL(ep.endpoint);

@@ -151,7 +151,7 @@ describe('npm run package', () => {
   // the other tests run tsc output against the full undici, so only this one proves the shipped bundle talks HTTP.
   it('ships a dist/core.js that lists and uploads over real HTTP', async () => {
     const core = createRequire(__filename)(shippedCore()) as typeof import('../../src/core/index');
-    const seen: { method?: string; url?: string; authorization?: string; body: string }[] = [];
+    const seen: { method?: string | undefined; url?: string | undefined; authorization?: string | undefined; body: string }[] = [];
     const server = createServer((req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));

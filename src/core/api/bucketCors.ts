@@ -9,14 +9,14 @@ import { buildCorsXml, parseCors } from '../xml';
 
 export interface BucketOptions extends ConnectionOptions {
   bucket: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** The CORS rules of a bucket, or [] when it has none. Throws `ServiceError` (AccessDenied, NoSuchBucket, ...). */
 export async function getBucketCors(options: BucketOptions, opts?: SendOptions): Promise<CorsRule[]> {
   const bucket = validateBucket(options.provider, options.bucket);
   try {
-    const res = await sendSigned(options, { method: 'GET', bucket, query: [['cors', '']], ...(options.signal ? { signal: options.signal } : {}) }, opts);
+    const res = await sendSigned(options, { method: 'GET', bucket, query: [['cors', '']], signal: options.signal }, opts);
     return parseCors(await readBody(res, { signal: options.signal }));
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'NoSuchCORSConfiguration') return [];
@@ -33,7 +33,7 @@ export async function putBucketCors(options: BucketOptions & { rules: readonly C
   md5.update(Buffer.from(body));
   const res = await sendSigned(
     options,
-    { method: 'PUT', bucket, query: [['cors', '']], headers: { 'content-type': 'application/xml', 'content-md5': md5.digestBase64() }, body, ...(options.signal ? { signal: options.signal } : {}) },
+    { method: 'PUT', bucket, query: [['cors', '']], headers: { 'content-type': 'application/xml', 'content-md5': md5.digestBase64() }, body, signal: options.signal },
     opts,
   );
   await drain(res);
@@ -42,6 +42,6 @@ export async function putBucketCors(options: BucketOptions & { rules: readonly C
 /** Removes every CORS rule of the bucket. Throws `ServiceError`. */
 export async function deleteBucketCors(options: BucketOptions, opts?: SendOptions): Promise<void> {
   const bucket = validateBucket(options.provider, options.bucket);
-  const res = await sendSigned(options, { method: 'DELETE', bucket, query: [['cors', '']], ...(options.signal ? { signal: options.signal } : {}) }, opts);
+  const res = await sendSigned(options, { method: 'DELETE', bucket, query: [['cors', '']], signal: options.signal }, opts);
   await drain(res);
 }

@@ -7,14 +7,14 @@ import { parseListObjectsV2, type ObjectInfo } from '../xml';
 export interface ListObjectsOptions extends ConnectionOptions {
   bucket: string;
   /** Only keys starting with this (raw, not encoded). */
-  prefix?: string;
+  prefix?: string | undefined;
   /** Usually `/`: keys below the next delimiter are rolled up into `prefixes`. */
   delimiter?: string;
   /** `nextToken` of the previous page. */
-  continuationToken?: string;
+  continuationToken?: string | undefined;
   /** 1..1000; default 1000 (the services' maximum). */
   maxKeys?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface ListObjectsResult {
@@ -37,7 +37,7 @@ export async function listObjects(options: ListObjectsOptions, opts?: SendOption
   if (options.delimiter) query.push(['delimiter', options.delimiter]);
   if (options.continuationToken) query.push(['continuation-token', options.continuationToken]);
   query.push(['max-keys', String(Math.min(1000, Math.max(1, Math.floor(options.maxKeys ?? 1000))))]);
-  const res = await sendSigned(options, { method: 'GET', bucket, query, ...(options.signal ? { signal: options.signal } : {}) }, opts);
+  const res = await sendSigned(options, { method: 'GET', bucket, query, signal: options.signal }, opts);
   const page = parseListObjectsV2(await readBody(res, { signal: options.signal }));
   const result: ListObjectsResult = { objects: page.objects, prefixes: page.prefixes };
   if (page.nextToken) result.nextToken = page.nextToken;

@@ -8,7 +8,7 @@ export interface ObjectOptions extends ConnectionOptions {
   bucket: string;
   /** Raw key. */
   key: string;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface ObjectHead {
@@ -30,7 +30,7 @@ function target(options: ObjectOptions): { bucket: string; key: string } {
 
 /** HEAD of an object, or null when it does not exist. Throws `ServiceError` for other statuses (403, ...). */
 export async function headObject(options: ObjectOptions, opts?: SendOptions): Promise<ObjectHead | null> {
-  const res = await sendSigned(options, { method: 'HEAD', ...target(options), expectStatus: [404], ...(options.signal ? { signal: options.signal } : {}) }, opts);
+  const res = await sendSigned(options, { method: 'HEAD', ...target(options), expectStatus: [404], signal: options.signal }, opts);
   await drain(res);
   if (res.status === 404) return null;
   const prefix = options.provider === 'oss' ? 'x-oss-meta-' : 'x-amz-meta-';
@@ -53,11 +53,11 @@ export async function headObject(options: ObjectOptions, opts?: SendOptions): Pr
  */
 export async function getObject(options: ObjectOptions & { range?: [number, number] }, opts?: SendOptions): Promise<SignedResponse> {
   const headers: Record<string, string> = options.range ? { range: `bytes=${options.range[0]}-${options.range[1]}` } : {};
-  return sendSigned(options, { method: 'GET', ...target(options), headers, ...(options.signal ? { signal: options.signal } : {}) }, opts);
+  return sendSigned(options, { method: 'GET', ...target(options), headers, signal: options.signal }, opts);
 }
 
 /** Deletes an object (succeeds when it does not exist, as the services do). */
 export async function deleteObject(options: ObjectOptions, opts?: SendOptions): Promise<void> {
-  const res = await sendSigned(options, { method: 'DELETE', ...target(options), ...(options.signal ? { signal: options.signal } : {}) }, opts);
+  const res = await sendSigned(options, { method: 'DELETE', ...target(options), signal: options.signal }, opts);
   await drain(res);
 }

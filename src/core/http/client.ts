@@ -29,8 +29,8 @@ export interface SignedRequest {
   body?: RequestBody;
   contentLength?: number;
   /** S3: hex SHA-256 of the body when known. Default: computed for string/bytes bodies, EMPTY_SHA256 for none, else UNSIGNED-PAYLOAD. Ignored on OSS. */
-  payloadHash?: string;
-  signal?: AbortSignal;
+  payloadHash?: string | undefined;
+  signal?: AbortSignal | undefined;
   /** Statuses >= 300 that are not errors for this call (e.g. 404 for headObject). */
   expectStatus?: number[];
   timeouts?: Partial<TransportTimeouts>;
@@ -119,17 +119,17 @@ async function sendOnce(
     signatureVersion: validateSignatureVersion(ep.provider, conn.signatureVersion),
     method: req.method,
     region: ep.region,
-    ...(req.bucket ? { bucket: req.bucket } : {}),
-    ...(req.key ? { key: req.key } : {}),
+    bucket: req.bucket,
+    key: req.key,
     path: target.path,
     host: target.host,
     query,
     headers,
     accessKeyId: conn.accessKeyId,
     accessKeySecret: conn.accessKeySecret,
-    ...(conn.securityToken ? { securityToken: conn.securityToken } : {}),
+    securityToken: conn.securityToken || undefined,
     date: clock.now(),
-    ...(payloadHash ? { payloadHash } : {}),
+    payloadHash,
   });
   const qs = urlQuery(query, ep.provider === 'oss');
   const url = `${target.origin}${target.path}${qs ? '?' + qs : ''}`;
@@ -138,9 +138,9 @@ async function sendOnce(
     method: req.method,
     url,
     headers: { ...headers, ...auth.headers },
-    ...(req.body !== undefined ? { body: req.body } : {}),
-    ...(req.signal ? { signal: req.signal } : {}),
-    ...(req.timeouts ? { timeouts: req.timeouts } : {}),
+    body: req.body,
+    signal: req.signal,
+    timeouts: req.timeouts,
   });
   clock.observe(res.headers.date, new Date());
   const requestId = res.headers['x-oss-request-id'] ?? res.headers['x-amz-request-id'];
@@ -172,9 +172,9 @@ export function toServiceError(status: number, parsed: ParsedError | undefined, 
     status,
     code,
     message: serviceErrorMessage(status, code, parsed, ctx),
-    ...(requestId ? { requestId } : {}),
-    ...(parsed?.ec ? { ec: parsed.ec } : {}),
-    ...(body ? { body } : {}),
+    requestId,
+    ec: parsed?.ec,
+    body,
     details,
   });
 }

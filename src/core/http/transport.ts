@@ -25,12 +25,12 @@ export interface TransportRequest {
   /** Absolute URL; its path and query are sent as given. */
   url: string;
   headers: Record<string, string>;
-  body?: RequestBody;
+  body?: RequestBody | undefined;
   /** Sent as Content-Length (needed for streams: S3 and OSS reject chunked PUTs). */
   contentLength?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Per-request overrides of the transport's timeouts. */
-  timeouts?: Partial<TransportTimeouts>;
+  timeouts?: Partial<TransportTimeouts> | undefined;
 }
 
 export interface TransportResponse {
@@ -43,7 +43,7 @@ export interface TransportResponse {
 
 export interface TransportOptions {
   /** Proxy URL (`http://host:port`), e.g. VS Code's `http.proxy`. Default: HTTPS_PROXY / HTTP_PROXY from the environment. */
-  proxy?: string;
+  proxy?: string | undefined;
   /** Hosts that bypass the proxy (NO_PROXY syntax). Default: NO_PROXY from the environment. */
   noProxy?: string;
   timeouts?: Partial<TransportTimeouts>;
@@ -142,8 +142,8 @@ export async function request(req: TransportRequest): Promise<TransportResponse>
     const res = await undici().request(req.url, {
       method: req.method as Dispatcher.HttpMethod,
       headers,
-      body: req.body as Dispatcher.DispatchOptions['body'],
-      signal: req.signal,
+      body: (req.body ?? null) as Exclude<Dispatcher.DispatchOptions['body'], undefined>,
+      signal: req.signal ?? null,
       dispatcher: via,
       headersTimeout: t.headersMs,
       bodyTimeout: t.idleBodyMs,

@@ -45,8 +45,8 @@ export interface SigningRequest {
   method: string;
   region: string;
   /** The bucket and raw key the request is about (OSS signs `/bucket/key` whatever the URL). */
-  bucket?: string;
-  key?: string;
+  bucket?: string | undefined;
+  key?: string | undefined;
   /** The request path as sent (encoded) and its Host header: SigV4 signs these. */
   path: string;
   host: string;
@@ -56,7 +56,7 @@ export interface SigningRequest {
   headers: Record<string, string>;
   accessKeyId: string;
   accessKeySecret: string;
-  securityToken?: string;
+  securityToken?: string | undefined;
   date: Date;
 }
 
@@ -65,13 +65,13 @@ export interface PresignQueryRequest extends SigningRequest {
   /** Validity of the URL in seconds from `date`. */
   expiresSeconds: number;
   /** OSS V4 only: header names to sign besides the ones it signs by default. */
-  additionalHeaders?: readonly string[];
+  additionalHeaders?: readonly string[] | undefined;
 }
 
 /** A request to sign with an Authorization header. */
 export interface AuthorizeHeaderRequest extends SigningRequest {
   /** Hex SHA-256 of the body, when known (S3 only); default UNSIGNED-PAYLOAD. */
-  payloadHash?: string;
+  payloadHash?: string | undefined;
 }
 
 /** The intermediate steps of one signature, so that a mismatch can be traced: canonical request (V4 only) and string to sign. */

@@ -7,11 +7,11 @@ import { lowerCaseHeaders } from './encoding';
 
 export interface OssV1Input {
   method: string;
-  bucket?: string;
-  key?: string;
+  bucket?: string | undefined;
+  key?: string | undefined;
   accessKeyId: string;
   accessKeySecret: string;
-  securityToken?: string;
+  securityToken?: string | undefined;
   headers?: Record<string, string>;
   /** Signed sub-resources (e.g. `acl`, `uploadId`, `partNumber`); an empty value is written as a bare name. */
   subResources?: ReadonlyArray<readonly [string, string]>;

@@ -13,15 +13,15 @@ const TERMINATOR = 'aliyun_v4_request';
 
 export interface OssV4Input {
   method: string;
-  bucket?: string;
-  key?: string;
+  bucket?: string | undefined;
+  key?: string | undefined;
   /** Bare region id, e.g. `cn-hangzhou`. */
   region: string;
   /** `oss`, or `oss-cloudbox` for CloudBox. */
   product?: string;
   accessKeyId: string;
   accessKeySecret: string;
-  securityToken?: string;
+  securityToken?: string | undefined;
   date: Date;
   /** Request headers as they will be sent (any case). */
   headers?: Record<string, string>;

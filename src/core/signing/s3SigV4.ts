@@ -22,14 +22,14 @@ export interface SigV4Input {
   service?: string;
   accessKeyId: string;
   secretAccessKey: string;
-  sessionToken?: string;
+  sessionToken?: string | undefined;
   date: Date;
   /** Headers to sign besides `host` (any case). */
   headers?: Record<string, string>;
   /** Query parameters besides the `X-Amz-*` ones (sub-resources like `uploadId`, `partNumber`). */
   query?: ReadonlyArray<readonly [string, string]>;
   /** Default `UNSIGNED-PAYLOAD`. */
-  payloadHash?: string;
+  payloadHash?: string | undefined;
 }
 
 export interface SigV4Steps {

@@ -21,7 +21,7 @@ export class UnexpectedResponseError extends StorageError {
  * @returns the upload id.
  */
 export async function initiateMultipart(conn: ConnectionOptions, bucket: string, key: string, headers: Record<string, string>, signal?: AbortSignal, opts?: SendOptions): Promise<string> {
-  const res = await sendSigned(conn, { method: 'POST', bucket, key, query: [['uploads', '']], headers, ...(signal ? { signal } : {}) }, opts);
+  const res = await sendSigned(conn, { method: 'POST', bucket, key, query: [['uploads', '']], headers, signal }, opts);
   const body = await readBody(res, { signal });
   try {
     return parseInitiateMultipart(body).uploadId;
@@ -36,14 +36,14 @@ export async function initiateMultipart(conn: ConnectionOptions, bucket: string,
  */
 export async function uploadPart(
   conn: ConnectionOptions,
-  p: { bucket: string; key: string; uploadId: string; partNumber: number; body: RequestBody; contentLength: number; headers?: Record<string, string>; payloadHash?: string; signal?: AbortSignal },
+  p: { bucket: string; key: string; uploadId: string; partNumber: number; body: RequestBody; contentLength: number; headers?: Record<string, string>; payloadHash?: string | undefined; signal?: AbortSignal | undefined },
   opts?: SendOptions,
 ): Promise<string> {
   const res = await sendSigned(conn, {
     method: 'PUT', bucket: p.bucket, key: p.key,
     query: [['partNumber', String(p.partNumber)], ['uploadId', p.uploadId]],
-    headers: p.headers ?? {}, ...(p.payloadHash ? { payloadHash: p.payloadHash } : {}),
-    body: p.body, contentLength: p.contentLength, ...(p.signal ? { signal: p.signal } : {}),
+    headers: p.headers ?? {}, payloadHash: p.payloadHash,
+    body: p.body, contentLength: p.contentLength, signal: p.signal,
   }, opts);
   await drain(res);
   const etag = unquoteEtag(res.headers.etag);
@@ -58,13 +58,13 @@ export async function uploadPart(
  */
 export async function completeMultipart(
   conn: ConnectionOptions,
-  p: { bucket: string; key: string; uploadId: string; parts: ReadonlyArray<{ partNumber: number; etag: string }>; signal?: AbortSignal },
+  p: { bucket: string; key: string; uploadId: string; parts: ReadonlyArray<{ partNumber: number; etag: string }>; signal?: AbortSignal | undefined },
   opts?: SendOptions,
 ): Promise<string> {
   const xml = buildCompleteMultipartXml(p.parts);
   const res = await sendSigned(conn, {
     method: 'POST', bucket: p.bucket, key: p.key, query: [['uploadId', p.uploadId]],
-    headers: { 'content-type': 'application/xml' }, body: xml, ...(p.signal ? { signal: p.signal } : {}),
+    headers: { 'content-type': 'application/xml' }, body: xml, signal: p.signal,
   }, opts);
   const body = await readBody(res, { signal: p.signal });
   const err = parseError(body);
@@ -72,7 +72,7 @@ export async function completeMultipart(
     throw new ServiceError({
       status: 500, code: err.code || 'InternalError',
       message: `Completing the upload of ${p.key} failed on the server (${err.code}): retry the upload.`,
-      ...(err.requestId ? { requestId: err.requestId } : {}), body,
+      requestId: err.requestId, body,
     });
   }
   const m = /<ETag>([^<]*)<\/ETag>/.exec(body);
@@ -97,7 +97,7 @@ export async function listMultipartUploads(conn: ConnectionOptions, bucket: stri
     if (prefix) query.push(['prefix', prefix]);
     if (keyMarker) query.push(['key-marker', keyMarker]);
     if (uploadIdMarker) query.push(['upload-id-marker', uploadIdMarker]);
-    const res = await sendSigned(conn, { method: 'GET', bucket, query, ...(signal ? { signal } : {}) }, opts);
+    const res = await sendSigned(conn, { method: 'GET', bucket, query, signal }, opts);
     const page = parseListMultipartUploads(await readBody(res, { signal }));
     out.push(...page.uploads);
     if (!page.isTruncated || !page.nextKeyMarker) return out;

@@ -20,7 +20,7 @@ export interface PresignMultipartOptions extends ConnectionOptions {
   /** Size of the file the recipient will upload, bytes. */
   fileSize: number;
   /** Bytes per part; default 8 MiB, raised to the provider's minimum and to stay within 10,000 parts. */
-  partSize?: number;
+  partSize?: number | undefined;
   /** Validity of every URL, seconds (1..604800). The upload itself stays open until completed or aborted. */
   expiresSeconds: number;
   /** Headers stored with the object (sent with Initiate; the recipient sends none). Content-Type defaults from the key. */
@@ -47,7 +47,7 @@ export async function presignMultipart(options: PresignMultipartOptions, opts?: 
   const uploadId = await initiateMultipart(options, bucket, key, headers, options.signal, opts);
   const date = options.date !== undefined ? validateDate(options.date) : clockFor(objectUrl(ep, bucket, key).origin, opts?.log).now();
   const sign = (method: 'PUT' | 'POST' | 'DELETE', query: Array<[string, string]>, h?: Record<string, string>) =>
-    presignRequest(options, { method, bucket, key, query, expiresSeconds, date, ...(h ? { headers: h } : {}) });
+    presignRequest(options, { method, bucket, key, query, expiresSeconds, date, headers: h });
   const parts = plan.parts.map((p) => ({ ...p, url: sign('PUT', [['partNumber', String(p.partNumber)], ['uploadId', uploadId]]).url }));
   // Content-Type is signed for Complete: OSS signs it whenever it is sent, and curl --data would send a form type.
   const complete = sign('POST', [['uploadId', uploadId]], { 'Content-Type': 'application/xml' });

@@ -12,7 +12,7 @@ export interface PresignRequestInput {
   /** Sub-resources, in URL order (e.g. `[['partNumber', '3'], ['uploadId', id]]`). */
   query?: ReadonlyArray<readonly [string, string]>;
   /** Headers the caller of the URL will send; all are signed. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   expiresSeconds: number;
   /** Signing time. */
   date: Date;
@@ -33,6 +33,6 @@ export interface PresignedRequest {
 export function presignRequest(conn: ConnectionOptions, input: PresignRequestInput): PresignedRequest {
   const target = resolvePresignTarget(conn, input.bucket, input.key, input.expiresSeconds);
   const headers = input.headers ?? {};
-  const { url, expiresAt } = signPresigned(conn, target, { method: input.method, date: input.date, headers, ...(input.query ? { query: input.query } : {}) });
+  const { url, expiresAt } = signPresigned(conn, target, { method: input.method, date: input.date, headers, query: input.query });
   return { method: input.method, url, headers, expiresAt };
 }

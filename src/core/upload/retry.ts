@@ -59,7 +59,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export interface RetryOptions {
   policy?: RetryPolicy;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   random?: () => number;
   /** Told before each retry (for the log). */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;

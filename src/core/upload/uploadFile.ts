@@ -35,9 +35,9 @@ export interface UploadFileOptions extends ConnectionOptions {
   /** Bytes per part; default 8 MiB, raised to the provider's minimum and to stay within 10,000 parts. */
   partSize?: number;
   /** Parts in flight at once, 1..32; default 4. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Files of at least this many bytes go multipart; default 64 MiB. */
-  multipartThreshold?: number;
+  multipartThreshold?: number | undefined;
   /** Bytes sent so far (monotonic, ends at `totalBytes`). */
   onProgress?: (sentBytes: number, totalBytes: number) => void;
   signal?: AbortSignal;
@@ -122,7 +122,7 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadResu
 function retryOptions(job: Job, what: string) {
   return {
     policy: job.policy,
-    ...(job.signal ? { signal: job.signal } : {}),
+    signal: job.signal,
     onRetry: (err: unknown, attempt: number, delayMs: number) =>
       job.log.warn(`[upload] ${what} of ${job.bucket}/${job.key} failed (attempt ${attempt}: ${err instanceof Error ? err.message : String(err)}); retrying in ${delayMs} ms`),
     // sendSigned has already learnt the server's time from the error: repeating the attempt signs with it.
@@ -170,9 +170,9 @@ async function singlePut(job: Job): Promise<UploadResult> {
         try {
           const res = await sendSigned(job.conn, {
             method: 'PUT', bucket: job.bucket, key: job.key,
-            headers: { ...job.headers, ...sum.headers }, ...(sum.payloadHash ? { payloadHash: sum.payloadHash } : {}),
+            headers: { ...job.headers, ...sum.headers }, payloadHash: sum.payloadHash,
             body: source.body, contentLength: snap.size,
-            ...(job.signal ? { signal: job.signal } : {}),
+            signal: job.signal,
           }, job.send);
           await drain(res);
           return unquoteEtag(res.headers.etag);
@@ -190,7 +190,7 @@ async function singlePut(job: Job): Promise<UploadResult> {
 
 /** HEAD the object: it must exist with the file's size and, when multipart, an ETag ending in `-<parts>`. */
 async function verifyStored(job: Job, parts?: number): Promise<string> {
-  const head = await withRetry(() => headObject({ ...job.conn, bucket: job.bucket, key: job.key, ...(job.signal ? { signal: job.signal } : {}) }, job.send), retryOptions(job, 'HEAD'));
+  const head = await withRetry(() => headObject({ ...job.conn, bucket: job.bucket, key: job.key, signal: job.signal }, job.send), retryOptions(job, 'HEAD'));
   if (!head) throw new IntegrityError(job.key, 'the object is missing after the upload');
   if (head.size !== job.snap.size) throw new IntegrityError(job.key, `size ${head.size}, expected ${job.snap.size}`);
   const count = /-(\d+)$/.exec(head.etag)?.[1];
@@ -222,7 +222,7 @@ async function multipartUpload(job: Job, requestedPartSize: number | undefined, 
               try {
                 return await uploadPart(job.conn, {
                   bucket: job.bucket, key: job.key, uploadId, partNumber: part.partNumber, body: source.body,
-                  contentLength: part.end - part.start, headers: sum.headers, ...(sum.payloadHash ? { payloadHash: sum.payloadHash } : {}), signal: stop.signal,
+                  contentLength: part.end - part.start, headers: sum.headers, payloadHash: sum.payloadHash, signal: stop.signal,
                 }, job.send);
               } finally {
                 source.release();

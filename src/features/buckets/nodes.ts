@@ -12,15 +12,15 @@ interface NodeBase {
   profileId: string;
   bucket?: string;
   /** Bucket and prefix nodes: the folder (`''` for a bucket root, else ends with `/`). Object nodes: undefined. */
-  prefix?: string;
+  prefix?: string | undefined;
   key?: string;
   size?: number;
   /**
    * Bucket, prefix and object nodes: the bucket's region and endpoint host when the listing named them. Pass the
    * node to `ProfileStore.connection(node.profileId, node)` to reach buckets of another region.
    */
-  bucketRegion?: string;
-  bucketEndpoint?: string;
+  bucketRegion?: string | undefined;
+  bucketEndpoint?: string | undefined;
 }
 
 export interface ProfileNode extends NodeBase {
@@ -47,7 +47,7 @@ export interface ObjectNode extends NodeBase {
   size: number;
   lastModified?: Date;
   etag?: string;
-  storageClass?: string;
+  storageClass?: string | undefined;
 }
 
 /** "Load more" at the end of a partly loaded folder; `parentId` names the folder. */
@@ -63,7 +63,7 @@ export interface MessageNode extends NodeBase {
   message: string;
   isError: boolean;
   /** What clicking an error does: list the parent again, retry the failed next page, or ask for the missing secret. */
-  action?: 'retry' | 'retryPage' | 'setSecret';
+  action?: 'retry' | 'retryPage' | 'setSecret' | undefined;
 }
 
 export type TreeNode = ProfileNode | BucketNode | PrefixNode | ObjectNode | LoadMoreNode | MessageNode;
@@ -74,7 +74,7 @@ export function profileNode(profileId: string): ProfileNode {
   return { kind: 'profile', id: `p:${profileId}`, profileId };
 }
 
-export function bucketNode(profileId: string, bucket: string, extra: { bucketRegion?: string; bucketEndpoint?: string; creationDate?: Date } = {}): BucketNode {
+export function bucketNode(profileId: string, bucket: string, extra: { bucketRegion?: string | undefined; bucketEndpoint?: string | undefined; creationDate?: Date } = {}): BucketNode {
   return { kind: 'bucket', id: `b:${profileId}/${bucket}`, profileId, bucket, prefix: '', ...extra };
 }
 
@@ -82,12 +82,12 @@ export function prefixNode(parent: FolderNode, prefix: string): PrefixNode {
   return { kind: 'prefix', id: `d:${parent.profileId}/${parent.bucket}/${prefix}`, profileId: parent.profileId, bucket: parent.bucket, prefix, ...locationOf(parent) };
 }
 
-export function objectNode(parent: FolderNode, o: { key: string; size: number; lastModified?: Date; etag?: string; storageClass?: string }): ObjectNode {
+export function objectNode(parent: FolderNode, o: { key: string; size: number; lastModified?: Date; etag?: string; storageClass?: string | undefined }): ObjectNode {
   return { kind: 'object', id: `o:${parent.profileId}/${parent.bucket}/${o.key}`, profileId: parent.profileId, bucket: parent.bucket, ...o, ...locationOf(parent) };
 }
 
-function locationOf(node: NodeBase): { bucketRegion?: string; bucketEndpoint?: string } {
-  return { ...(node.bucketRegion ? { bucketRegion: node.bucketRegion } : {}), ...(node.bucketEndpoint ? { bucketEndpoint: node.bucketEndpoint } : {}) };
+function locationOf(node: NodeBase): { bucketRegion?: string | undefined; bucketEndpoint?: string | undefined } {
+  return { bucketRegion: node.bucketRegion, bucketEndpoint: node.bucketEndpoint };
 }
 
 export function loadMoreNode(parent: TreeNode): LoadMoreNode {
@@ -95,11 +95,11 @@ export function loadMoreNode(parent: TreeNode): LoadMoreNode {
 }
 
 export function messageNode(parent: TreeNode, message: string, isError: boolean, action?: MessageNode['action']): MessageNode {
-  return { kind: 'message', id: `${parent.id}#msg`, parentId: parent.id, profileId: parent.profileId, message, isError, ...(action ? { action } : {}), ...folderOf(parent) };
+  return { kind: 'message', id: `${parent.id}#msg`, parentId: parent.id, profileId: parent.profileId, message, isError, action, ...folderOf(parent) };
 }
 
-function folderOf(node: TreeNode): { bucket?: string; prefix?: string } {
-  return node.bucket === undefined ? {} : { bucket: node.bucket, ...(node.prefix === undefined ? {} : { prefix: node.prefix }) };
+function folderOf(node: TreeNode): { bucket?: string; prefix?: string | undefined } {
+  return node.bucket === undefined ? {} : { bucket: node.bucket, prefix: node.prefix };
 }
 
 export function isFolderNode(node: unknown): node is FolderNode {

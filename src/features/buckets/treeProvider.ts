@@ -72,7 +72,8 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         item.iconPath = node.kind === 'bucket' ? new vscode.ThemeIcon('database') : vscode.ThemeIcon.Folder;
         const filter = this.filters.get(node.id);
         const region = node.kind === 'bucket' && node.bucketRegion ? node.bucketRegion : undefined;
-        item.description = [region, filter !== undefined ? `filter: ${filter}*` : undefined].filter(Boolean).join(' · ') || undefined;
+        const description = [region, filter !== undefined ? `filter: ${filter}*` : undefined].filter(Boolean).join(' · ');
+        if (description) item.description = description;
         item.tooltip = new vscode.MarkdownString(
           `**${node.kind === 'bucket' ? 'Bucket' : 'Folder'}** ${md(`${node.bucket}/${node.prefix}`)}` +
             (region ? `\n\nRegion: ${md(region)}` : '') +
@@ -225,8 +226,8 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       items: buckets.map((b) =>
         this.intern(
           bucketNode(profile.id, b.name, {
-            ...(b.region ? { bucketRegion: b.region } : {}),
-            ...(b.extranetEndpoint ? { bucketEndpoint: b.extranetEndpoint } : {}),
+            bucketRegion: b.region,
+            bucketEndpoint: b.extranetEndpoint,
             ...(b.creationDate ? { creationDate: new Date(b.creationDate) } : {}),
           }),
         ),
@@ -244,8 +245,8 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       delimiter: '/',
       maxKeys: this.pageSize(),
       signal,
-      ...(prefix ? { prefix } : {}),
-      ...(token ? { continuationToken: token } : {}),
+      prefix: prefix || undefined,
+      continuationToken: token,
     });
     this.log.debug(`[tree] ${node.profileId} ${node.bucket}/${prefix}: ${page.prefixes.length} folders, ${page.objects.length} objects in ${Date.now() - started} ms${page.nextToken ? ', more' : ''}`);
     const items: TreeNode[] = page.prefixes.map((p) => this.intern(prefixNode(node, p)));
@@ -253,9 +254,9 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       // A zero-byte "folder/" marker object stands for the folder itself, which is already the parent node.
       if (o.key === prefix && o.key.endsWith('/')) continue;
       const lastModified = o.lastModified ? new Date(o.lastModified) : undefined;
-      items.push(objectNode(node, { key: o.key, size: o.size, etag: o.etag, ...(lastModified && !Number.isNaN(lastModified.getTime()) ? { lastModified } : {}), ...(o.storageClass ? { storageClass: o.storageClass } : {}) }));
+      items.push(objectNode(node, { key: o.key, size: o.size, etag: o.etag, ...(lastModified && !Number.isNaN(lastModified.getTime()) ? { lastModified } : {}), storageClass: o.storageClass }));
     }
-    return { items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
+    return { items, nextToken: page.nextToken };
   }
 
   private render(container: Container, paged: PagedChildren<TreeNode>): TreeNode[] {

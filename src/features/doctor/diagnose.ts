@@ -87,10 +87,10 @@ async function run(services: Services, args: DiagnoseArgs): Promise<Diagnosis | 
   return diagnoseFromErrorXml({
     url,
     sentHeaders: sentHeaders ?? {},
-    ...(args.signedHeaderValues ? { signedHeaderValues: args.signedHeaderValues } : {}),
-    ...(errorXml ? { errorXml } : {}),
+    signedHeaderValues: args.signedHeaderValues,
+    errorXml: errorXml || undefined,
     ...(credentials ? { credentials: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret } } : {}),
-    ...(serverDate ? { serverDate } : {}),
+    serverDate,
     now: new Date(),
   });
 }

@@ -76,7 +76,7 @@ export async function runPresign(services: Services, target: CommandTarget, opti
   const conn = await profiles.connection(profile.id);
   const signOne = async (file: { uri: vscode.Uri; vars: TemplateVariables }, key: string, signal?: AbortSignal) => {
     const contentMd5 = needsContentMd5(set) ? await md5File(localPath(file.uri), signal) : undefined;
-    const { headers, metadata } = resolveHeaderSet(set, profile.provider, { vars: file.vars, ...(contentMd5 ? { contentMd5 } : {}) });
+    const { headers, metadata } = resolveHeaderSet(set, profile.provider, { vars: file.vars, contentMd5 });
     const signed = presignPut({ ...conn, bucket, key, expiresSeconds: expirySeconds, headers, metadata });
     const expiry = effectiveExpiry({ urlExpiresAt: signed.expiresAt, signatureVersion: conn.signatureVersion ?? 'v4', hasSecurityToken: !!conn.securityToken });
     // A presigned URL is a bearer credential: only its redacted form is logged (whatever the Logger does).

@@ -94,6 +94,6 @@ export async function importProfiles(services: Services): Promise<void> {
     { canPickMany: true, ignoreFocusOut: true, title: 'Import Profiles', placeHolder: 'Profiles to import (secrets go to VS Code secret storage)' },
   );
   if (!picked?.length) return;
-  const added = await profiles.addAll(picked.map(({ candidate: c }) => ({ profile: c.profile, secret: { secret: c.secret, ...(c.token ? { token: c.token } : {}) } })));
+  const added = await profiles.addAll(picked.map(({ candidate: c }) => ({ profile: c.profile, secret: { secret: c.secret, token: c.token } })));
   void vscode.window.showInformationMessage(`Imported ${added.length} profile(s): ${added.map((p) => p.name).join(', ')}.`);
 }

@@ -8,7 +8,7 @@ import { settings } from '../../vscode/settings';
 /** A profile with the secret to store for it. */
 export interface NewProfile {
   profile: Profile;
-  secret?: ProfileSecret;
+  secret?: ProfileSecret | undefined;
 }
 
 /**
@@ -63,7 +63,7 @@ export class ProfileStore implements vscode.Disposable {
   }
 
   async add(profile: Profile, secret?: ProfileSecret): Promise<Profile> {
-    return (await this.addAll([{ profile, ...(secret ? { secret } : {}) }]))[0];
+    return (await this.addAll([{ profile, secret }]))[0];
   }
 
   /**
@@ -140,7 +140,7 @@ export class ProfileStore implements vscode.Disposable {
     if (!stored) {
       throw new ConfigError('accessKeySecret', 'MissingCredentials', `Profile "${profile.name}" has no secret key in VS Code's secret storage (new window, or removed in another one): run "OSS Presign: Set Secret".`);
     }
-    return connectionOptions(profile, { accessKeyId: profile.accessKeyId ?? '', accessKeySecret: stored.secret, ...(stored.token ? { securityToken: stored.token } : {}) });
+    return connectionOptions(profile, { accessKeyId: profile.accessKeyId ?? '', accessKeySecret: stored.secret, securityToken: stored.token || undefined });
   }
 
   private read(): { profiles: Profile[]; problems: string[] } {

@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 /** The secrets of one profile. */
 export interface ProfileSecret {
   secret: string;
-  token?: string;
+  token?: string | undefined;
 }
 
 /** Port for the profile secrets; the VS Code implementation is over `context.secrets`. */

@@ -130,13 +130,13 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
     const profile = validateProfile({
       id: existing?.id ?? profileIdFor(s.name, store.list().map((p) => p.id)),
       name: s.name, provider: s.provider, endpoint: s.endpoint, credentialSource: fromEnv ? 'env' : 'secretStorage',
-      ...(s.accessKeyId ? { accessKeyId: s.accessKeyId } : {}),
-      ...(s.region ? { region: s.region } : {}),
+      accessKeyId: s.accessKeyId || undefined,
+      region: s.region || undefined,
       ...(s.addressing !== 'virtual' ? { addressing: s.addressing } : {}),
-      ...(existing?.signatureVersion ? { signatureVersion: existing.signatureVersion } : {}),
+      signatureVersion: existing?.signatureVersion,
       ...(s.buckets?.length ? { buckets: s.buckets } : {}),
     });
-    const secret = s.secret ? { secret: s.secret } : existing ? (await store.connection(existing.id).then((c) => ({ secret: c.accessKeySecret, ...(c.securityToken ? { token: c.securityToken } : {}) }), () => undefined)) : undefined;
+    const secret = s.secret ? { secret: s.secret } : existing ? (await store.connection(existing.id).then((c) => ({ secret: c.accessKeySecret, token: c.securityToken }), () => undefined)) : undefined;
     const verdict = secret ? await testConnection(profile, secret) : { ok: false, message: 'No secret is stored for this profile yet.' };
     if (verdict.ok) {
       void vscode.window.showInformationMessage(`Test connection: ${verdict.message}`);
@@ -160,7 +160,7 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
 
 /** Lists the buckets (or, with a fixed list, one object of the first bucket) with the new credentials. */
 export async function testConnection(profile: Profile, secret: ProfileSecret): Promise<{ ok: boolean; message: string; accessDenied?: boolean }> {
-  const conn = connectionOptions(profile, { accessKeyId: profile.accessKeyId ?? '', accessKeySecret: secret.secret, ...(secret.token ? { securityToken: secret.token } : {}) });
+  const conn = connectionOptions(profile, { accessKeyId: profile.accessKeyId ?? '', accessKeySecret: secret.secret, securityToken: secret.token || undefined });
   return withCancellableProgress(`Testing "${profile.name}"…`, async (signal) => {
     try {
       if (profile.buckets?.length) {

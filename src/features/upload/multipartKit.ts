@@ -43,7 +43,7 @@ export async function createMultipartKitCommand(services: Services, arg0: unknow
   const { size } = await fsp.stat(file.fsPath);
 
   const kit = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${TITLE}: starting the upload of ${key}` }, () =>
-    presignMultipart({ ...conn, bucket, key, fileSize: size, expiresSeconds, ...(options.partSize ? { partSize: options.partSize } : {}) }, { log: services.log }),
+    presignMultipart({ ...conn, bucket, key, fileSize: size, expiresSeconds, partSize: options.partSize || undefined }, { log: services.log }),
   );
   const manifest = multipartKitManifest(kit, { provider: profile.provider, bucket, key, fileName: base, fileSize: size, partSize: kit.partSize });
   await fsp.writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });

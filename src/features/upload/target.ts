@@ -26,7 +26,7 @@ export interface UploadTarget {
   keys: string[];
   conn: ConnectionOptions;
   /** The Buckets view node the command was run on. */
-  place?: BucketPlace;
+  place?: BucketPlace | undefined;
   interactive: boolean;
 }
 
@@ -54,5 +54,5 @@ export async function uploadTarget<T extends UploadCommandOptions>(services: Ser
   });
   // A node of the tree knows its bucket's region, which may differ from the profile's endpoint.
   const conn = await profiles.connection(profile.id, place?.bucket === bucket ? place : undefined);
-  return { files, profile, bucket, keys, conn, ...(place ? { place } : {}), interactive, options: options ?? {} };
+  return { files, profile, bucket, keys, conn, place, interactive, options: options ?? {} };
 }

@@ -51,8 +51,8 @@ export async function runUploads(services: Services, statusBar: UploadStatusBar,
             const result = await uploadFile({
               ...conn, bucket, key: item.key, filePath: item.filePath, signal, log: services.log,
               onProgress: combined.for(item.key),
-              ...(multipartThreshold ? { multipartThreshold } : {}),
-              ...(concurrency ? { concurrency } : {}),
+              multipartThreshold: multipartThreshold || undefined,
+              concurrency: concurrency || undefined,
             });
             run.done.push({ key: item.key, bytes: result.bytes, etag: result.etag });
           } catch (error) {

@@ -41,7 +41,7 @@ export interface SeenRequest {
   url: string;
   headers: http.IncomingHttpHeaders;
   /** The fault applied to this request, if any. */
-  fault?: Fault['kind'];
+  fault?: Fault['kind'] | undefined;
 }
 
 export interface FaultProxy {
@@ -177,7 +177,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const fault = pickFault(req);
-    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, ...(fault ? { fault: fault.kind } : {}) });
+    requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, fault: fault?.kind });
     if (requests.length > MAX_RECORDED) requests.shift();
     const requestId = `fault-proxy-${++requestCount}`;
 

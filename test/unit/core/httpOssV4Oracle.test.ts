@@ -73,8 +73,8 @@ for (const c of cases) {
     const input: AuthorizeInput = {
       provider: 'oss', signatureVersion: 'v4', method: c.method, region, path: target.path, host: target.host, query,
       headers: c.headers ?? {}, ...CREDS, date: DATE,
-      ...(c.bucket ? { bucket: c.bucket } : {}), ...(c.key ? { key: c.key } : {}),
-      ...(c.securityToken ? { securityToken: c.securityToken } : {}),
+      bucket: c.bucket, key: c.key,
+      securityToken: c.securityToken,
     };
     const ours = authorizeRequest(input);
     // ali-oss signs the headers the request will carry: the caller's plus the ones we add, minus Authorization.
@@ -130,7 +130,7 @@ for (const v of viaAuthorize) {
       provider: 'oss', signatureVersion: v4 ? 'v4' : 'v1', method: i.method, region: i.region ?? 'cn-hangzhou',
       bucket: i.bucket, ...(i.key ? { key: i.key } : {}), path: '/', host: 'unused', query,
       headers: v4 ? headers : { ...headers, 'x-oss-date': i.date ?? '' },
-      accessKeyId: i.accessKeyId, accessKeySecret: i.accessKeySecret, ...(i.securityToken ? { securityToken: i.securityToken } : {}),
+      accessKeyId: i.accessKeyId, accessKeySecret: i.accessKeySecret, securityToken: i.securityToken,
       date: new Date(v4 ? (i.signTime ?? '') : (i.date ?? '')),
     });
     assert.equal(auth.headers.authorization, v.expected.authorization);

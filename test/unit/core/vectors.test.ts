@@ -116,7 +116,7 @@ function ossV4Common(v: OssVector) {
     product: i.product!,
     accessKeyId: i.accessKeyId,
     accessKeySecret: i.accessKeySecret,
-    ...(i.securityToken ? { securityToken: i.securityToken } : {}),
+    securityToken: i.securityToken,
     date: new Date(i.signTime!),
     headers: Object.fromEntries(i.headers ?? []),
     query: i.query ?? [],
@@ -213,7 +213,7 @@ describe('OSS V1 vectors (aliyun-oss-go-sdk conn_test.go TestAuthV1*)', () => {
       const i = v.input;
       const signed = signOssV1Query({
         method: i.method, bucket: i.bucket, key: i.key!, accessKeyId: i.accessKeyId, accessKeySecret: i.accessKeySecret,
-        ...(i.securityToken ? { securityToken: i.securityToken } : {}), subResources: i.query ?? [], expiresUnix: i.expiresUnix!,
+        securityToken: i.securityToken, subResources: i.query ?? [], expiresUnix: i.expiresUnix!,
       });
       assert.equal(signed.stringToSign, v.expected.stringToSign);
       assert.equal(signed.signature, v.expected.Signature);

@@ -191,7 +191,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
     messages: [] as { level: 'info' | 'warning' | 'error'; text: string; items: string[] }[],
     /** Titles (or placeholders) of the QuickPicks and InputBoxes shown. */
     questions: [] as (string | undefined)[],
-    progress: [] as { title?: string; reports: { message?: string; increment?: number }[] }[],
+    progress: [] as { title?: string | undefined; reports: { message?: string; increment?: number }[] }[],
     log: [] as { channel: string; level: string; text: string }[],
     documentsShown: [] as string[],
     statusBarMessages: [] as string[],
