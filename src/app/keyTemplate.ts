@@ -21,7 +21,7 @@ export interface TemplateVariables {
   workspaceFolder: string;
 }
 
-export const TEMPLATE_VARIABLE_NAMES: ReadonlyArray<keyof TemplateVariables> = ['relativePath', 'fileName', 'fileBasename', 'ext', 'date', 'uuid', 'workspaceFolder'];
+const TEMPLATE_VARIABLE_NAMES: ReadonlyArray<keyof TemplateVariables> = ['relativePath', 'fileName', 'fileBasename', 'ext', 'date', 'uuid', 'workspaceFolder'];
 
 /**
  * Variables for one file. `relativePath` may use `\` (Windows) or `/`; the result uses `/`.

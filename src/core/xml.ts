@@ -49,7 +49,7 @@ export function decodeXmlText(text: string): string {
 }
 
 /** Escapes text for an XML element body. */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c]};`);
 }
 
@@ -206,7 +206,7 @@ export function unquoteEtag(etag: string | undefined): string {
  * `encoding-type=url` values: percent-encoded UTF-8 with `+` for space (AWS; botocore decodes them with
  * unquote_plus, as does the OSS Go SDK with url.QueryUnescape).
  */
-export function decodeUrlValue(value: string): string {
+function decodeUrlValue(value: string): string {
   if (!/[%+]/.test(value)) return value;
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));

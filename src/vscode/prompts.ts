@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXPIRY_PRESETS, parseDuration } from '../app/expiry';
 import { headerSetPreview, type HeaderSet } from '../app/headerSets';
-import { objectKeyFor, templateVariables, type TemplateVariables } from '../app/keyTemplate';
+import { DEFAULT_KEY_TEMPLATE, objectKeyFor, templateVariables, type TemplateVariables } from '../app/keyTemplate';
 import type { Profile } from '../app/profiles';
 import { bucketNameProblem, CancelledError, ConfigError, listBuckets, objectKeyProblem, type ConnectionOptions, type Logger, type Provider } from '../core/index';
 import { Commands } from './ids';
@@ -134,7 +134,7 @@ export async function pickExpiry(question: { title: string; preferred?: number |
 }
 
 /** Lets the user confirm or edit a value (a key, a key template), validated on every keystroke. */
-export async function confirmText(title: string, value: string, prompt: string, validate: (v: string) => string | undefined): Promise<string> {
+async function confirmText(title: string, value: string, prompt: string, validate: (v: string) => string | undefined): Promise<string> {
   const text = await vscode.window.showInputBox({ title, value, prompt, ignoreFocusOut: true, validateInput: validate });
   return text ?? cancelled();
 }
@@ -179,12 +179,18 @@ export async function objectKeys(
     return expand(setting);
   }
   const below = prefix ? ` below ${prefix}` : '';
-  if (files.length === 1) return [await confirmText(`${question.title}: object key`, expand(setting)[0], `From the template ${setting}${below}; edit the key if needed`, check)];
-  const sample = (t: string) => expand(t).slice(0, 3).join(', ') + (files.length > 3 ? ', ...' : '');
+  // A broken setting must not stop the command before the box that lets the user fix it: say what is wrong there.
+  const settingProblem = templateProblem(setting);
+  const broken = settingProblem ? `The key template "${setting}" in ossPresign.keyTemplate is invalid (${settingProblem}). ` : '';
+  if (files.length === 1) {
+    const start = settingProblem ? objectKeyFor(DEFAULT_KEY_TEMPLATE, files[0].vars, prefix) : expand(setting)[0];
+    return [await confirmText(`${question.title}: object key`, start, `${broken}From the template ${settingProblem ? DEFAULT_KEY_TEMPLATE : setting}${below}; edit the key if needed`, check)];
+  }
+  const sample = (t: string) => (templateProblem(t) ? '.' : `, e.g. ${expand(t).slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}.`);
   const template = await confirmText(
     `${question.title}: key template`,
     setting,
-    `Keys for ${files.length} files${below}, e.g. ${sample(setting)}. Variables: \${relativePath} \${fileName} \${fileBasename} \${ext} \${date} \${uuid} \${workspaceFolder}`,
+    `${broken}Keys for ${files.length} files${below}${sample(setting)} Variables: \${relativePath} \${fileName} \${fileBasename} \${ext} \${date} \${uuid} \${workspaceFolder}`,
     templateProblem,
   );
   return expand(template);

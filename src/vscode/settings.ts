@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { DEFAULT_KEY_TEMPLATE } from '../app/keyTemplate';
 import { parseHeaderSets, type HeaderSet } from '../app/headerSets';
-import type { SnippetFormat } from '../core/index';
+import { DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, type SnippetFormat } from '../core/index';
 import { Settings } from './ids';
 
 const ours = () => vscode.workspace.getConfiguration(Settings.section);
 
-/** A whole number setting within [min, max], else the fallback (settings.json is not validated for us). */
+/** A whole number setting: clamped to at most `max`; below `min` or not a whole number, the fallback (settings.json is not validated for us). */
 function wholeNumber(name: string, fallback: number, min: number, max: number): number {
   const n = ours().get<number>(name, fallback);
   return Number.isInteger(n) && n >= min ? Math.min(n, max) : fallback;
@@ -21,12 +21,16 @@ export const settings = {
   headerSets: (): HeaderSet[] => parseHeaderSets(ours().get<unknown>(Settings.headerSets)),
   copyFormat: (): SnippetFormat => ours().get<SnippetFormat>(Settings.copyFormat, 'url'),
   /** Bytes; files at or above it upload in parts. */
-  multipartThreshold: (): number | undefined => ours().get<number>(Settings.multipartThreshold),
-  uploadConcurrency: (): number | undefined => ours().get<number>(Settings.uploadConcurrency),
+  multipartThreshold: (): number => wholeNumber(Settings.multipartThreshold, DEFAULT_MULTIPART_THRESHOLD, 0, Number.MAX_SAFE_INTEGER),
+  uploadConcurrency: (): number => wholeNumber(Settings.uploadConcurrency, DEFAULT_CONCURRENCY, 1, 32),
   /** Request timeouts in milliseconds. */
   timeouts: () => {
-    const ms = (name: string, fallback: number) => Math.max(1, ours().get<number>(name, fallback)) * 1000;
-    return { connectMs: ms(Settings.connectTimeout, 10), headersMs: ms(Settings.responseTimeout, 30), idleBodyMs: ms(Settings.idleTimeout, 60) };
+    const ms = (name: string, fallback: number, max: number) => wholeNumber(name, fallback, 1, max) * 1000;
+    return {
+      connectMs: ms(Settings.connectTimeout, 10, 300),
+      headersMs: ms(Settings.responseTimeout, 30, 3600),
+      idleBodyMs: ms(Settings.idleTimeout, 60, 3600),
+    };
   },
   /** The user-level value of `ossPresign.profiles` only: a workspace must not redirect keys (application scope). */
   profileEntries: (): unknown[] => {

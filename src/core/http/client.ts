@@ -16,7 +16,7 @@ import { mapNetworkError, request, type RequestBody, type TransportResponse, typ
 import { serviceErrorMessage, type ErrorMessageContext } from './serviceErrorMessage';
 
 /** SHA-256 of the empty string: the payload hash of body-less requests. */
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export interface SignedRequest {
   method: string;
@@ -190,7 +190,7 @@ function defaultCode(status: number, method: string): string {
 }
 
 /** Default cap of `readBody`: API responses are small; a 1000-key listing is ~300 KB. */
-export const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
 
 /**
  * Reads a response body as UTF-8 text. Throws `NetworkError` (`ResponseTooLarge`) past `limit` bytes, and

@@ -8,7 +8,7 @@ const utf8 = new TextEncoder();
 
 export type Bytes = Uint8Array;
 
-export function toBytes(data: string | Bytes): Bytes {
+function toBytes(data: string | Bytes): Bytes {
   return typeof data === 'string' ? utf8.encode(data) : data;
 }
 
@@ -40,7 +40,7 @@ export function toHex(bytes: Bytes): string {
   return bytesToHex(bytes);
 }
 
-export function toBase64(bytes: Bytes): string {
+function toBase64(bytes: Bytes): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
@@ -55,14 +55,5 @@ export function createMd5(): { update(chunk: Bytes): void; digestBase64(): strin
   return {
     update: (chunk) => void h.update(chunk),
     digestBase64: () => toBase64(h.digest()),
-  };
-}
-
-/** Incremental SHA-256 (payload hashes of streamed bodies). */
-export function createSha256(): { update(chunk: Bytes): void; digestHex(): string } {
-  const h = sha256.create();
-  return {
-    update: (chunk) => void h.update(chunk),
-    digestHex: () => bytesToHex(h.digest()),
   };
 }

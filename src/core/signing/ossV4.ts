@@ -70,7 +70,7 @@ export function ossV4CanonicalHeaders(headers: Record<string, string> = {}): Map
 }
 
 /** Additional header names: lower-cased, de-duplicated, sorted, without default-signed or absent ones. */
-export function ossV4AdditionalHeaders(names: readonly string[] = [], present: ReadonlyMap<string, string>): string[] {
+function ossV4AdditionalHeaders(names: readonly string[] = [], present: ReadonlyMap<string, string>): string[] {
   const set = new Set<string>();
   for (const n of names) {
     const lower = n.trim().toLowerCase();

@@ -11,7 +11,7 @@ export const MAX_PART_SIZE = 5 * 1024 * MiB;
 /** Smallest part size (all but the last part): S3 5 MiB, OSS 100 KiB. */
 export const MIN_PART_SIZE: Readonly<Record<Provider, number>> = { s3: 5 * MiB, oss: 100 * 1024 };
 /** Largest object a multipart upload can hold (S3: 5 TiB; OSS allows more, but 48.8 TiB parts math caps us anyway). */
-export const MAX_OBJECT_SIZE = MAX_PARTS * MAX_PART_SIZE;
+const MAX_OBJECT_SIZE = MAX_PARTS * MAX_PART_SIZE;
 /** Default part size: large enough for throughput, small enough that a retried part costs little. */
 export const DEFAULT_PART_SIZE = 8 * MiB;
 /** Default `ossPresign.multipartThreshold`: files at or above it go multipart. */

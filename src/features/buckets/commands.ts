@@ -7,7 +7,7 @@ import type { TreeNode } from './nodes';
 import type { BucketTreeProvider } from './treeProvider';
 
 /** Command of the extension-host tests (not contributed in package.json). */
-export const TEST_HOOKS_COMMAND = '_ossPresign.testHooks';
+const TEST_HOOKS_COMMAND = '_ossPresign.testHooks';
 
 /** The Buckets view's commands; each takes the node it was invoked on. */
 export function bucketCommands(services: Services, tree: BucketTreeProvider): Command[] {

@@ -13,7 +13,7 @@ export interface DiagnoseArgs {
 }
 
 /** Parses `Name: value` pairs separated by newlines or `;`. */
-export function parseHeaderList(text: string): Record<string, string> {
+function parseHeaderList(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of text.split(/[\n;]/)) {
     const i = part.indexOf(':');

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { isLedgerEntry, type LedgerEntry } from '../../app/ledger';
 import type { Command } from '../../vscode/commands';
 import { Commands } from '../../vscode/ids';
@@ -16,6 +16,10 @@ export function ledgerCommands(services: Services, view: vscode.TreeView<LedgerE
       id: Commands.removeLedgerEntry,
       run: async (arg, all) => {
         const entries = selected(arg, all);
+        if (entries.length === 0) {
+          void vscode.window.showInformationMessage('Select the presigned URLs to remove in the Presigned URLs view first.');
+          return;
+        }
         await services.ledger.remove(entries.map((e) => e.id));
         services.log.info(`[ledger] removed ${entries.length} URL(s)`);
       },

@@ -35,7 +35,7 @@ export interface LastSettings {
   expirySeconds: number;
 }
 
-export const LAST_SETTINGS_KEY = 'ossPresign.lastPresign';
+const LAST_SETTINGS_KEY = 'ossPresign.lastPresign';
 
 /** More files than this from a folder asks before signing them all. */
 const CONFIRM_FILE_COUNT = 20;

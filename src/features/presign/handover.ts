@@ -10,7 +10,7 @@ import { checkBrowserUpload } from './checkCors';
 export const FORMAT_LABELS: Record<SnippetFormat, string> = { url: 'URL', curl: 'curl', fetch: 'fetch (browser)', python: 'Python requests', powershell: 'PowerShell' };
 
 /** The snippets of every item in one text, for the clipboard (a blank line between files). */
-export function snippetText(format: SnippetFormat, items: readonly SnippetInput[]): string {
+function snippetText(format: SnippetFormat, items: readonly SnippetInput[]): string {
   return items.map((i) => buildSnippet(format, i)).join('\n');
 }
 

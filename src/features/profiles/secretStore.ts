@@ -17,7 +17,7 @@ export interface SecretStore {
 
 const PREFIX = 'ossPresign.profile.';
 export const secretKey = (profileId: string): string => `${PREFIX}${profileId}.secret`;
-export const tokenKey = (profileId: string): string => `${PREFIX}${profileId}.token`;
+const tokenKey = (profileId: string): string => `${PREFIX}${profileId}.token`;
 
 /** SecretStore over VS Code SecretStorage: keys `ossPresign.profile.<id>.secret` and `.token`. */
 export class VsCodeSecretStore implements SecretStore {

@@ -159,7 +159,7 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
 }
 
 /** Lists the buckets (or, with a fixed list, one object of the first bucket) with the new credentials. */
-export async function testConnection(profile: Profile, secret: ProfileSecret): Promise<{ ok: boolean; message: string; accessDenied?: boolean }> {
+async function testConnection(profile: Profile, secret: ProfileSecret): Promise<{ ok: boolean; message: string; accessDenied?: boolean }> {
   const conn = connectionOptions(profile, { accessKeyId: profile.accessKeyId ?? '', accessKeySecret: secret.secret, securityToken: secret.token || undefined });
   return withCancellableProgress(`Testing "${profile.name}"…`, async (signal) => {
     try {

@@ -52,7 +52,7 @@ export async function runUploads(services: Services, statusBar: UploadStatusBar,
               ...conn, bucket, key: item.key, filePath: item.filePath, signal, log: services.log,
               onProgress: combined.for(item.key),
               multipartThreshold: multipartThreshold || undefined,
-              concurrency: concurrency || undefined,
+              concurrency,
             });
             run.done.push({ key: item.key, bytes: result.bytes, etag: result.etag });
           } catch (error) {

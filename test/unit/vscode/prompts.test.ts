@@ -230,6 +230,18 @@ describe('prompts', () => {
       assert.match(String(input.validateInput!('${nope}')), /Unknown variable/);
     });
 
+    it('with an invalid template setting, still asks: the box says what is wrong and starts from the default', async () => {
+      h.fake.settings.set('ossPresign.keyTemplate', 'x/${nope}');
+      h.fake.answers.inputBoxes.push('kept.txt');
+      assert.deepEqual(await prompts.objectKeys('s3', files().slice(0, 1), { title: 'T', ask: true }), ['kept.txt']);
+      h.fake.answers.inputBoxes.push('y/${fileName}');
+      assert.deepEqual(await prompts.objectKeys('s3', files(), { title: 'T', ask: true }), ['y/a.txt', 'y/b.png']);
+      const [one, many] = h.spy.inputs;
+      assert.equal(one.value, 'docs/a.txt');
+      for (const input of [one, many]) assert.match(input.prompt ?? '', /^The key template "x\/\$\{nope\}" in ossPresign\.keyTemplate is invalid \(Unknown variable/);
+      assert.equal(many.value, 'x/${nope}');
+    });
+
     it('asks one file to confirm its key, pre-filled from the template', async () => {
       h.fake.answers.inputBoxes.push('edited.txt');
       assert.deepEqual(await prompts.objectKeys('s3', files().slice(0, 1), { title: 'T', ask: true }), ['edited.txt']);

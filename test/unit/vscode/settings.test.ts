@@ -69,9 +69,19 @@ describe('settings', () => {
     );
   });
 
-  it('clamps timeouts below 1 second to 1 second', () => {
+  it('takes a timeout below 1 second as the default', () => {
     h.fake.settings.set('ossPresign.timeouts.connectSeconds', 0);
-    assert.equal(settings.timeouts().connectMs, 1000);
+    assert.equal(settings.timeouts().connectMs, 10_000);
+  });
+
+  it('falls back to the defaults for timeouts and upload settings that are not whole numbers, and caps them', () => {
+    h.fake.settings.set('ossPresign.timeouts.connectSeconds', 'abc');
+    h.fake.settings.set('ossPresign.timeouts.idleSeconds', 10_000);
+    h.fake.settings.set('ossPresign.uploadConcurrency', 0);
+    h.fake.settings.set('ossPresign.multipartThreshold', 1.5);
+    assert.deepEqual([settings.timeouts().connectMs, settings.timeouts().idleBodyMs], [10_000, 3_600_000]);
+    assert.equal(settings.uploadConcurrency(), 4);
+    assert.equal(settings.multipartThreshold(), 64 * 1024 * 1024);
   });
 
   it('writes profile entries to the user settings, and recognises a change to them', async () => {
