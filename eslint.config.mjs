@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // test fixtures are data (expected snippets, server answers), not project code
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-host/**', '.sandbox/**', 'test-artifacts/**', 'test/**/fixtures/**'] },
+  { ignores: ['out/**', 'out-*/**', 'dist/**', 'node_modules/**', '.vscode-host/**', '.sandbox/**', 'test-artifacts/**', 'test/**/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
