@@ -18,7 +18,11 @@ const sdk = new S3Client({
   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
   requestHandler: {
     handle: async () => ({
-      response: new HttpResponse({ statusCode: 200, headers: { 'content-type': 'application/xml', 'content-length': String(body.byteLength) }, body: new Uint8Array(body) }),
+      response: new HttpResponse({
+        statusCode: 200,
+        headers: { 'content-type': 'application/xml', 'content-length': String(body.byteLength) },
+        body: new Uint8Array(body),
+      }),
     }),
   },
 });
@@ -30,16 +34,31 @@ function ours(): number {
 /** Ours including what the SDK also does per call: signing the request headers. */
 function oursSigned(): number {
   authorizeRequest({
-    provider: 's3', signatureVersion: 'v4', method: 'GET', region: 'us-east-1', bucket: 'oss-presign-big-10k', path: '/oss-presign-big-10k/',
-    host: '127.0.0.1:7480', query: [['list-type', '2'], ['encoding-type', 'url'], ['max-keys', '1000']], headers: {},
-    accessKeyId: 'AKIDEXAMPLE', accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', date: new Date(),
+    provider: 's3',
+    signatureVersion: 'v4',
+    method: 'GET',
+    region: 'us-east-1',
+    bucket: 'oss-presign-big-10k',
+    path: '/oss-presign-big-10k/',
+    host: '127.0.0.1:7480',
+    query: [
+      ['list-type', '2'],
+      ['encoding-type', 'url'],
+      ['max-keys', '1000'],
+    ],
+    headers: {},
+    accessKeyId: 'AKIDEXAMPLE',
+    accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    date: new Date(),
     payloadHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
   });
   return ours();
 }
 
 async function theirs(): Promise<number> {
-  const out = await sdk.send(new ListObjectsV2Command({ Bucket: 'oss-presign-big-10k', EncodingType: 'url', MaxKeys: 1000 }));
+  const out = await sdk.send(
+    new ListObjectsV2Command({ Bucket: 'oss-presign-big-10k', EncodingType: 'url', MaxKeys: 1000 }),
+  );
   // The SDK leaves url-encoded keys encoded; decoding them is part of the work a caller must do.
   let n = 0;
   for (const o of out.Contents ?? []) if (decodeURIComponent((o.Key ?? '').replace(/\+/g, ' '))) n++;
@@ -59,7 +78,9 @@ async function measure(name: string, fn: () => number | Promise<number>, ms = 30
   }
   const seconds = Number(now - start) / 1e9;
   const rate = ops / seconds;
-  console.log(`${name.padEnd(44)} ${rate.toFixed(1).padStart(8)} ops/s  ${(1000 / rate).toFixed(3).padStart(8)} ms/page`);
+  console.log(
+    `${name.padEnd(44)} ${rate.toFixed(1).padStart(8)} ops/s  ${(1000 / rate).toFixed(3).padStart(8)} ms/page`,
+  );
   return rate;
 }
 
@@ -68,11 +89,15 @@ function assertCount(n: number): void {
 }
 
 async function main(): Promise<void> {
-  console.log(`ListObjectsV2, one recorded radosgw page: 1000 keys, ${body.byteLength} bytes (node ${process.version})`);
+  console.log(
+    `ListObjectsV2, one recorded radosgw page: 1000 keys, ${body.byteLength} bytes (node ${process.version})`,
+  );
   const a = await measure('oss-presign core (decode + parse + map)', ours);
   const b = await measure('oss-presign core (+ SigV4 header signing)', oursSigned);
   const c = await measure('@aws-sdk/client-s3 ListObjectsV2Command', theirs);
-  console.log(`cost ratio core/SDK: ${(c / a).toFixed(3)} (parse only), ${(c / b).toFixed(3)} (with signing); target <= 0.5`);
+  console.log(
+    `cost ratio core/SDK: ${(c / a).toFixed(3)} (parse only), ${(c / b).toFixed(3)} (with signing); target <= 0.5`,
+  );
   sdk.destroy();
 }
 

@@ -23,29 +23,68 @@ const ID = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 const ossOptions: PresignPutOptions = {
-  provider: 'oss', endpoint: 'https://oss-cn-hangzhou.aliyuncs.com', accessKeyId: ID, accessKeySecret: SECRET,
-  bucket: BUCKET, key: KEY, expiresSeconds: EXPIRES, headers: { 'Content-Type': CONTENT_TYPE }, metadata: METADATA,
+  provider: 'oss',
+  endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+  accessKeyId: ID,
+  accessKeySecret: SECRET,
+  bucket: BUCKET,
+  key: KEY,
+  expiresSeconds: EXPIRES,
+  headers: { 'Content-Type': CONTENT_TYPE },
+  metadata: METADATA,
 };
 const s3Options: PresignPutOptions = { ...ossOptions, provider: 's3', endpoint: 'https://s3.us-west-2.amazonaws.com' };
 
 interface AliOss {
-  signatureUrlV4(method: string, expires: number, request: { headers: Record<string, string> }, key: string): Promise<string>;
+  signatureUrlV4(
+    method: string,
+    expires: number,
+    request: { headers: Record<string, string> },
+    key: string,
+  ): Promise<string>;
 }
 const AliOssClient = createRequire(__filename)('ali-oss') as new (options: Record<string, unknown>) => AliOss;
-const ali = new AliOssClient({ accessKeyId: ID, accessKeySecret: SECRET, bucket: BUCKET, region: 'oss-cn-hangzhou', endpoint: 'https://oss-cn-hangzhou.aliyuncs.com' });
-const aliHeaders = { 'Content-Type': CONTENT_TYPE, 'x-oss-meta-owner': METADATA.owner, 'x-oss-meta-project': METADATA.project };
+const ali = new AliOssClient({
+  accessKeyId: ID,
+  accessKeySecret: SECRET,
+  bucket: BUCKET,
+  region: 'oss-cn-hangzhou',
+  endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+});
+const aliHeaders = {
+  'Content-Type': CONTENT_TYPE,
+  'x-oss-meta-owner': METADATA.owner,
+  'x-oss-meta-project': METADATA.project,
+};
 
 // How a typical user presigns with the AWS SDK: a client and a PutObjectCommand. WHEN_REQUIRED keeps the CRC32
 // of an empty body out of the URL (signing-spec 3.4); signableHeaders makes it sign Content-Type like the core.
-const s3Client = new S3Client({ region: 'us-west-2', credentials: { accessKeyId: ID, secretAccessKey: SECRET }, requestChecksumCalculation: 'WHEN_REQUIRED' });
-const putCommand = () => new PutObjectCommand({ Bucket: BUCKET, Key: KEY, ContentType: CONTENT_TYPE, Metadata: METADATA });
+const s3Client = new S3Client({
+  region: 'us-west-2',
+  credentials: { accessKeyId: ID, secretAccessKey: SECRET },
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+});
+const putCommand = () =>
+  new PutObjectCommand({ Bucket: BUCKET, Key: KEY, ContentType: CONTENT_TYPE, Metadata: METADATA });
 
 // The presigner alone, minimal form (what the oracle test compares against): no client, no middleware stack.
-const presigner = new S3RequestPresigner({ credentials: { accessKeyId: ID, secretAccessKey: SECRET }, region: 'us-west-2', sha256: Hash.bind(null, 'sha256') });
-const minimalRequest = () => new HttpRequest({
-  method: 'PUT', protocol: 'https:', hostname: `${BUCKET}.s3.us-west-2.amazonaws.com`, path: '/uploads/2026/quarterly%20report%20final.pdf',
-  headers: { 'content-type': CONTENT_TYPE, 'x-amz-meta-owner': METADATA.owner, 'x-amz-meta-project': METADATA.project },
+const presigner = new S3RequestPresigner({
+  credentials: { accessKeyId: ID, secretAccessKey: SECRET },
+  region: 'us-west-2',
+  sha256: Hash.bind(null, 'sha256'),
 });
+const minimalRequest = () =>
+  new HttpRequest({
+    method: 'PUT',
+    protocol: 'https:',
+    hostname: `${BUCKET}.s3.us-west-2.amazonaws.com`,
+    path: '/uploads/2026/quarterly%20report%20final.pdf',
+    headers: {
+      'content-type': CONTENT_TYPE,
+      'x-amz-meta-owner': METADATA.owner,
+      'x-amz-meta-project': METADATA.project,
+    },
+  });
 const minimalSigned = new Set(['content-type', 'host', 'x-amz-meta-owner', 'x-amz-meta-project']);
 
 interface Contender {
@@ -57,13 +96,19 @@ const contenders: Contender[] = [
   { name: 'core presignPut OSS V4', op: () => presignPut(ossOptions) },
   { name: 'ali-oss signatureUrlV4', op: () => ali.signatureUrlV4('PUT', EXPIRES, { headers: aliHeaders }, KEY) },
   { name: 'core presignPut S3 SigV4', op: () => presignPut(s3Options) },
-  { name: 'getSignedUrl(PutObjectCommand)', op: () => getSignedUrl(s3Client, putCommand(), { expiresIn: EXPIRES, signableHeaders: new Set(['content-type']) }) },
+  {
+    name: 'getSignedUrl(PutObjectCommand)',
+    op: () => getSignedUrl(s3Client, putCommand(), { expiresIn: EXPIRES, signableHeaders: new Set(['content-type']) }),
+  },
   {
     name: 'S3RequestPresigner.presign (minimal)',
-    op: () => presigner.presign(minimalRequest(), {
-      expiresIn: EXPIRES, signableHeaders: minimalSigned, unhoistableHeaders: new Set(['x-amz-meta-owner', 'x-amz-meta-project', 'x-amz-content-sha256']),
-      unsignableHeaders: new Set(['x-amz-content-sha256']),
-    }),
+    op: () =>
+      presigner.presign(minimalRequest(), {
+        expiresIn: EXPIRES,
+        signableHeaders: minimalSigned,
+        unhoistableHeaders: new Set(['x-amz-meta-owner', 'x-amz-meta-project', 'x-amz-content-sha256']),
+        unsignableHeaders: new Set(['x-amz-content-sha256']),
+      }),
   },
 ];
 
@@ -92,7 +137,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
-  console.log(`presign benchmark: Node ${process.version}, ${RUNS} rounds of ${RUN_MS} ms per contender after ${WARMUP_MS} ms warm-up, ops per CPU second`);
+  console.log(
+    `presign benchmark: Node ${process.version}, ${RUNS} rounds of ${RUN_MS} ms per contender after ${WARMUP_MS} ms warm-up, ops per CPU second`,
+  );
   for (const c of contenders) await measure(c.op, WARMUP_MS);
   // Round-robin, so every contender of a round meets about the same machine load; ratios are taken per round.
   const runs = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
@@ -101,7 +148,9 @@ async function main(): Promise<void> {
   }
   for (const c of contenders) {
     const r = runs.get(c.name)!;
-    console.log(`${c.name.padEnd(40)} ${fmt(median(r)).padStart(10)} ops/s median   (rounds: ${r.map(fmt).join(', ')})`);
+    console.log(
+      `${c.name.padEnd(40)} ${fmt(median(r)).padStart(10)} ops/s median   (rounds: ${r.map(fmt).join(', ')})`,
+    );
   }
   const targets: Array<[string, string, number]> = [
     ['core presignPut OSS V4', 'ali-oss signatureUrlV4', 1.5],
@@ -114,7 +163,9 @@ async function main(): Promise<void> {
     const r = median(perRound);
     const verdict = target === 0 ? '(no target)' : r >= target ? `target ${target}x: met` : `target ${target}x: MISSED`;
     if (target && r < target) missed++;
-    console.log(`${a} / ${b}: ${r.toFixed(2)}x median of rounds (${perRound.map((x) => x.toFixed(2)).join(', ')}) ${verdict}`);
+    console.log(
+      `${a} / ${b}: ${r.toFixed(2)}x median of rounds (${perRound.map((x) => x.toFixed(2)).join(', ')}) ${verdict}`,
+    );
   }
   // A missed target is reported, not an error: the figures depend on the machine and its load.
   if (missed) console.log(`${missed} target(s) missed on this machine`);

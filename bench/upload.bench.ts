@@ -68,7 +68,10 @@ function runSink(): void {
       if (req.method === 'POST' && q.has('uploads')) {
         const id = randomUUID();
         uploads.set(id, new Map());
-        return xml(res, `<?xml version="1.0" encoding="UTF-8"?><InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
+        return xml(
+          res,
+          `<?xml version="1.0" encoding="UTF-8"?><InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`,
+        );
       }
       if (req.method === 'PUT' && uploadId) {
         uploads.get(uploadId)?.set(Number(q.get('partNumber')), { size, md5 });
@@ -83,7 +86,10 @@ function runSink(): void {
         for (const p of parts) h.update(p.md5 ?? Buffer.alloc(16));
         const etag = `${h.digest('hex')}-${parts.length}`;
         objects.set(key, { size: parts.reduce((n, p) => n + p.size, 0), etag });
-        return xml(res, `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><ETag>"${etag}"</ETag></CompleteMultipartUploadResult>`);
+        return xml(
+          res,
+          `<?xml version="1.0" encoding="UTF-8"?><CompleteMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><ETag>"${etag}"</ETag></CompleteMultipartUploadResult>`,
+        );
       }
       if (req.method === 'DELETE') {
         if (uploadId) uploads.delete(uploadId);
@@ -130,7 +136,19 @@ function runChild(cmd: string, args: string[], input: string): Promise<{ stdout:
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ stdout, stderr }) : reject(new Error(`uploader exited with ${code}: ${stderr.split('\n').filter((l) => l && !l.startsWith('\t')).slice(0, 3).join(' | ')}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve({ stdout, stderr })
+        : reject(
+            new Error(
+              `uploader exited with ${code}: ${stderr
+                .split('\n')
+                .filter((l) => l && !l.startsWith('\t'))
+                .slice(0, 3)
+                .join(' | ')}`,
+            ),
+          ),
+    );
     child.stdin.end(input);
   });
 }
@@ -141,14 +159,41 @@ async function measure(uploader: Uploader, target: Target, filePath: string, key
     const { url } = presignPut({ ...target.conn, bucket: target.bucket, key, expiresSeconds: 3600 });
     // `Expect:` off: curl would otherwise wait for a 100-continue before sending a large body. The URL goes in a
     // config file on stdin, not on the command line (it is a bearer credential).
-    const args = ['-sS', '--fail', '-X', 'PUT', '-T', filePath, '-H', 'Expect:', '-o', '/dev/null', '-w', '%{time_total}', '-K', '-'];
+    const args = [
+      '-sS',
+      '--fail',
+      '-X',
+      'PUT',
+      '-T',
+      filePath,
+      '-H',
+      'Expect:',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{time_total}',
+      '-K',
+      '-',
+    ];
     const config = `url = "${url}"\n`;
-    const { stdout, stderr } = timed ? await runChild(TIME, ['-v', 'curl', ...args], config) : await runChild('curl', args, config);
+    const { stdout, stderr } = timed
+      ? await runChild(TIME, ['-v', 'curl', ...args], config)
+      : await runChild('curl', args, config);
     return { seconds: Number(stdout.trim()), rssKiB: timed ? maxRssKiB(stderr) : NaN };
   }
-  const job = JSON.stringify({ uploader: uploader === LIFTOFF ? 'engine' : uploader, conn: target.conn, bucket: target.bucket, key, filePath, partSize: PART_SIZE, queueSize: QUEUE } satisfies WorkerJob);
+  const job = JSON.stringify({
+    uploader: uploader === LIFTOFF ? 'engine' : uploader,
+    conn: target.conn,
+    bucket: target.bucket,
+    key,
+    filePath,
+    partSize: PART_SIZE,
+    queueSize: QUEUE,
+  } satisfies WorkerJob);
   const argv = [...(uploader === LIFTOFF ? ['--liftoff-only'] : []), path.join(__dirname, 'uploadWorker.js')];
-  const { stdout, stderr } = timed ? await runChild(TIME, ['-v', process.execPath, ...argv], job) : await runChild(process.execPath, argv, job);
+  const { stdout, stderr } = timed
+    ? await runChild(TIME, ['-v', process.execPath, ...argv], job)
+    : await runChild(process.execPath, argv, job);
   const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; maxRssKiB: number };
   return { seconds: r.seconds, rssKiB: timed ? maxRssKiB(stderr) : r.maxRssKiB };
 }
@@ -157,7 +202,9 @@ async function measure(uploader: Uploader, target: Target, filePath: string, key
 async function collectGarbage(): Promise<void> {
   const conf = process.env.S3_STATE_DIR && path.join(process.env.S3_STATE_DIR, 'ceph.conf');
   if (!conf || !existsSync(conf)) return;
-  await run('radosgw-admin', ['-c', conf, 'gc', 'process', '--include-all'], { timeout: 120_000 }).catch((err: Error) => console.log(`  (radosgw-admin gc process failed: ${err.message.split('\n')[0]})`));
+  await run('radosgw-admin', ['-c', conf, 'gc', 'process', '--include-all'], { timeout: 120_000 }).catch((err: Error) =>
+    console.log(`  (radosgw-admin gc process failed: ${err.message.split('\n')[0]})`),
+  );
 }
 
 function makeFile(sizeMiB: number): string {
@@ -185,27 +232,52 @@ async function startSink(): Promise<{ port: number; stop: () => void }> {
 async function main(): Promise<void> {
   const sizes = (process.env.BENCH_SIZES ?? '10,256,1024').split(',').map(Number);
   const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
-  const uploaders: Uploader[] = ['engine', 'curl', 'lib-storage', ...(process.env.BENCH_DIAGNOSE ? [LIFTOFF] as const : [])];
+  const uploaders: Uploader[] = [
+    'engine',
+    'curl',
+    'lib-storage',
+    ...(process.env.BENCH_DIAGNOSE ? ([LIFTOFF] as const) : []),
+  ];
   const sink = await startSink();
   const targets: Target[] = [];
   const { S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY } = process.env;
   if (S3_ENDPOINT && S3_ACCESS_KEY && S3_SECRET_KEY) {
-    const conn: ConnectionOptions = { provider: 's3', endpoint: S3_ENDPOINT, region: process.env.S3_REGION || 'us-east-1', addressing: 'path', accessKeyId: S3_ACCESS_KEY, accessKeySecret: S3_SECRET_KEY };
+    const conn: ConnectionOptions = {
+      provider: 's3',
+      endpoint: S3_ENDPOINT,
+      region: process.env.S3_REGION || 'us-east-1',
+      addressing: 'path',
+      accessKeyId: S3_ACCESS_KEY,
+      accessKeySecret: S3_SECRET_KEY,
+    };
     const bucket = process.env.S3_BUCKET || 'test-bucket';
     targets.push({
-      name: 'radosgw', conn, bucket,
+      name: 'radosgw',
+      conn,
+      bucket,
       cleanup: async (key) => {
         await deleteObject({ ...conn, bucket, key });
         await collectGarbage();
       },
     });
   } else {
-    console.log('S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY not set: radosgw skipped (start it with scripts/s3-server/start.sh).');
+    console.log(
+      'S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY not set: radosgw skipped (start it with scripts/s3-server/start.sh).',
+    );
   }
-  const sinkConn: ConnectionOptions = { provider: 's3', endpoint: `http://127.0.0.1:${sink.port}`, region: 'us-east-1', addressing: 'path', accessKeyId: 'AKIDSINK', accessKeySecret: 'sink-secret' };
+  const sinkConn: ConnectionOptions = {
+    provider: 's3',
+    endpoint: `http://127.0.0.1:${sink.port}`,
+    region: 'us-east-1',
+    addressing: 'path',
+    accessKeyId: 'AKIDSINK',
+    accessKeySecret: 'sink-secret',
+  };
   targets.push({ name: 'sink', conn: sinkConn, bucket: 'sink', cleanup: async () => undefined });
 
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM; part size ${PART_SIZE / MiB} MiB, ${QUEUE} in flight; best of ${runs}`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM; part size ${PART_SIZE / MiB} MiB, ${QUEUE} in flight; best of ${runs}`,
+  );
   const rows: Array<{ target: string; sizeMiB: number; uploader: Uploader; mbps: number; rssMiB: number }> = [];
   try {
     for (const sizeMiB of sizes) {
@@ -220,15 +292,25 @@ async function main(): Promise<void> {
                 const s = await measure(uploader, target, file, key);
                 if (!best || s.seconds < best.seconds) best = s;
               } catch (err) {
-                console.log(`${target.name} ${sizeMiB} MiB ${uploader}: FAILED: ${err instanceof Error ? err.message : String(err)}`);
+                console.log(
+                  `${target.name} ${sizeMiB} MiB ${uploader}: FAILED: ${err instanceof Error ? err.message : String(err)}`,
+                );
               } finally {
                 await target.cleanup(key);
               }
             }
             if (!best) continue;
-            const row = { target: target.name, sizeMiB, uploader, mbps: (sizeMiB * MiB) / 1e6 / best.seconds, rssMiB: best.rssKiB / 1024 };
+            const row = {
+              target: target.name,
+              sizeMiB,
+              uploader,
+              mbps: (sizeMiB * MiB) / 1e6 / best.seconds,
+              rssMiB: best.rssKiB / 1024,
+            };
             rows.push(row);
-            console.log(`${row.target.padEnd(8)} ${String(sizeMiB).padStart(5)} MiB  ${uploader.padEnd(21)} ${row.mbps.toFixed(1).padStart(8)} MB/s  peak RSS ${row.rssMiB.toFixed(0).padStart(5)} MiB`);
+            console.log(
+              `${row.target.padEnd(8)} ${String(sizeMiB).padStart(5)} MiB  ${uploader.padEnd(21)} ${row.mbps.toFixed(1).padStart(8)} MB/s  peak RSS ${row.rssMiB.toFixed(0).padStart(5)} MiB`,
+            );
           }
         }
       } finally {
@@ -240,22 +322,44 @@ async function main(): Promise<void> {
   }
 
   console.log('\n| target | size | uploader | MB/s | peak RSS (MiB) |\n|---|---:|---|---:|---:|');
-  for (const r of rows) console.log(`| ${r.target} | ${r.sizeMiB >= 1024 ? `${r.sizeMiB / 1024} GiB` : `${r.sizeMiB} MiB`} | ${r.uploader} | ${r.mbps.toFixed(1)} | ${r.rssMiB.toFixed(0)} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.target} | ${r.sizeMiB >= 1024 ? `${r.sizeMiB / 1024} GiB` : `${r.sizeMiB} MiB`} | ${r.uploader} | ${r.mbps.toFixed(1)} | ${r.rssMiB.toFixed(0)} |`,
+    );
 
   const biggest = Math.max(...sizes);
-  const cell = (target: string, uploader: Uploader) => rows.find((r) => r.target === target && r.sizeMiB === biggest && r.uploader === uploader);
+  const cell = (target: string, uploader: Uploader) =>
+    rows.find((r) => r.target === target && r.sizeMiB === biggest && r.uploader === uploader);
   const checks: Array<[string, boolean | undefined, string]> = [];
   const eR = cell('radosgw', 'engine');
   const cR = cell('radosgw', 'curl');
-  if (eR && cR) checks.push(['engine >= 0.9x curl MB/s on radosgw', eR.mbps >= 0.9 * cR.mbps, `${(eR.mbps / cR.mbps).toFixed(2)}x`]);
+  if (eR && cR)
+    checks.push([
+      'engine >= 0.9x curl MB/s on radosgw',
+      eR.mbps >= 0.9 * cR.mbps,
+      `${(eR.mbps / cR.mbps).toFixed(2)}x`,
+    ]);
   const eS = cell('sink', 'engine');
   const lS = cell('sink', 'lib-storage');
   if (eS && lS) {
-    checks.push(['engine >= 2x lib-storage MB/s into the sink', eS.mbps >= 2 * lS.mbps, `${(eS.mbps / lS.mbps).toFixed(2)}x`]);
-    checks.push(['engine peak RSS <= 0.5x lib-storage (sink)', eS.rssMiB <= 0.5 * lS.rssMiB, `${(eS.rssMiB / lS.rssMiB).toFixed(2)}x`]);
+    checks.push([
+      'engine >= 2x lib-storage MB/s into the sink',
+      eS.mbps >= 2 * lS.mbps,
+      `${(eS.mbps / lS.mbps).toFixed(2)}x`,
+    ]);
+    checks.push([
+      'engine peak RSS <= 0.5x lib-storage (sink)',
+      eS.rssMiB <= 0.5 * lS.rssMiB,
+      `${(eS.rssMiB / lS.rssMiB).toFixed(2)}x`,
+    ]);
   }
   const lR = cell('radosgw', 'lib-storage');
-  if (eR && lR) checks.push(['engine peak RSS <= 0.5x lib-storage (radosgw)', eR.rssMiB <= 0.5 * lR.rssMiB, `${(eR.rssMiB / lR.rssMiB).toFixed(2)}x`]);
+  if (eR && lR)
+    checks.push([
+      'engine peak RSS <= 0.5x lib-storage (radosgw)',
+      eR.rssMiB <= 0.5 * lR.rssMiB,
+      `${(eR.rssMiB / lR.rssMiB).toFixed(2)}x`,
+    ]);
   console.log(`\nTargets at ${biggest >= 1024 ? `${biggest / 1024} GiB` : `${biggest} MiB`}:`);
   for (const [what, ok, ratio] of checks) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${what}: ${ratio}`);
 }

@@ -21,15 +21,29 @@ async function run(job: WorkerJob): Promise<void> {
   if (job.uploader === 'engine') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the shipped bundle, loaded by path
     const core = require(path.join(__dirname, '..', '..', 'dist', 'core.js')) as typeof Core;
-    await core.uploadFile({ ...job.conn, bucket: job.bucket, key: job.key, filePath: job.filePath, partSize: job.partSize, concurrency: job.queueSize });
+    await core.uploadFile({
+      ...job.conn,
+      bucket: job.bucket,
+      key: job.key,
+      filePath: job.filePath,
+      partSize: job.partSize,
+      concurrency: job.queueSize,
+    });
   } else {
     const { S3Client } = await import('@aws-sdk/client-s3');
     const { Upload } = await import('@aws-sdk/lib-storage');
     const client = new S3Client({
-      region: job.conn.region ?? 'us-east-1', endpoint: job.conn.endpoint, forcePathStyle: true,
+      region: job.conn.region ?? 'us-east-1',
+      endpoint: job.conn.endpoint,
+      forcePathStyle: true,
       credentials: { accessKeyId: job.conn.accessKeyId, secretAccessKey: job.conn.accessKeySecret },
     });
-    await new Upload({ client, params: { Bucket: job.bucket, Key: job.key, Body: createReadStream(job.filePath) }, partSize: job.partSize, queueSize: job.queueSize }).done();
+    await new Upload({
+      client,
+      params: { Bucket: job.bucket, Key: job.key, Body: createReadStream(job.filePath) },
+      partSize: job.partSize,
+      queueSize: job.queueSize,
+    }).done();
     client.destroy();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

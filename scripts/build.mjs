@@ -25,10 +25,15 @@ const common = {
 function importedNames(source, spec) {
   const names = [];
   const quoted = spec.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  for (const m of source.matchAll(new RegExp(`(?:import|export)\\s+(?!type\\s)([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'g'))) {
+  for (const m of source.matchAll(
+    new RegExp(`(?:import|export)\\s+(?!type\\s)([^;]*?)\\s+from\\s+['"]${quoted}['"]`, 'g'),
+  )) {
     const braces = /^\{([^}]*)\}$/.exec(m[1].trim());
     if (!braces) return null;
-    for (const part of braces[1].split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of braces[1]
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (!part.startsWith('type ')) names.push(part.split(/\s+as\s+/)[0]);
     }
   }
@@ -48,8 +53,15 @@ function coreDoor() {
         if (args.importer.startsWith(CORE_DIR + path.sep)) return undefined;
         const target = path.resolve(args.resolveDir, args.path);
         if (target !== CORE_DIR && !target.startsWith(CORE_DIR + path.sep)) return undefined;
-        if (target === CORE_DIR || target === index || target === index.slice(0, -3)) return { path: './core.js', external: true };
-        return { errors: [{ text: `'${args.path}' reaches into core: outside src/core, import from src/core/index.ts (the public API) only` }] };
+        if (target === CORE_DIR || target === index || target === index.slice(0, -3))
+          return { path: './core.js', external: true };
+        return {
+          errors: [
+            {
+              text: `'${args.path}' reaches into core: outside src/core, import from src/core/index.ts (the public API) only`,
+            },
+          ],
+        };
       });
     },
   };
@@ -92,7 +104,8 @@ function slimUndici() {
   const require = createRequire(import.meta.url);
   const index = readFileSync(require.resolve('undici'), 'utf8');
   const makeDispatcher = /^function makeDispatcher \(fn\) \{$[\s\S]*?^\}$/m.exec(index)?.[0];
-  if (!makeDispatcher) throw new Error("scripts/build.mjs: undici's index.js has no makeDispatcher any more: update UNDICI_SLIM");
+  if (!makeDispatcher)
+    throw new Error("scripts/build.mjs: undici's index.js has no makeDispatcher any more: update UNDICI_SLIM");
   const contents = [
     "'use strict';",
     "const Dispatcher = require('undici/lib/dispatcher/dispatcher');",
@@ -108,9 +121,17 @@ function slimUndici() {
     name: 'slim-undici',
     setup(b) {
       b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici-slim', namespace: 'undici-slim' }));
-      b.onLoad({ filter: /^undici-slim$/, namespace: 'undici-slim' }, () => ({ contents, loader: 'js', resolveDir: path.resolve('.') }));
+      b.onLoad({ filter: /^undici-slim$/, namespace: 'undici-slim' }, () => ({
+        contents,
+        loader: 'js',
+        resolveDir: path.resolve('.'),
+      }));
       for (const [i, [filter, contents]] of UNDICI_UNUSED.entries()) {
-        b.onResolve({ filter }, (args) => (/[\\/]undici[\\/]lib[\\/]/.test(args.importer) ? { path: `unused-${i}`, namespace: 'undici-slim' } : undefined));
+        b.onResolve({ filter }, (args) =>
+          /[\\/]undici[\\/]lib[\\/]/.test(args.importer)
+            ? { path: `unused-${i}`, namespace: 'undici-slim' }
+            : undefined,
+        );
         b.onLoad({ filter: new RegExp(`^unused-${i}$`), namespace: 'undici-slim' }, () => ({ contents, loader: 'js' }));
       }
     },
@@ -145,10 +166,15 @@ function vendorExternal() {
     setup(b) {
       b.onResolve({ filter: new RegExp(`^(${Object.keys(VENDOR).join('|')})$`) }, (args) => {
         if (args.path === 'undici') {
-          const missing = (importedNames(readFileSync(args.importer, 'utf8'), 'undici') ?? ['(a namespace or default import)'])
-            .filter((n) => !(n in UNDICI_SLIM));
+          const missing = (
+            importedNames(readFileSync(args.importer, 'utf8'), 'undici') ?? ['(a namespace or default import)']
+          ).filter((n) => !(n in UNDICI_SLIM));
           if (missing.length) {
-            return { errors: [{ text: `${missing.join(', ')} from 'undici' is not in UNDICI_SLIM (scripts/build.mjs): add it there` }] };
+            return {
+              errors: [
+                { text: `${missing.join(', ')} from 'undici' is not in UNDICI_SLIM (scripts/build.mjs): add it there` },
+              ],
+            };
           }
         }
         return { path: `./vendor/${args.path}.js`, external: true };
@@ -160,13 +186,27 @@ function vendorExternal() {
 // A production build after a dev build would otherwise leave stale sourcemaps next to the bundles.
 if (production) rmSync('dist', { recursive: true, force: true });
 
-await Promise.all(Object.entries(VENDOR).map(([name, plugins]) => build({
-  ...common,
-  stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: path.resolve('.'), sourcefile: `${name}-entry.js` },
-  outfile: `dist/vendor/${name}.js`,
-  plugins: plugins.map((plugin) => plugin()),
-})));
+await Promise.all(
+  Object.entries(VENDOR).map(([name, plugins]) =>
+    build({
+      ...common,
+      stdin: {
+        contents: `module.exports = require(${JSON.stringify(name)});`,
+        resolveDir: path.resolve('.'),
+        sourcefile: `${name}-entry.js`,
+      },
+      outfile: `dist/vendor/${name}.js`,
+      plugins: plugins.map((plugin) => plugin()),
+    }),
+  ),
+);
 await build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js', plugins: [vendorExternal()] });
 // One declaration file for the API's users (package.json "types"), checked by test/unit/core/coreTypes.test.ts.
 await buildTypes();
-await build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [coreDoor()] });
+await build({
+  ...common,
+  entryPoints: ['src/extension.ts'],
+  outfile: 'dist/extension.js',
+  external: ['vscode'],
+  plugins: [coreDoor()],
+});

@@ -29,26 +29,34 @@ export async function buildTypes({ entry = 'src/core/index.ts', outFile = 'dist/
   });
   let code;
   try {
-    ({ output: [{ code }] } = await bundle.generate({ format: 'es', banner: BANNER }));
+    ({
+      output: [{ code }],
+    } = await bundle.generate({ format: 'es', banner: BANNER }));
   } finally {
     await bundle.close();
   }
   if (warnings.length) throw new Error(`scripts/buildTypes.mjs: rollup warned:\n  ${warnings.join('\n  ')}`);
 
   const problems = new Set();
-  for (const m of code.matchAll(/(?:\bfrom|\bimport\s*\(?|\brequire\s*\(|<reference\s+(?:path|types)\s*=)\s*['"]([^'"]+)['"]/g)) {
+  for (const m of code.matchAll(
+    /(?:\bfrom|\bimport\s*\(?|\brequire\s*\(|<reference\s+(?:path|types)\s*=)\s*['"]([^'"]+)['"]/g,
+  )) {
     if (m[1].startsWith('.') || path.isAbsolute(m[1])) problems.add(`a relative import ('${m[1]}')`);
     if (/^(?:vscode|@types\/vscode)(?:\/|$)/.test(m[1])) problems.add(`an import of '${m[1]}'`);
   }
   if (problems.size) {
-    throw new Error(`scripts/buildTypes.mjs: ${entry} bundles to declarations with ${[...problems].join(', ')}: ` +
-      `${outFile} must be self-contained and must not need VS Code`);
+    throw new Error(
+      `scripts/buildTypes.mjs: ${entry} bundles to declarations with ${[...problems].join(', ')}: ` +
+        `${outFile} must be self-contained and must not need VS Code`,
+    );
   }
 
   const out = path.resolve(ROOT, outFile);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, code);
-  console.log(`${path.relative(ROOT, out)}: ${Math.round(code.length / 1024)} KB of declarations in ${Math.round(performance.now() - started)} ms`);
+  console.log(
+    `${path.relative(ROOT, out)}: ${Math.round(code.length / 1024)} KB of declarations in ${Math.round(performance.now() - started)} ms`,
+  );
   return code;
 }
 

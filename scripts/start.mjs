@@ -71,7 +71,8 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 function run(command, commandArgs) {
   const result = spawnSync(command, commandArgs, { cwd: REPO, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed (exit ${result.status ?? result.signal})`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${commandArgs.join(' ')} failed (exit ${result.status ?? result.signal})`);
 }
 
 async function startWeb(endpoint) {
@@ -80,7 +81,9 @@ async function startWeb(endpoint) {
   try {
     codeServerPaths(CODE_SERVER_VERSION);
   } catch {
-    say(`code-server ${CODE_SERVER_VERSION} is not installed yet: installing it (about a minute, 300 MB in .vscode-host/)`);
+    say(
+      `code-server ${CODE_SERVER_VERSION} is not installed yet: installing it (about a minute, 300 MB in .vscode-host/)`,
+    );
     run('bash', [path.join(REPO, 'scripts', 'vscode-host', 'install.sh'), CODE_SERVER_VERSION]);
   }
   const started = startCodeServer({ version: CODE_SERVER_VERSION, stateDir: vscodeDir }).then((server) => {
@@ -100,8 +103,20 @@ function startDesktop() {
   const userData = path.join(vscodeDir, 'user-data');
   // A user-data-dir of its own makes `code` start a separate instance, which gets this process's environment
   // (the credentials); --wait keeps the CLI attached, so closing that window ends the sandbox too.
-  const child = spawn('code', ['--new-window', '--wait', `--extensionDevelopmentPath=${REPO}`,
-    '--user-data-dir', userData, '--extensions-dir', path.join(vscodeDir, 'extensions'), workspace], { stdio: 'inherit' });
+  const child = spawn(
+    'code',
+    [
+      '--new-window',
+      '--wait',
+      `--extensionDevelopmentPath=${REPO}`,
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      path.join(vscodeDir, 'extensions'),
+      workspace,
+    ],
+    { stdio: 'inherit' },
+  );
   child.on('exit', () => {
     say('VS Code closed: stopping');
     void shutdown(0);

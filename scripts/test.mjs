@@ -63,9 +63,11 @@ if (opts.filters.length) opts.host = false;
 // ---------------------------------------------------------------------------------------------- output
 const results = []; // { stage, passed, failed, skipped, note, ms }
 const record = (stage, r) => results.push({ stage, passed: 0, failed: 0, skipped: 0, note: '', ms: 0, ...r });
-const secs = (ms) => (ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`);
+const secs = (ms) =>
+  ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 const banner = (title) => console.log(`\n=== ${title} ${'='.repeat(Math.max(3, 90 - title.length))}`);
-const loud = (lines) => console.error(['', '!'.repeat(90), ...lines.map((l) => `!!  ${l}`), '!'.repeat(90), ''].join('\n'));
+const loud = (lines) =>
+  console.error(['', '!'.repeat(90), ...lines.map((l) => `!!  ${l}`), '!'.repeat(90), ''].join('\n'));
 const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''); // eslint-disable-line no-control-regex
 
 // ---------------------------------------------------------------------------------------------- children
@@ -123,7 +125,8 @@ function onSignal(sig) {
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => onSignal(sig));
 
 // ---------------------------------------------------------------------------------------------- stages
-const npm = (script) => (process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath, 'run', script]] : ['npm', ['run', script]]);
+const npm = (script) =>
+  process.env.npm_execpath ? [process.execPath, [process.env.npm_execpath, 'run', script]] : ['npm', ['run', script]];
 
 /** A step that is not a test: one failure if it fails. */
 async function step(stage, [cmd, args], timeoutMs = 15 * MIN) {
@@ -150,7 +153,12 @@ function testFiles(dir) {
 function tapCounts(file) {
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const n = (k) => Number((new RegExp(`^# ${k} (\\d+)$`, 'm').exec(text) ?? [])[1] ?? 0);
-  return { found: /^# tests \d+$/m.test(text), passed: n('pass'), failed: n('fail') + n('cancelled'), skipped: n('skipped') + n('todo') };
+  return {
+    found: /^# tests \d+$/m.test(text),
+    passed: n('pass'),
+    failed: n('fail') + n('cancelled'),
+    skipped: n('skipped') + n('todo'),
+  };
 }
 
 async function nodeTests(stage, dir, env, timeoutMs) {
@@ -165,8 +173,15 @@ async function nodeTests(stage, dir, env, timeoutMs) {
   const t0 = Date.now();
   const r = await run(
     process.execPath,
-    ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    [
+      '--enable-source-maps',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
     { env, timeoutMs },
   );
   checkInterrupted();
@@ -244,7 +259,8 @@ const portFree = (port) =>
 async function freePorts() {
   for (let i = 0; i < 50; i++) {
     const base = 20_000 + 200 * Math.floor(Math.random() * 60);
-    if ((await portFree(base)) && (await portFree(base + 1)) && (await portFree(base + 100))) return { base, s3: base + 100 };
+    if ((await portFree(base)) && (await portFree(base + 1)) && (await portFree(base + 100)))
+      return { base, s3: base + 100 };
   }
   throw new Error('no free port block for radosgw found');
 }
@@ -263,7 +279,13 @@ async function startRadosgw() {
     if (existsSync(shared)) {
       const env = parseEnvFile(shared);
       if (env.S3_ENDPOINT && (await answers(env.S3_ENDPOINT))) {
-        return { ok: true, env: { ...env, OSS_PRESIGN_RADOSGW: '1' }, note: `already running (${env.S3_STATE_DIR}), left running`, log: '', ms: 0 };
+        return {
+          ok: true,
+          env: { ...env, OSS_PRESIGN_RADOSGW: '1' },
+          note: `already running (${env.S3_STATE_DIR}), left running`,
+          log: '',
+          ms: 0,
+        };
       }
     }
   }
@@ -288,9 +310,16 @@ async function startRadosgw() {
     });
     children.delete(child);
     const envFile = path.join(state, 'env');
-    if (code !== 0 || !existsSync(envFile)) return { ok: false, env: {}, note: `start.sh exited ${code}`, log, ms: Date.now() - t0 };
+    if (code !== 0 || !existsSync(envFile))
+      return { ok: false, env: {}, note: `start.sh exited ${code}`, log, ms: Date.now() - t0 };
     const env = parseEnvFile(envFile);
-    return { ok: true, env: { ...env, OSS_PRESIGN_RADOSGW: '1' }, note: `started on ${env.S3_ENDPOINT}`, log, ms: Date.now() - t0 };
+    return {
+      ok: true,
+      env: { ...env, OSS_PRESIGN_RADOSGW: '1' },
+      note: `started on ${env.S3_ENDPOINT}`,
+      log,
+      ms: Date.now() - t0,
+    };
   } catch (e) {
     return { ok: false, env: {}, note: e.message, log, ms: Date.now() - t0 };
   }
@@ -300,7 +329,11 @@ function stopRadosgw() {
   if (!rgwState) return;
   const t0 = Date.now();
   const r = spawnSync('bash', [STOP_SH], { env: { ...process.env, S3_STATE_DIR: rgwState }, stdio: 'inherit' });
-  record('radosgw stop', { failed: r.status === 0 ? 0 : 1, note: r.status === 0 ? 'ok' : `stop.sh exited ${r.status}`, ms: Date.now() - t0 });
+  record('radosgw stop', {
+    failed: r.status === 0 ? 0 : 1,
+    note: r.status === 0 ? 'ok' : `stop.sh exited ${r.status}`,
+    ms: Date.now() - t0,
+  });
   rgwState = null;
 }
 
@@ -313,7 +346,8 @@ try {
   const wantS3 = !opts.unit;
   if (wantS3) {
     rgw = startRadosgw();
-    if (!opts.integration) console.log('radosgw: starting in the background (about 20 s); its log follows at the integration stage');
+    if (!opts.integration)
+      console.log('radosgw: starting in the background (about 20 s); its log follows at the integration stage');
   }
   if (!opts.integration) {
     await step('check', npm('check'));
@@ -331,7 +365,9 @@ try {
     console.log(`radosgw: ${s3.note}${s3.ms ? ` (${secs(s3.ms)})` : ''}`);
     if (!s3.ok) {
       if (CI) {
-        console.error('radosgw did not start: under CI that is a failure, and the integration tests that need it will fail.');
+        console.error(
+          'radosgw did not start: under CI that is a failure, and the integration tests that need it will fail.',
+        );
       } else {
         loud([
           `radosgw did not start (${s3.note}).`,
@@ -340,7 +376,11 @@ try {
         ]);
       }
     }
-    record('radosgw', { failed: !s3.ok && CI ? 1 : 0, note: s3.ok ? s3.note : CI ? `FAILED: ${s3.note}` : `not running (${s3.note}): tests needing it skipped`, ms: s3.ms });
+    record('radosgw', {
+      failed: !s3.ok && CI ? 1 : 0,
+      note: s3.ok ? s3.note : CI ? `FAILED: ${s3.note}` : `not running (${s3.note}): tests needing it skipped`,
+      ms: s3.ms,
+    });
     checkInterrupted();
     const env = { ...process.env, ...s3.env };
     await nodeTests('integration', 'out/test/integration', env, 30 * MIN);
@@ -363,7 +403,10 @@ try {
 
 banner('summary');
 for (const r of results) {
-  const counts = r.passed || r.failed || r.skipped ? `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}` : '';
+  const counts =
+    r.passed || r.failed || r.skipped
+      ? `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`
+      : '';
   console.log(`${r.stage.padEnd(14)} ${counts.padEnd(34)} ${r.note.padEnd(48)} ${r.ms ? secs(r.ms) : ''}`.trimEnd());
 }
 console.log(`total time ${secs(Date.now() - started)}${CI ? ' (CI)' : ''}`);

@@ -47,7 +47,9 @@ export function activate(context: vscode.ExtensionContext): OssPresignApi {
     ]);
   } catch (err) {
     log.error('activation failed', err);
-    void vscode.window.showErrorMessage(`OSS Presign failed to start: ${err instanceof Error ? err.message : String(err)}. See the "OSS Presign" output for details.`);
+    void vscode.window.showErrorMessage(
+      `OSS Presign failed to start: ${err instanceof Error ? err.message : String(err)}. See the "OSS Presign" output for details.`,
+    );
   }
   return core;
 }

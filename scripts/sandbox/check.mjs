@@ -55,7 +55,10 @@ export async function checkSandbox({ url, endpoint, stateDir, say }) {
     const userData = path.join(stateDir, 'user-data');
     const log = await poll(`${EXTENSION_ID} to activate`, 90000, () => {
       const text = extensionHostLog(userData);
-      return text.includes(`_doActivateExtension ${EXTENSION_ID}`) || text.includes(`Activating extension '${EXTENSION_ID}' failed`) ? text : '';
+      return text.includes(`_doActivateExtension ${EXTENSION_ID}`) ||
+        text.includes(`Activating extension '${EXTENSION_ID}' failed`)
+        ? text
+        : '';
     });
     const failure = /Activating extension '[^']+' failed[^\n]*/.exec(log);
     if (failure) throw new Error(failure[0]);
@@ -71,7 +74,9 @@ export async function checkSandbox({ url, endpoint, stateDir, say }) {
         throw new Error(`Buckets view: ${what}: ${err.message.split('\n')[0]}`, { cause: err });
       }
     };
-    await step('no "Sandbox (local s3rver)" profile row', () => row('Sandbox (local s3rver)').click({ timeout: 90000 }));
+    await step('no "Sandbox (local s3rver)" profile row', () =>
+      row('Sandbox (local s3rver)').click({ timeout: 90000 }),
+    );
     await step(`no ${DEMO_BUCKET} row under the profile`, () => row(DEMO_BUCKET).click({ timeout: 90000 }));
     await step('no docs/ folder in the bucket', () => row('docs/').click({ timeout: 90000 }));
     await step('no "annual report 2026.txt" in docs/', () => row('annual report 2026.txt').waitFor({ timeout: 90000 }));
@@ -82,7 +87,10 @@ export async function checkSandbox({ url, endpoint, stateDir, say }) {
     say(`screenshot: ${path.relative(REPO, shot)}`);
   } catch (err) {
     const shot = path.join(ARTIFACTS, 'sandbox-failed.png');
-    await page.screenshot({ path: shot }).then(() => say(`screenshot of the failure: ${path.relative(REPO, shot)}`), () => {});
+    await page.screenshot({ path: shot }).then(
+      () => say(`screenshot of the failure: ${path.relative(REPO, shot)}`),
+      () => {},
+    );
     throw err;
   } finally {
     await browser.close();

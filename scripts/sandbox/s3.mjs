@@ -41,8 +41,13 @@ export async function startS3rver(directory) {
   const endpoint = `http://127.0.0.1:${port}`;
   // s3rver accepts unsigned requests, so plain PUTs are enough to seed it.
   for (const [key, contentType, body] of DEMO_OBJECTS) {
-    const res = await fetch(objectUrl(endpoint, key), { method: 'PUT', headers: { 'content-type': contentType }, body });
-    if (!res.ok) throw new Error(`seeding s3rver failed: PUT ${key} answered ${res.status}; delete ${directory} and retry`);
+    const res = await fetch(objectUrl(endpoint, key), {
+      method: 'PUT',
+      headers: { 'content-type': contentType },
+      body,
+    });
+    if (!res.ok)
+      throw new Error(`seeding s3rver failed: PUT ${key} answered ${res.status}; delete ${directory} and retry`);
   }
   return { endpoint, stop: () => server.close() };
 }

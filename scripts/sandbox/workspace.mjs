@@ -39,16 +39,21 @@ export function writeUserSettings(userDataDir, endpoint) {
   try {
     if (existsSync(file)) settings = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot read ${file} as JSON (${err.message}): remove comments and trailing commas, or delete the file`, { cause: err });
+    throw new Error(
+      `cannot read ${file} as JSON (${err.message}): remove comments and trailing commas, or delete the file`,
+      { cause: err },
+    );
   }
-  settings['ossPresign.profiles'] = [{
-    id: SANDBOX_PROFILE_ID,
-    name: 'Sandbox (local s3rver)',
-    provider: 's3',
-    endpoint,
-    region: 'us-east-1',
-    addressing: 'path',
-    credentialSource: 'env',
-  }];
+  settings['ossPresign.profiles'] = [
+    {
+      id: SANDBOX_PROFILE_ID,
+      name: 'Sandbox (local s3rver)',
+      provider: 's3',
+      endpoint,
+      region: 'us-east-1',
+      addressing: 'path',
+      credentialSource: 'env',
+    },
+  ];
   writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
 }

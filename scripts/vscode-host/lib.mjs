@@ -22,7 +22,11 @@ export function parseArgs(argv, defaults) {
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '');
     if (!(name in defaults) || argv[i + 1] === undefined) {
-      throw new Error(`unknown or incomplete option ${argv[i]}; options: ${Object.keys(defaults).map((k) => '--' + k).join(' ')}`);
+      throw new Error(
+        `unknown or incomplete option ${argv[i]}; options: ${Object.keys(defaults)
+          .map((k) => '--' + k)
+          .join(' ')}`,
+      );
     }
     out[name] = argv[i + 1];
   }
@@ -33,7 +37,9 @@ export function codeServerPaths(version) {
   const dir = path.join(HOST_DIR, `code-server-${version}`);
   const bin = path.join(dir, 'node_modules', '.bin', 'code-server');
   if (!fs.existsSync(path.join(dir, '.installed')) || !fs.existsSync(bin)) {
-    throw new Error(`code-server ${version} is not installed in ${dir}: run bash scripts/vscode-host/install.sh ${version}`);
+    throw new Error(
+      `code-server ${version} is not installed in ${dir}: run bash scripts/vscode-host/install.sh ${version}`,
+    );
   }
   const nodeBin = fs.readFileSync(path.join(dir, '.node-bin-dir'), 'utf8').trim();
   return { bin, nodeBin };
@@ -79,32 +85,54 @@ export function prepareWorkspace(stateDir) {
 export async function startCodeServer({ version, stateDir, log, extraEnv = {}, untrusted = false }) {
   const { bin, nodeBin } = codeServerPaths(version);
   const port = await freePort();
-  for (const d of ['user-data/User', 'extensions', 'config', 'data', 'cache']) fs.mkdirSync(path.join(stateDir, d), { recursive: true });
+  for (const d of ['user-data/User', 'extensions', 'config', 'data', 'cache'])
+    fs.mkdirSync(path.join(stateDir, d), { recursive: true });
   const config = path.join(stateDir, 'config', 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
   // Quiet, deterministic workbench: no welcome page, no telemetry, no update or gallery checks, no AI side bar.
-  fs.writeFileSync(path.join(stateDir, 'user-data', 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'workbench.enableExperiments': false,
-    // Trust off (every folder trusted), except for the Restricted Mode pass, which must not be asked either.
-    'security.workspace.trust.enabled': untrusted,
-    'security.workspace.trust.startupPrompt': 'never',
-    'security.workspace.trust.emptyWindow': false,
-    'chat.disableAIFeatures': true,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    'git.enabled': false,
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(stateDir, 'user-data', 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'workbench.enableExperiments': false,
+        // Trust off (every folder trusted), except for the Restricted Mode pass, which must not be asked either.
+        'security.workspace.trust.enabled': untrusted,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.emptyWindow': false,
+        'chat.disableAIFeatures': true,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'git.enabled': false,
+      },
+      null,
+      2,
+    ),
+  );
   const args = [
-    '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', path.join(stateDir, 'user-data'), '--extensions-dir', path.join(stateDir, 'extensions'),
-    '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']),
-    '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened', '--log', 'info',
+    '--config',
+    config,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    path.join(stateDir, 'user-data'),
+    '--extensions-dir',
+    path.join(stateDir, 'extensions'),
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(untrusted ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override',
+    '--disable-proxy',
+    '--ignore-last-opened',
+    '--log',
+    'info',
   ];
   // VS Code 1.1xx honours the payload's extensionDevelopmentPath/extensionTestsPath in a built product only with
   // enable-smoke-test-driver; code-server versions that need it accept it through --vscode-option (4.100.x has
@@ -146,7 +174,9 @@ export async function startCodeServer({ version, stateDir, log, extraEnv = {}, u
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`code-server ${version} exited with ${code} before listening; log: ${logPath}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`code-server ${version} exited with ${code} before listening; log: ${logPath}`)),
+    );
   });
   const stop = async () => {
     const signalGroup = (sig) => {
@@ -178,21 +208,39 @@ export async function startCodeServer({ version, stateDir, log, extraEnv = {}, u
 export async function launchBrowser(stateDir) {
   const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
   if (!fs.existsSync(executablePath)) {
-    throw new Error(`no Chromium at ${executablePath}: run bash scripts/vscode-host/install.sh (apt-installs chromium) or set CHROMIUM`);
+    throw new Error(
+      `no Chromium at ${executablePath}: run bash scripts/vscode-host/install.sh (apt-installs chromium) or set CHROMIUM`,
+    );
   }
   return chromium.launch({
     executablePath,
     headless: true,
-    env: { ...process.env, XDG_CACHE_HOME: path.join(stateDir, 'cache'), XDG_CONFIG_HOME: path.join(stateDir, 'config') },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    env: {
+      ...process.env,
+      XDG_CACHE_HOME: path.join(stateDir, 'cache'),
+      XDG_CONFIG_HOME: path.join(stateDir, 'config'),
+    },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
 /** Workbench URL that opens folder and loads the extension from the repo (and, with testsPath, runs its suites). */
 export function workbenchUrl(authority, folder, testsPath) {
   const remote = (p) => `vscode-remote://${authority}${encodeURI(p)}`;
-  const payload = [['extensionDevelopmentPath', remote(REPO)], ['skipWelcome', 'true'], ['skipReleaseNotes', 'true']];
+  const payload = [
+    ['extensionDevelopmentPath', remote(REPO)],
+    ['skipWelcome', 'true'],
+    ['skipReleaseNotes', 'true'],
+  ];
   if (testsPath) payload.push(['extensionTestsPath', remote(testsPath)]);
   return `http://${authority}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
@@ -216,7 +264,9 @@ export function uiChecks({ shot, clean = (text) => text, after = async () => {} 
       tally.failed++;
       const file = shot(`FAIL-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`);
       await page.screenshot({ path: file }).catch(() => {});
-      console.log(`FAIL ${name}: ${clean(redact(String(err.message).split('\n')[0]))} (screenshot: ${path.relative(REPO, file)})`);
+      console.log(
+        `FAIL ${name}: ${clean(redact(String(err.message).split('\n')[0]))} (screenshot: ${path.relative(REPO, file)})`,
+      );
     }
     await after(page);
   };

@@ -24,7 +24,10 @@ const uiHosts = new Set(list(process.env.OSS_PRESIGN_UI_HOSTS, hosts.join(',')))
 // Stopped from outside (Ctrl+C, `timeout`, a CI cancel): pass the signal to the running step, which stops its
 // code-server and browser, instead of leaving them behind.
 let current;
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
   process.once(signal, () => {
     console.log(`run-all: ${signal}, stopping the running step`);
     if (!current || current.exitCode !== null) process.exit(code);
@@ -60,7 +63,11 @@ function run(prefix, cmd, args) {
 }
 
 // Every ui-*.mjs beside this file is a UI check script: it takes --host and closes with 'N passed, N failed'.
-const uiScripts = fs.readdirSync(HERE).filter((f) => /^ui-.+\.mjs$/.test(f)).sort().map((f) => [f.replace(/\.mjs$/, ''), f]);
+const uiScripts = fs
+  .readdirSync(HERE)
+  .filter((f) => /^ui-.+\.mjs$/.test(f))
+  .sort()
+  .map((f) => [f.replace(/\.mjs$/, ''), f]);
 const isInstalled = (v) => fs.existsSync(path.join(HOST_DIR, `code-server-${v}`, '.installed'));
 
 const total = { passed: 0, failed: 0, skipped: 0 };
@@ -88,13 +95,26 @@ for (const host of hosts) {
       usable = false;
     }
   }
-  const steps = usable ? [['suites', 'run-tests.mjs'], ['restricted-mode', 'run-tests.mjs', '--trust', 'untrusted'], ...(uiHosts.has(host) ? uiScripts : [])] : [];
+  const steps = usable
+    ? [
+        ['suites', 'run-tests.mjs'],
+        ['restricted-mode', 'run-tests.mjs', '--trust', 'untrusted'],
+        ...(uiHosts.has(host) ? uiScripts : []),
+      ]
+    : [];
   for (const [name, script, ...extra] of steps) {
     const t = Date.now();
-    const { code, summary, error } = await run(`[${host} ${name}]`, process.execPath, [path.join(HERE, script), '--host', host, ...extra]);
+    const { code, summary, error } = await run(`[${host} ${name}]`, process.execPath, [
+      path.join(HERE, script),
+      '--host',
+      host,
+      ...extra,
+    ]);
     timings.push(`${name} ${elapsed(t)}`);
     if (!summary) {
-      notRun(`${name} on code-server ${host} counted no tests (exit ${code}${error ? `: ${error}` : ''}; its output is above)`);
+      notRun(
+        `${name} on code-server ${host} counted no tests (exit ${code}${error ? `: ${error}` : ''}; its output is above)`,
+      );
       continue;
     }
     result.passed += summary.passed;
@@ -106,7 +126,9 @@ for (const host of hosts) {
   total.passed += result.passed;
   total.failed += result.failed;
   total.skipped += result.skipped;
-  lines.push(`host ${host}: ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`);
+  lines.push(
+    `host ${host}: ${result.passed} passed, ${result.failed} failed${result.skipped ? `, ${result.skipped} skipped` : ''}`,
+  );
   console.log(`[${host}] took ${elapsed(t0)} (${timings.join(', ') || 'nothing ran'})`);
 }
 for (const line of lines) console.log(line);

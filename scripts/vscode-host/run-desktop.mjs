@@ -31,7 +31,8 @@ try {
     // 'untrusted': open the workspace in Restricted Mode and run only the suites that check it (as run-tests.mjs).
     trust: 'trusted',
   });
-  if (!['trusted', 'untrusted'].includes(opts.trust)) throw new Error(`--trust must be trusted or untrusted, not ${opts.trust}`);
+  if (!['trusted', 'untrusted'].includes(opts.trust))
+    throw new Error(`--trust must be trusted or untrusted, not ${opts.trust}`);
   if (!(Number(opts.timeout) > 0)) throw new Error(`--timeout must be a number of seconds, not ${opts.timeout}`);
 } catch (err) {
   console.error(`[run-desktop] ${err.message}`);
@@ -67,14 +68,18 @@ function downloadReporter() {
   return {
     report(r) {
       if (r.stage === ProgressReportStage.ResolvedVersion) say(`VS Code version ${r.version}`);
-      else if (r.stage === ProgressReportStage.FoundMatchingInstall) say(`using the copy in ${path.relative(REPO, r.downloadedPath)}`);
+      else if (r.stage === ProgressReportStage.FoundMatchingInstall)
+        say(`using the copy in ${path.relative(REPO, r.downloadedPath)}`);
       else if (r.stage === ProgressReportStage.ResolvingCDNLocation) say(`downloading ${r.url}`);
       else if (r.stage === ProgressReportStage.Downloading && r.totalBytes > 0) {
         const tenth = Math.floor((10 * r.bytesSoFar) / r.totalBytes);
-        if (tenth !== shownTenth) say(`downloaded ${(r.bytesSoFar / 1048576).toFixed(0)} of ${(r.totalBytes / 1048576).toFixed(0)} MB`);
+        if (tenth !== shownTenth)
+          say(`downloaded ${(r.bytesSoFar / 1048576).toFixed(0)} of ${(r.totalBytes / 1048576).toFixed(0)} MB`);
         shownTenth = tenth;
-      } else if (r.stage === ProgressReportStage.Retrying) say(`download failed (${r.error?.message ?? r.error}), attempt ${r.attempt + 1} of ${r.totalAttempts + 1}`);
-      else if (r.stage === ProgressReportStage.NewInstallComplete) say(`installed in ${path.relative(REPO, r.downloadedPath)}`);
+      } else if (r.stage === ProgressReportStage.Retrying)
+        say(`download failed (${r.error?.message ?? r.error}), attempt ${r.attempt + 1} of ${r.totalAttempts + 1}`);
+      else if (r.stage === ProgressReportStage.NewInstallComplete)
+        say(`installed in ${path.relative(REPO, r.downloadedPath)}`);
     },
     error() {
       // the caller reports the failure once, with what to do about it
@@ -98,24 +103,42 @@ async function resolveExecutable() {
   if (given) {
     const exe = path.resolve(given);
     const stat = fs.statSync(exe, { throwIfNoEntry: false });
-    if (!stat) return { error: `VSCODE_EXECUTABLE=${given}: no such file. Point it at a desktop VS Code / Code - OSS executable (Linux: VSCode-linux-x64/code; macOS: Visual Studio Code.app/Contents/MacOS/Electron; Windows: Code.exe).` };
-    if (!stat.isFile()) return { error: `VSCODE_EXECUTABLE=${given} is not a file${stat.isDirectory() ? ' but a directory' : ''}: point it at the executable itself (Linux: VSCode-linux-x64/code; macOS: Visual Studio Code.app/Contents/MacOS/Electron).` };
+    if (!stat)
+      return {
+        error: `VSCODE_EXECUTABLE=${given}: no such file. Point it at a desktop VS Code / Code - OSS executable (Linux: VSCode-linux-x64/code; macOS: Visual Studio Code.app/Contents/MacOS/Electron; Windows: Code.exe).`,
+      };
+    if (!stat.isFile())
+      return {
+        error: `VSCODE_EXECUTABLE=${given} is not a file${stat.isDirectory() ? ' but a directory' : ''}: point it at the executable itself (Linux: VSCode-linux-x64/code; macOS: Visual Studio Code.app/Contents/MacOS/Electron).`,
+      };
     try {
       if (process.platform !== 'win32') fs.accessSync(exe, fs.constants.X_OK);
     } catch {
-      return { error: `VSCODE_EXECUTABLE=${given} is not executable (chmod +x, or point it at the VS Code executable).` };
+      return {
+        error: `VSCODE_EXECUTABLE=${given} is not executable (chmod +x, or point it at the VS Code executable).`,
+      };
     }
     // bin/code is the CLI launcher: it starts VS Code detached and does not hand back the suites' exit code.
     if (/^code(-oss|-insiders)?$/.test(path.basename(exe)) && startsWithShebang(exe)) {
-      say(`warning: ${exe} is a script, probably the bin/code launcher, which does not wait for the suites: point VSCODE_EXECUTABLE at the Electron binary (e.g. /usr/share/code/code)`);
+      say(
+        `warning: ${exe} is a script, probably the bin/code launcher, which does not wait for the suites: point VSCODE_EXECUTABLE at the Electron binary (e.g. /usr/share/code/code)`,
+      );
     }
     say(`VS Code from VSCODE_EXECUTABLE: ${exe}`);
     return { exe };
   }
   const version = process.env.VSCODE_VERSION || defaultVersion();
-  say(`VSCODE_EXECUTABLE not set: getting VS Code ${version} with @vscode/test-electron (cache: ${path.relative(REPO, CACHE)})`);
+  say(
+    `VSCODE_EXECUTABLE not set: getting VS Code ${version} with @vscode/test-electron (cache: ${path.relative(REPO, CACHE)})`,
+  );
   try {
-    const exe = await downloadAndUnzipVSCode({ version, cachePath: CACHE, timeout: DOWNLOAD_IDLE_MS, reporter: downloadReporter(), extensionDevelopmentPath: REPO });
+    const exe = await downloadAndUnzipVSCode({
+      version,
+      cachePath: CACHE,
+      timeout: DOWNLOAD_IDLE_MS,
+      reporter: downloadReporter(),
+      extensionDevelopmentPath: REPO,
+    });
     return { exe };
   } catch (err) {
     const why = redact(String(err?.message ?? err).split('\n')[0]);
@@ -134,16 +157,20 @@ async function resolveExecutable() {
  */
 function withoutTrustOverride(exe, dir) {
   const wrapper = path.join(dir, 'code-untrusted');
-  fs.writeFileSync(wrapper, [
-    '#!/bin/sh',
-    '# Written by run-desktop.mjs --trust untrusted: VS Code without --disable-workspace-trust.',
-    'for arg do',
-    '  shift',
-    '  [ "$arg" = --disable-workspace-trust ] || set -- "$@" "$arg"',
-    'done',
-    `exec '${exe.replaceAll("'", "'\\''")}' "$@"`,
-    '',
-  ].join('\n'), { mode: 0o755 });
+  fs.writeFileSync(
+    wrapper,
+    [
+      '#!/bin/sh',
+      '# Written by run-desktop.mjs --trust untrusted: VS Code without --disable-workspace-trust.',
+      'for arg do',
+      '  shift',
+      '  [ "$arg" = --disable-workspace-trust ] || set -- "$@" "$arg"',
+      'done',
+      `exec '${exe.replaceAll("'", "'\\''")}' "$@"`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
   return wrapper;
 }
 
@@ -177,14 +204,19 @@ function tapLines(stream, onLine) {
 }
 
 async function main() {
-  for (const [file, fix] of [[testsPath, 'npm run compile:test'], [path.join(REPO, 'dist', 'extension.js'), 'npm run build']]) {
+  for (const [file, fix] of [
+    [testsPath, 'npm run compile:test'],
+    [path.join(REPO, 'dist', 'extension.js'), 'npm run build'],
+  ]) {
     if (!fs.existsSync(file)) {
       console.error(`[run-desktop] ${file} is missing: run ${fix} first (npm run build && npm run compile:test).`);
       return 1;
     }
   }
   if (untrusted && process.platform === 'win32') {
-    console.error('[run-desktop] --trust untrusted needs a POSIX shell (see withoutTrustOverride); on Windows run the Restricted Mode pass in code-server: node scripts/vscode-host/run-tests.mjs --trust untrusted');
+    console.error(
+      '[run-desktop] --trust untrusted needs a POSIX shell (see withoutTrustOverride); on Windows run the Restricted Mode pass in code-server: node scripts/vscode-host/run-tests.mjs --trust untrusted',
+    );
     return 1;
   }
 
@@ -194,7 +226,9 @@ async function main() {
     return 1;
   }
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    console.error('[run-desktop] no display (DISPLAY is not set) and desktop VS Code needs one: run it under a virtual X server, `xvfb-run -a npm run test:desktop` or `xvfb-run -a node scripts/vscode-host/run-desktop.mjs` (Debian/Ubuntu: apt-get install xvfb).');
+    console.error(
+      '[run-desktop] no display (DISPLAY is not set) and desktop VS Code needs one: run it under a virtual X server, `xvfb-run -a npm run test:desktop` or `xvfb-run -a node scripts/vscode-host/run-desktop.mjs` (Debian/Ubuntu: apt-get install xvfb).',
+    );
     return 1;
   }
 
@@ -208,22 +242,29 @@ async function main() {
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   // The same quiet, deterministic workbench as startCodeServer() in lib.mjs (keep the two in step).
-  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'workbench.enableExperiments': false,
-    'security.workspace.trust.enabled': untrusted,
-    'security.workspace.trust.startupPrompt': 'never',
-    'security.workspace.trust.emptyWindow': false,
-    'chat.disableAIFeatures': true,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    'git.enabled': false,
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'workbench.enableExperiments': false,
+        'security.workspace.trust.enabled': untrusted,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.emptyWindow': false,
+        'chat.disableAIFeatures': true,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'git.enabled': false,
+      },
+      null,
+      2,
+    ),
+  );
   const workspace = prepareWorkspace(stateDir);
   const launchArgs = [
     workspace, // runTests: a first argument that is a folder is opened
@@ -259,12 +300,17 @@ async function main() {
   };
   process.on('SIGINT', onSigint);
   process.once('SIGTERM', onSigterm);
-  const overall = setTimeout(() => {
-    timedOut = true;
-    console.error(`[run-desktop] TIMEOUT: VS Code has not exited after ${opts.timeout}s; closing it (raise --timeout or OSS_PRESIGN_HOST_TIMEOUT if the machine is just slow)`);
-    process.emit('SIGINT');
-    setTimeout(() => process.emit('SIGINT'), 15_000).unref();
-  }, Number(opts.timeout) * 1000);
+  const overall = setTimeout(
+    () => {
+      timedOut = true;
+      console.error(
+        `[run-desktop] TIMEOUT: VS Code has not exited after ${opts.timeout}s; closing it (raise --timeout or OSS_PRESIGN_HOST_TIMEOUT if the machine is just slow)`,
+      );
+      process.emit('SIGINT');
+      setTimeout(() => process.emit('SIGINT'), 15_000).unref();
+    },
+    Number(opts.timeout) * 1000,
+  );
   const onLine = (line) => {
     if (SUMMARY.test(line)) summary = line.trim();
   };
@@ -273,7 +319,9 @@ async function main() {
 
   let code;
   try {
-    say(`starting VS Code: workspace ${workspace}, tests ${testsPath.startsWith(REPO + path.sep) ? path.relative(REPO, testsPath) : testsPath}${untrusted ? ', Restricted Mode' : ''}`);
+    say(
+      `starting VS Code: workspace ${workspace}, tests ${testsPath.startsWith(REPO + path.sep) ? path.relative(REPO, testsPath) : testsPath}${untrusted ? ', Restricted Mode' : ''}`,
+    );
     code = await runTests({
       vscodeExecutablePath: untrusted ? withoutTrustOverride(exe, stateDir) : exe,
       extensionDevelopmentPath: REPO,
@@ -304,14 +352,19 @@ async function main() {
     // In a CLI test run VS Code logs the extension host's console to its own stdout, where index.ts's closing line
     // always lands before run() resolves. A 0 without it is a run that proved nothing, e.g. the bin/code launcher,
     // which starts VS Code in the background and exits 0 at once.
-    say('VS Code exited with 0, but no "N passed, N failed" line reached its output: counted as a failure (is VSCODE_EXECUTABLE the bin/code launcher rather than VS Code itself?)');
+    say(
+      'VS Code exited with 0, but no "N passed, N failed" line reached its output: counted as a failure (is VSCODE_EXECUTABLE the bin/code launcher rather than VS Code itself?)',
+    );
     code = 1;
   }
   say(`exit code ${code}${timedOut ? ' (timeout)' : interrupted ? ` (${interrupted})` : ''}`);
   // The suites' own closing line (index.ts prints it in the extension host), repeated last so that it closes this
   // run's output as it closes run-tests.mjs's (VS Code's shutdown messages follow it otherwise).
   if (summary) console.log(summary);
-  else console.log(`no "N passed, N failed" line came from the extension host: the suites did not run to the end (exit code ${code})`);
+  else
+    console.log(
+      `no "N passed, N failed" line came from the extension host: the suites did not run to the end (exit code ${code})`,
+    );
   return code;
 }
 

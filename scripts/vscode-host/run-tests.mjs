@@ -14,7 +14,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { ARTIFACTS, REPO, elapsed, launchBrowser, parseArgs, prepareWorkspace, redact, startCodeServer, workbenchUrl } from './lib.mjs';
+import {
+  ARTIFACTS,
+  REPO,
+  elapsed,
+  launchBrowser,
+  parseArgs,
+  prepareWorkspace,
+  redact,
+  startCodeServer,
+  workbenchUrl,
+} from './lib.mjs';
 
 const opts = parseArgs(process.argv.slice(2), {
   host: '4.100.3',
@@ -28,18 +38,30 @@ const opts = parseArgs(process.argv.slice(2), {
 const untrusted = opts.trust === 'untrusted';
 if (untrusted) process.env.OSS_PRESIGN_GREP = 'workspace trust';
 const testsPath = path.resolve(opts.tests);
-const screenshot = opts.screenshot || path.join(ARTIFACTS, `extension-host-${opts.host}${untrusted ? '-restricted' : ''}.png`);
+const screenshot =
+  opts.screenshot || path.join(ARTIFACTS, `extension-host-${opts.host}${untrusted ? '-restricted' : ''}.png`);
 const t0 = Date.now();
 const say = (msg) => console.log(`[run-tests ${opts.host} ${elapsed(t0)}] ${msg}`);
 
-for (const [file, fix] of [[testsPath, 'npm run compile:test'], [path.join(REPO, 'dist', 'extension.js'), 'npm run build']]) {
+for (const [file, fix] of [
+  [testsPath, 'npm run compile:test'],
+  [path.join(REPO, 'dist', 'extension.js'), 'npm run build'],
+]) {
   if (!fs.existsSync(file)) {
     console.error(`${file} is missing: run ${fix} first.`);
     process.exit(1);
   }
 }
 // The extension-host suites read S3_* and CI from process.env; say which arrive (never their values).
-const forwarded = ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_REGION', 'S3_BUCKET', 'CI', 'OSS_PRESIGN_GREP'].filter((n) => process.env[n]);
+const forwarded = [
+  'S3_ENDPOINT',
+  'S3_ACCESS_KEY',
+  'S3_SECRET_KEY',
+  'S3_REGION',
+  'S3_BUCKET',
+  'CI',
+  'OSS_PRESIGN_GREP',
+].filter((n) => process.env[n]);
 say(`forwarding to the extension host: ${forwarded.join(', ') || '(no S3_* variables set)'}`);
 
 // A server log of an earlier failed run would read as this run's.
@@ -63,18 +85,26 @@ const cleanup = async () => {
   fs.rmSync(stateDir, { recursive: true, force: true });
 };
 // Stopped from outside (Ctrl+C, `timeout`, a CI cancel): take the server's process group and the browser along.
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
   process.once(signal, async () => {
     console.error(`[run-tests ${opts.host}] ${signal}: stopping code-server and the browser`);
     await cleanup();
     process.exit(code);
   });
 }
-const overall = setTimeout(async () => {
-  console.error(`[run-tests ${opts.host}] TIMEOUT: no result from the extension host after ${opts.timeout}s; raise --timeout or OSS_PRESIGN_HOST_TIMEOUT if the machine is just slow`);
-  await cleanup();
-  process.exit(124);
-}, Number(opts.timeout) * 1000);
+const overall = setTimeout(
+  async () => {
+    console.error(
+      `[run-tests ${opts.host}] TIMEOUT: no result from the extension host after ${opts.timeout}s; raise --timeout or OSS_PRESIGN_HOST_TIMEOUT if the machine is just slow`,
+    );
+    await cleanup();
+    process.exit(124);
+  },
+  Number(opts.timeout) * 1000,
+);
 
 try {
   const workspace = prepareWorkspace(stateDir);
@@ -101,7 +131,8 @@ try {
   });
   await page.exposeFunction('codeAutomationExit', (code) => reportExit(code));
   page.on('pageerror', (err) => console.log(`[workbench error] ${redact(err.message)}`));
-  if (process.env.OSS_PRESIGN_HOST_VERBOSE) page.on('console', (m) => console.log(`[browser ${m.type()}] ${redact(m.text())}`));
+  if (process.env.OSS_PRESIGN_HOST_VERBOSE)
+    page.on('console', (m) => console.log(`[browser ${m.type()}] ${redact(m.text())}`));
   // Generous: on a loaded 2-core machine the workbench bundle alone can take more than the default 30 s.
   await page.goto(workbenchUrl(server.authority, workspace, testsPath), { timeout: 120_000 });
   say('workbench opened; waiting for the extension host to run the suites');

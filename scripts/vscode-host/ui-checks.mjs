@@ -13,7 +13,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS, REPO, elapsed, launchBrowser, parseArgs, prepareWorkspace, redact, startCodeServer, uiChecks, workbenchUrl } from './lib.mjs';
+import {
+  ARTIFACTS,
+  REPO,
+  elapsed,
+  launchBrowser,
+  parseArgs,
+  prepareWorkspace,
+  redact,
+  startCodeServer,
+  uiChecks,
+  workbenchUrl,
+} from './lib.mjs';
 
 const opts = parseArgs(process.argv.slice(2), {
   host: '4.100.3',
@@ -63,8 +74,17 @@ const { check } = tally;
 /** Empties the notification center, so that commandReaction() cannot mistake an earlier message for an answer. */
 async function clearNotifications(page) {
   const center = page.locator('.notifications-center');
-  if (!(await center.isVisible().catch(() => false))) await page.locator('[id="status.notifications"]').first().click({ timeout: 2000 }).catch(() => {});
-  await page.locator('.notifications-center .codicon-notifications-clear-all').first().click({ timeout: 2000 }).catch(() => {});
+  if (!(await center.isVisible().catch(() => false)))
+    await page
+      .locator('[id="status.notifications"]')
+      .first()
+      .click({ timeout: 2000 })
+      .catch(() => {});
+  await page
+    .locator('.notifications-center .codicon-notifications-clear-all')
+    .first()
+    .click({ timeout: 2000 })
+    .catch(() => {});
   await page.keyboard.press('Escape').catch(() => {});
 }
 
@@ -76,8 +96,17 @@ async function paletteRow(page, text, pattern, timeoutMs) {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(`>${text}`);
-    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: pattern }) }).first();
-    if (await row.waitFor({ timeout: 3000 }).then(() => true, () => false)) return row;
+    const row = page
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: page.locator('.label-name', { hasText: pattern }) })
+      .first();
+    if (
+      await row.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return row;
     await page.keyboard.press('Escape');
     if (Date.now() > deadline) throw new Error(`no palette entry matching ${pattern} after ${timeoutMs} ms`);
     await page.waitForTimeout(1000);
@@ -94,15 +123,32 @@ async function commandReaction(page, paletteWasOpen) {
   while (Date.now() < deadline) {
     // A toast can hide again before it is seen (and newer hosts keep some only in the notification center):
     // read both.
-    const toasts = (await page.locator('.notification-toast .notification-list-item-message, .notifications-center .notification-list-item-message').allTextContents()).map((s) => s.trim());
+    const toasts = (
+      await page
+        .locator(
+          '.notification-toast .notification-list-item-message, .notifications-center .notification-list-item-message',
+        )
+        .allTextContents()
+    ).map((s) => s.trim());
     const broken = toasts.find((t) => /command '.*' not found|Running the contributed command: '.*' failed/i.test(t));
     if (broken) throw new Error(`VS Code reported: ${broken}`);
     if (toasts.length) return `notification: "${toasts[0].slice(0, 120)}"`;
     const quick = page.locator('.quick-input-widget');
     if (await quick.isVisible()) {
-      const title = (await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => ''))?.trim();
-      const placeholder = await page.locator('.quick-input-widget input').getAttribute('placeholder').catch(() => '');
-      const value = await page.locator('.quick-input-widget input').inputValue().catch(() => '');
+      const title = (
+        await page
+          .locator('.quick-input-widget .quick-input-title')
+          .textContent()
+          .catch(() => '')
+      )?.trim();
+      const placeholder = await page
+        .locator('.quick-input-widget input')
+        .getAttribute('placeholder')
+        .catch(() => '');
+      const value = await page
+        .locator('.quick-input-widget input')
+        .inputValue()
+        .catch(() => '');
       // The palette itself closes on Enter; a quick input still showing the '>' query is not the extension's answer.
       if (!(paletteWasOpen && value.startsWith('>'))) return `quick input: "${title || placeholder || value}"`;
     }
@@ -110,7 +156,11 @@ async function commandReaction(page, paletteWasOpen) {
     // bell only gets a dot): after 3 s without an answer, open the center once.
     if (!openedCenter && Date.now() > deadline - 12_000) {
       openedCenter = true;
-      await page.locator('[id="status.notifications"]').first().click().catch(() => {});
+      await page
+        .locator('[id="status.notifications"]')
+        .first()
+        .click()
+        .catch(() => {});
     }
     await page.waitForTimeout(250);
   }
@@ -131,7 +181,11 @@ async function openExplorerMenu(page, fileName) {
   // A path tooltip left by the previous check can cover the row and swallow the click: park the mouse away
   // from the side bar and let the hover close first.
   await page.mouse.move(900, 600);
-  await page.locator('.workbench-hover, .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.workbench-hover, .monaco-hover')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5000 })
+    .catch(() => {});
   await row.click({ button: 'right' });
   const menu = page.locator('.context-view .monaco-menu');
   await menu.first().waitFor({ timeout: 5000 });
@@ -147,24 +201,31 @@ const cleanup = async () => {
   fs.rmSync(stateDir, { recursive: true, force: true });
 };
 // Stopped from outside (Ctrl+C, `timeout`, a CI cancel): take the server's process group and the browser along.
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
   process.once(signal, async () => {
     console.log(`FAIL ui-checks ${opts.host}: stopped by ${signal}`);
     await cleanup();
     process.exit(code);
   });
 }
-const overall = setTimeout(async () => {
-  console.log(`FAIL ui-checks ${opts.host}: TIMEOUT after ${opts.timeout}s`);
-  console.log(`${tally.passed} passed, ${tally.failed + 1} failed`);
-  await cleanup();
-  process.exit(124);
-}, Number(opts.timeout) * 1000);
+const overall = setTimeout(
+  async () => {
+    console.log(`FAIL ui-checks ${opts.host}: TIMEOUT after ${opts.timeout}s`);
+    console.log(`${tally.passed} passed, ${tally.failed + 1} failed`);
+    await cleanup();
+    process.exit(124);
+  },
+  Number(opts.timeout) * 1000,
+);
 
 try {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   // Failure screenshots of an earlier run would read as this run's.
-  for (const f of fs.readdirSync(ARTIFACTS)) if (f.startsWith(`ui-${opts.host}-FAIL-`)) fs.rmSync(path.join(ARTIFACTS, f));
+  for (const f of fs.readdirSync(ARTIFACTS))
+    if (f.startsWith(`ui-${opts.host}-FAIL-`)) fs.rmSync(path.join(ARTIFACTS, f));
   const workspace = prepareWorkspace(stateDir);
   server = await startCodeServer({ version: opts.host, stateDir });
   browser = await launchBrowser(stateDir);
@@ -187,7 +248,10 @@ try {
     await title.or(header).first().waitFor({ timeout: 15_000 });
     if ((await header.count()) && (await header.getAttribute('aria-expanded')) === 'false') await header.click();
     // Either the tree (rows) or its welcome content (no profile yet): both mean the view rendered.
-    const body = page.locator('.sidebar .pane-body').filter({ has: page.locator('.monaco-list-row, .welcome-view-content') }).first();
+    const body = page
+      .locator('.sidebar .pane-body')
+      .filter({ has: page.locator('.monaco-list-row, .welcome-view-content') })
+      .first();
     await body.waitFor({ timeout: 15_000 });
     const rows = await body.locator('.monaco-list-row').count();
     const welcome = await body.locator('.welcome-view-content').count();
@@ -201,7 +265,8 @@ try {
     const labels = (await menu.locator('.action-label').allTextContents()).map((s) => s.trim()).filter(Boolean);
     await page.screenshot({ path: shot('explorer-menu') });
     const missing = [opts.presign, opts.upload].filter((want) => !labels.some((l) => labelPattern(want).test(l)));
-    if (missing.length) throw new Error(`missing ${missing.map((m) => `"${m}"`).join(', ')}; the menu has: ${labels.join(' | ')}`);
+    if (missing.length)
+      throw new Error(`missing ${missing.map((m) => `"${m}"`).join(', ')}; the menu has: ${labels.join(' | ')}`);
     return `${labels.length} entries`;
   });
 

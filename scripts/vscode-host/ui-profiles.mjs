@@ -14,12 +14,35 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS, REPO, elapsed, launchBrowser, parseArgs, prepareWorkspace, redact, startCodeServer, uiChecks, workbenchUrl } from './lib.mjs';
+import {
+  ARTIFACTS,
+  REPO,
+  elapsed,
+  launchBrowser,
+  parseArgs,
+  prepareWorkspace,
+  redact,
+  startCodeServer,
+  uiChecks,
+  workbenchUrl,
+} from './lib.mjs';
 
-const opts = parseArgs(process.argv.slice(2), { host: '4.100.3', timeout: process.env.OSS_PRESIGN_HOST_TIMEOUT || '300' });
-const env = { endpoint: process.env.S3_ENDPOINT, key: process.env.S3_ACCESS_KEY, secret: process.env.S3_SECRET_KEY, bucket: process.env.S3_BUCKET || 'test-bucket' };
+const opts = parseArgs(process.argv.slice(2), {
+  host: '4.100.3',
+  timeout: process.env.OSS_PRESIGN_HOST_TIMEOUT || '300',
+});
+const env = {
+  endpoint: process.env.S3_ENDPOINT,
+  key: process.env.S3_ACCESS_KEY,
+  secret: process.env.S3_SECRET_KEY,
+  bucket: process.env.S3_BUCKET || 'test-bucket',
+};
 if (!env.endpoint || !env.key || !env.secret) {
-  console.log(process.env.CI === 'true' ? 'FAIL S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY not set' : 'skipped: S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY not set');
+  console.log(
+    process.env.CI === 'true'
+      ? 'FAIL S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY not set'
+      : 'skipped: S3_ENDPOINT/S3_ACCESS_KEY/S3_SECRET_KEY not set',
+  );
   process.exit(process.env.CI === 'true' ? 1 : 0);
 }
 const t0 = Date.now();
@@ -30,7 +53,14 @@ const FOLDER = `ui-paging-${Date.now().toString(36)}/`;
 
 /** PUTs SEEDED small objects under FOLDER through presigned URLs from the built core (dist/core.js). */
 const core = () => createRequire(import.meta.url)(path.join(REPO, 'dist', 'core.js'));
-const conn = () => ({ provider: 's3', endpoint: env.endpoint, region: process.env.S3_REGION || 'us-east-1', addressing: 'path', accessKeyId: env.key, accessKeySecret: env.secret });
+const conn = () => ({
+  provider: 's3',
+  endpoint: env.endpoint,
+  region: process.env.S3_REGION || 'us-east-1',
+  addressing: 'path',
+  accessKeyId: env.key,
+  accessKeySecret: env.secret,
+});
 let seeded = 0;
 
 async function seedFolder() {
@@ -52,7 +82,12 @@ async function unseedFolder() {
   const { deleteObject } = core();
   let next = 0;
   const worker = async () => {
-    while (next < seeded) await deleteObject({ ...conn(), bucket: env.bucket, key: `${FOLDER}obj-${String(next++).padStart(4, '0')}.txt` }).catch(() => {});
+    while (next < seeded)
+      await deleteObject({
+        ...conn(),
+        bucket: env.bucket,
+        key: `${FOLDER}obj-${String(next++).padStart(4, '0')}.txt`,
+      }).catch(() => {});
   };
   await Promise.all(Array.from({ length: 8 }, worker));
 }
@@ -68,7 +103,12 @@ async function runCommand(page, title) {
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    if (await row.waitFor({ timeout: 3000 }).then(() => true, () => false)) {
+    if (
+      await row.waitFor({ timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       await row.click();
       return;
     }
@@ -83,10 +123,14 @@ async function atStep(page, n, wizard = /Add Profile/) {
   const title = page.locator('.quick-input-widget .quick-input-title', { hasText: wizard });
   // The first step waits for the extension to activate, which a loaded machine makes slow.
   await title.waitFor({ timeout: n === 1 ? 30_000 : 10_000 });
-  await page.waitForFunction((step) => {
-    const el = document.querySelector('.quick-input-widget');
-    return !!el && el.style.display !== 'none' && new RegExp(`\\b${step}\\s*/\\s*7\\b`).test(el.textContent || '');
-  }, n, { timeout: 10_000 });
+  await page.waitForFunction(
+    (step) => {
+      const el = document.querySelector('.quick-input-widget');
+      return !!el && el.style.display !== 'none' && new RegExp(`\\b${step}\\s*/\\s*7\\b`).test(el.textContent || '');
+    },
+    n,
+    { timeout: 10_000 },
+  );
 }
 
 /**
@@ -125,12 +169,15 @@ const cleanup = async () => {
   if (server) await server.stop();
   fs.rmSync(stateDir, { recursive: true, force: true });
 };
-const overall = setTimeout(async () => {
-  console.log(`FAIL ui-profiles ${opts.host}: TIMEOUT after ${opts.timeout}s`);
-  console.log(`${tally.passed} passed, ${tally.failed + 1} failed`);
-  await cleanup();
-  process.exit(124);
-}, Number(opts.timeout) * 1000);
+const overall = setTimeout(
+  async () => {
+    console.log(`FAIL ui-profiles ${opts.host}: TIMEOUT after ${opts.timeout}s`);
+    console.log(`${tally.passed} passed, ${tally.failed + 1} failed`);
+    await cleanup();
+    process.exit(124);
+  },
+  Number(opts.timeout) * 1000,
+);
 
 /** The user settings.json code-server writes, if any. */
 function settingsText() {
@@ -165,7 +212,8 @@ try {
     await page.keyboard.press('Escape');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5000 });
     await page.waitForTimeout(500);
-    if (settingsText().includes('ossPresign.profiles')) throw new Error('settings.json has ossPresign.profiles after a cancelled wizard');
+    if (settingsText().includes('ossPresign.profiles'))
+      throw new Error('settings.json has ossPresign.profiles after a cancelled wizard');
   });
 
   await check(page, 'Add Profile by typing, with Back, tests the connection and saves', async () => {
@@ -223,44 +271,52 @@ try {
     return `${await page.locator('.sidebar .monaco-list-row').count()} rows`;
   });
 
-  await check(page, `a folder of ${SEEDED} objects opens with one page of 200 and pages on with "Load more…"`, async () => {
-    await seedFolder();
-    // The bucket was listed before the seeding: its inline Refresh action lists it again.
-    const bucketRow = page.locator('.sidebar .monaco-list-row', { hasText: env.bucket }).first();
-    await bucketRow.hover();
-    await bucketRow.locator('.action-label.codicon-refresh').click();
-    const folderRow = page.locator('.sidebar .monaco-list-row', { hasText: FOLDER }).first();
-    await folderRow.waitFor({ timeout: 15_000 });
-    const started = Date.now();
-    await folderRow.click();
-    const more = page.locator('.sidebar .monaco-list-row', { hasText: 'Load more' });
-    const lastRow = page.locator('.sidebar .monaco-list-row', { hasText: /obj-\d{4}\.txt/ }).last();
-    await lastRow.waitFor({ timeout: 15_000 });
-    const firstPageMs = Date.now() - started;
-    // The list renders only the rows in view: End scrolls to the last one, where "Load more…" sits.
-    const toEnd = async () => {
-      await page.keyboard.press('End');
-      await page.waitForTimeout(300);
-    };
-    await toEnd();
-    const timings = [];
-    for (let i = 0; i < 5 && (await more.count()); i++) {
-      const before = await lastRow.textContent();
-      const t = Date.now();
-      await more.first().click();
-      await page.waitForFunction(
-        ([b]) => [...document.querySelectorAll('.sidebar .monaco-list-row')].some((r) => /obj-\d{4}\.txt/.test(r.textContent || '') && (r.textContent || '') > b),
-        [before],
-        { timeout: 15_000 },
-      );
-      timings.push(Date.now() - t);
+  await check(
+    page,
+    `a folder of ${SEEDED} objects opens with one page of 200 and pages on with "Load more…"`,
+    async () => {
+      await seedFolder();
+      // The bucket was listed before the seeding: its inline Refresh action lists it again.
+      const bucketRow = page.locator('.sidebar .monaco-list-row', { hasText: env.bucket }).first();
+      await bucketRow.hover();
+      await bucketRow.locator('.action-label.codicon-refresh').click();
+      const folderRow = page.locator('.sidebar .monaco-list-row', { hasText: FOLDER }).first();
+      await folderRow.waitFor({ timeout: 15_000 });
+      const started = Date.now();
+      await folderRow.click();
+      const more = page.locator('.sidebar .monaco-list-row', { hasText: 'Load more' });
+      const lastRow = page.locator('.sidebar .monaco-list-row', { hasText: /obj-\d{4}\.txt/ }).last();
+      await lastRow.waitFor({ timeout: 15_000 });
+      const firstPageMs = Date.now() - started;
+      // The list renders only the rows in view: End scrolls to the last one, where "Load more…" sits.
+      const toEnd = async () => {
+        await page.keyboard.press('End');
+        await page.waitForTimeout(300);
+      };
       await toEnd();
-    }
-    await page.screenshot({ path: shot('paged') });
-    if (await more.count()) throw new Error('"Load more…" is still there after 5 clicks');
-    if (timings.length !== Math.ceil(SEEDED / 200) - 1) throw new Error(`expected ${Math.ceil(SEEDED / 200) - 1} Load more clicks, took ${timings.length}`);
-    return `first page shown ${firstPageMs} ms after expanding; Load more clicks ${timings.join(', ')} ms`;
-  });
+      const timings = [];
+      for (let i = 0; i < 5 && (await more.count()); i++) {
+        const before = await lastRow.textContent();
+        const t = Date.now();
+        await more.first().click();
+        await page.waitForFunction(
+          ([b]) =>
+            [...document.querySelectorAll('.sidebar .monaco-list-row')].some(
+              (r) => /obj-\d{4}\.txt/.test(r.textContent || '') && (r.textContent || '') > b,
+            ),
+          [before],
+          { timeout: 15_000 },
+        );
+        timings.push(Date.now() - t);
+        await toEnd();
+      }
+      await page.screenshot({ path: shot('paged') });
+      if (await more.count()) throw new Error('"Load more…" is still there after 5 clicks');
+      if (timings.length !== Math.ceil(SEEDED / 200) - 1)
+        throw new Error(`expected ${Math.ceil(SEEDED / 200) - 1} Load more clicks, took ${timings.length}`);
+      return `first page shown ${firstPageMs} ms after expanding; Load more clicks ${timings.join(', ')} ms`;
+    },
+  );
 
   // With one profile, Edit and Remove go straight to it (the wizard's title and the dialog name it), like every command.
   await check(page, 'Edit Profile keeps the stored secret when the secret step is left empty', async () => {
@@ -285,7 +341,10 @@ try {
     const text = (await dialog.textContent()) ?? '';
     if (!text.includes(NAME)) throw new Error(`the dialog does not name the profile: "${text.slice(0, 200)}"`);
     await page.screenshot({ path: shot('remove-dialog') });
-    await dialog.locator('.monaco-button', { hasText: /^Remove$/ }).first().click();
+    await dialog
+      .locator('.monaco-button', { hasText: /^Remove$/ })
+      .first()
+      .click();
     const deadline = Date.now() + 10_000;
     while (settingsText().includes(NAME) && Date.now() < deadline) await page.waitForTimeout(250);
     if (settingsText().includes(NAME)) throw new Error('the profile is still in settings.json');
@@ -293,7 +352,9 @@ try {
   });
 } catch (err) {
   tally.failed++;
-  console.log(`FAIL ui-profiles ${opts.host} could not run: ${redact(err instanceof Error ? err.message : String(err))}`);
+  console.log(
+    `FAIL ui-profiles ${opts.host} could not run: ${redact(err instanceof Error ? err.message : String(err))}`,
+  );
 }
 clearTimeout(overall);
 await unseedFolder();

@@ -28,11 +28,19 @@ export function parseDuration(text: string): number {
   } else if (/^(\d+[smhd])+$/.test(t)) {
     seconds = [...t.matchAll(/(\d+)([smhd])/g)].reduce((sum, m) => sum + Number(m[1]) * UNIT_SECONDS[m[2]], 0);
   } else {
-    throw new ConfigError('expiresSeconds', 'InvalidExpiry', `"${text}" is not a duration: write seconds (3600) or a number with s, m, h or d (30m, 12h, 2d, 1d12h).`);
+    throw new ConfigError(
+      'expiresSeconds',
+      'InvalidExpiry',
+      `"${text}" is not a duration: write seconds (3600) or a number with s, m, h or d (30m, 12h, 2d, 1d12h).`,
+    );
   }
   if (seconds < 1) throw new ConfigError('expiresSeconds', 'InvalidExpiry', 'The expiry must be at least 1 second.');
   if (seconds > MAX_EXPIRES_SECONDS) {
-    throw new ConfigError('expiresSeconds', 'InvalidExpiry', `${formatDuration(seconds)} is longer than 7 days, the most a signed URL allows: choose 7d or less.`);
+    throw new ConfigError(
+      'expiresSeconds',
+      'InvalidExpiry',
+      `${formatDuration(seconds)} is longer than 7 days, the most a signed URL allows: choose 7d or less.`,
+    );
   }
   return seconds;
 }
@@ -42,7 +50,12 @@ export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   const parts: string[] = [];
   let rest = s;
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['min', 60],
+    ['s', 1],
+  ] as const) {
     if (parts.length === 2) break;
     const n = Math.floor(rest / size);
     rest -= n * size;
@@ -79,14 +92,20 @@ export function effectiveExpiry(input: {
 }): EffectiveExpiry {
   const { urlExpiresAt, tokenExpiresAt } = input;
   const warnings: string[] = [];
-  const tokenFirst = input.hasSecurityToken && tokenExpiresAt !== undefined && tokenExpiresAt.getTime() < urlExpiresAt.getTime();
-  if (input.signatureVersion === 'v1') warnings.push(`This V1 URL carries an absolute expiry: it stops working at ${urlExpiresAt.toISOString()}.`);
+  const tokenFirst =
+    input.hasSecurityToken && tokenExpiresAt !== undefined && tokenExpiresAt.getTime() < urlExpiresAt.getTime();
+  if (input.signatureVersion === 'v1')
+    warnings.push(`This V1 URL carries an absolute expiry: it stops working at ${urlExpiresAt.toISOString()}.`);
   if (tokenFirst) {
-    warnings.push(`The STS token expires at ${tokenExpiresAt.toISOString()}, before the URL (${urlExpiresAt.toISOString()}): the URL stops working when the token does. Use longer-lived credentials for a longer-lived URL.`);
+    warnings.push(
+      `The STS token expires at ${tokenExpiresAt.toISOString()}, before the URL (${urlExpiresAt.toISOString()}): the URL stops working when the token does. Use longer-lived credentials for a longer-lived URL.`,
+    );
   }
   const unknown = input.hasSecurityToken && tokenExpiresAt === undefined;
   if (unknown) {
-    warnings.push(`Signed with an STS token whose expiry is unknown: the URL works until ${urlExpiresAt.toISOString()} at most, but stops earlier if the token expires first. Give the token's expiry in the profile to see the real one.`);
+    warnings.push(
+      `Signed with an STS token whose expiry is unknown: the URL works until ${urlExpiresAt.toISOString()} at most, but stops earlier if the token expires first. Give the token's expiry in the profile to see the real one.`,
+    );
   }
   return {
     urlExpiresAt,

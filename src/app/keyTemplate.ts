@@ -21,13 +21,26 @@ export interface TemplateVariables {
   workspaceFolder: string;
 }
 
-const TEMPLATE_VARIABLE_NAMES: ReadonlyArray<keyof TemplateVariables> = ['relativePath', 'fileName', 'fileBasename', 'ext', 'date', 'uuid', 'workspaceFolder'];
+const TEMPLATE_VARIABLE_NAMES: ReadonlyArray<keyof TemplateVariables> = [
+  'relativePath',
+  'fileName',
+  'fileBasename',
+  'ext',
+  'date',
+  'uuid',
+  'workspaceFolder',
+];
 
 /**
  * Variables for one file. `relativePath` may use `\` (Windows) or `/`; the result uses `/`.
  * `now` and `uuid` are parameters so tests are repeatable.
  */
-export function templateVariables(input: { relativePath: string; workspaceFolder?: string | undefined; now: Date; uuid?: string }): TemplateVariables {
+export function templateVariables(input: {
+  relativePath: string;
+  workspaceFolder?: string | undefined;
+  now: Date;
+  uuid?: string;
+}): TemplateVariables {
   const relativePath = input.relativePath.replace(/\\/g, '/').replace(/^\/+/, '');
   const fileName = relativePath.slice(relativePath.lastIndexOf('/') + 1);
   const dot = fileName.lastIndexOf('.');
@@ -51,9 +64,18 @@ export function templateVariables(input: { relativePath: string; workspaceFolder
  */
 export function expandTemplate(template: string, vars: TemplateVariables, field = 'keyTemplate'): string {
   return template.replace(/\$\{([^}]*)\}|\$\{/g, (match, name: string | undefined) => {
-    if (name === undefined) throw new ConfigError(field, 'InvalidTemplate', `"${template}" has a "\${" without a closing "}": close it or remove it.`);
+    if (name === undefined)
+      throw new ConfigError(
+        field,
+        'InvalidTemplate',
+        `"${template}" has a "\${" without a closing "}": close it or remove it.`,
+      );
     if (!(TEMPLATE_VARIABLE_NAMES as readonly string[]).includes(name)) {
-      throw new ConfigError(field, 'InvalidTemplate', `Unknown variable "${match}" in "${template}": use one of ${TEMPLATE_VARIABLE_NAMES.map((v) => '${' + v + '}').join(' ')}.`);
+      throw new ConfigError(
+        field,
+        'InvalidTemplate',
+        `Unknown variable "${match}" in "${template}": use one of ${TEMPLATE_VARIABLE_NAMES.map((v) => '${' + v + '}').join(' ')}.`,
+      );
     }
     return vars[name as keyof TemplateVariables];
   });

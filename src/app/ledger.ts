@@ -48,13 +48,20 @@ export function isExpired(entry: LedgerEntry, now: Date): boolean {
  * Adds an entry at the front, dropping the oldest beyond `max`. Returns the new list and the ids dropped (whose
  * URLs the caller deletes from secret storage).
  */
-export function addLedgerEntry(entries: readonly LedgerEntry[], entry: LedgerEntry, max = LEDGER_MAX_ENTRIES): { entries: LedgerEntry[]; dropped: string[] } {
+export function addLedgerEntry(
+  entries: readonly LedgerEntry[],
+  entry: LedgerEntry,
+  max = LEDGER_MAX_ENTRIES,
+): { entries: LedgerEntry[]; dropped: string[] } {
   const all = [entry, ...entries.filter((e) => e.id !== entry.id)];
   return { entries: all.slice(0, max), dropped: all.slice(max).map((e) => e.id) };
 }
 
 /** Splits entries into the ones still valid at `now` and the ids of expired ones. */
-export function partitionExpired(entries: readonly LedgerEntry[], now: Date): { kept: LedgerEntry[]; expired: string[] } {
+export function partitionExpired(
+  entries: readonly LedgerEntry[],
+  now: Date,
+): { kept: LedgerEntry[]; expired: string[] } {
   return {
     kept: entries.filter((e) => !isExpired(e, now)),
     expired: entries.filter((e) => isExpired(e, now)).map((e) => e.id),
@@ -71,9 +78,15 @@ export function sanitizeLedger(value: unknown): LedgerEntry[] {
     if (!e || typeof e !== 'object') return false;
     const x = e as Partial<LedgerEntry>;
     return (
-      typeof x.id === 'string' && typeof x.bucket === 'string' && typeof x.key === 'string' && typeof x.location === 'string' &&
-      !/[?#]/.test(x.location) && typeof x.effectiveExpiresAt === 'string' && typeof x.createdAt === 'string' &&
-      !!x.headers && typeof x.headers === 'object'
+      typeof x.id === 'string' &&
+      typeof x.bucket === 'string' &&
+      typeof x.key === 'string' &&
+      typeof x.location === 'string' &&
+      !/[?#]/.test(x.location) &&
+      typeof x.effectiveExpiresAt === 'string' &&
+      typeof x.createdAt === 'string' &&
+      !!x.headers &&
+      typeof x.headers === 'object'
     );
   });
 }

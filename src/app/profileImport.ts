@@ -46,29 +46,47 @@ function parseIniSections(text: string, file: string): IniSection[] {
   let current: { name: string; line: number; body: string[] } | undefined;
   const sectionsRaw: { name: string; line: number; body: string[] }[] = [];
   let nestParent: string | undefined;
-  text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).forEach((raw, i) => {
-    const line = i + 1;
-    if (/^\s*([;#].*)?$/.test(raw)) return;
-    const header = /^\s*\[([^\]]*)\]\s*([;#].*)?$/.exec(raw);
-    if (header) {
-      const name = header[1].trim();
-      if (!name) throw new ConfigError('import', 'MalformedFile', `${file}, line ${line}: the section header "[]" has no name. Name the section or delete the line, then import again.`);
-      current = { name, line, body: [] };
-      sectionsRaw.push(current);
-      nestParent = undefined;
-      return;
-    }
-    const kv = /^(\s*)([^=\s][^=]*?)\s*=(.*)$/.exec(raw);
-    if (!kv) throw new ConfigError('import', 'MalformedFile', `${file}, line ${line}: expected "[section]" or "name = value". Fix or delete the line, then import again.`);
-    if (!current) throw new ConfigError('import', 'MalformedFile', `${file}, line ${line}: a setting comes before the first "[section]" header. Move it into a section, then import again.`);
-    const [, indent, key, value] = kv;
-    if (indent && nestParent) {
-      current.body.push(`${nestParent}.${key.trim()} = ${value.trim()}`);
-      return;
-    }
-    nestParent = value.trim() === '' ? key.trim() : undefined;
-    current.body.push(`${key.trim()} = ${value.trim()}`);
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .forEach((raw, i) => {
+      const line = i + 1;
+      if (/^\s*([;#].*)?$/.test(raw)) return;
+      const header = /^\s*\[([^\]]*)\]\s*([;#].*)?$/.exec(raw);
+      if (header) {
+        const name = header[1].trim();
+        if (!name)
+          throw new ConfigError(
+            'import',
+            'MalformedFile',
+            `${file}, line ${line}: the section header "[]" has no name. Name the section or delete the line, then import again.`,
+          );
+        current = { name, line, body: [] };
+        sectionsRaw.push(current);
+        nestParent = undefined;
+        return;
+      }
+      const kv = /^(\s*)([^=\s][^=]*?)\s*=(.*)$/.exec(raw);
+      if (!kv)
+        throw new ConfigError(
+          'import',
+          'MalformedFile',
+          `${file}, line ${line}: expected "[section]" or "name = value". Fix or delete the line, then import again.`,
+        );
+      if (!current)
+        throw new ConfigError(
+          'import',
+          'MalformedFile',
+          `${file}, line ${line}: a setting comes before the first "[section]" header. Move it into a section, then import again.`,
+        );
+      const [, indent, key, value] = kv;
+      if (indent && nestParent) {
+        current.body.push(`${nestParent}.${key.trim()} = ${value.trim()}`);
+        return;
+      }
+      nestParent = value.trim() === '' ? key.trim() : undefined;
+      current.body.push(`${key.trim()} = ${value.trim()}`);
+    });
   for (const s of sectionsRaw) {
     const values: Record<string, string> = {};
     for (const [k, v] of Object.entries(parseIni(s.body.join('\n')))) {
@@ -87,7 +105,11 @@ const AWS_ADDRESSING: Record<string, Addressing | undefined> = { path: 'path', v
  * (credentials wins), region, `endpoint_url` (also under `s3 =`) and `s3 = addressing_style` from config.
  * Profiles without static keys (SSO, assumed roles, credential_process) are skipped.
  */
-export function parseAwsFiles(credentialsText: string, configText: string, files = { credentials: '~/.aws/credentials', config: '~/.aws/config' }): ImportResult {
+export function parseAwsFiles(
+  credentialsText: string,
+  configText: string,
+  files = { credentials: '~/.aws/credentials', config: '~/.aws/config' },
+): ImportResult {
   const merged = new Map<string, { creds: Record<string, string>; config: Record<string, string> }>();
   const entry = (name: string) => merged.get(name) ?? merged.set(name, { creds: {}, config: {} }).get(name)!;
   for (const s of parseIniSections(credentialsText, files.credentials)) Object.assign(entry(s.name).creds, s.values);
@@ -105,7 +127,14 @@ export function parseAwsFiles(credentialsText: string, configText: string, files
     const secret = creds.aws_secret_access_key ?? config.aws_secret_access_key;
     const token = creds.aws_session_token ?? config.aws_session_token;
     if (!keyId || !secret) {
-      const why = config.sso_session || config.sso_start_url ? 'uses AWS SSO' : config.role_arn || creds.role_arn ? 'assumes a role' : config.credential_process || creds.credential_process ? 'uses credential_process' : 'has no aws_access_key_id and aws_secret_access_key';
+      const why =
+        config.sso_session || config.sso_start_url
+          ? 'uses AWS SSO'
+          : config.role_arn || creds.role_arn
+            ? 'assumes a role'
+            : config.credential_process || creds.credential_process
+              ? 'uses credential_process'
+              : 'has no aws_access_key_id and aws_secret_access_key';
       result.skipped.push({ source, reason: `${why}; only static access keys can be imported` });
       continue;
     }
@@ -146,7 +175,17 @@ export function parseOssutilConfig(text: string, file = '~/.ossutilconfig'): Imp
     const region = v.region?.replace(/^oss-/, '') || inferRegion('oss', hostOf(endpoint, file, s.line));
     const token = v.ststoken || v.sessiontoken;
     const name = /^profile\s+/.test(s.name) ? s.name.replace(/^profile\s+/, '') : s.name;
-    const profile = candidateProfile(`ossutil ${name}`, 'oss', endpoint, region, keyId, taken, source, undefined, s.line);
+    const profile = candidateProfile(
+      `ossutil ${name}`,
+      'oss',
+      endpoint,
+      region,
+      keyId,
+      taken,
+      source,
+      undefined,
+      s.line,
+    );
     result.candidates.push({ profile, secret, token: token || undefined, source });
   }
   return result;
@@ -164,14 +203,28 @@ export function parseAliyunConfig(text: string, file = '~/.aliyun/config.json'):
     // The parser's message quotes the text around the error, which may be a secret: report only the position.
     const pos = /position (\d+)/.exec(err instanceof Error ? err.message : '');
     const where = pos ? `, line ${text.slice(0, Number(pos[1])).split('\n').length}` : '';
-    throw new ConfigError('import', 'MalformedFile', `${file}${where}: not valid JSON. Fix the file (the Alibaba Cloud CLI's "aliyun configure" rewrites it), then import again.`);
+    throw new ConfigError(
+      'import',
+      'MalformedFile',
+      `${file}${where}: not valid JSON. Fix the file (the Alibaba Cloud CLI's "aliyun configure" rewrites it), then import again.`,
+    );
   }
   const profiles = (doc as { profiles?: unknown })?.profiles;
-  if (!Array.isArray(profiles)) throw new ConfigError('import', 'MalformedFile', `${file}: there is no "profiles" list. Run "aliyun configure" to create a profile, then import again.`);
+  if (!Array.isArray(profiles))
+    throw new ConfigError(
+      'import',
+      'MalformedFile',
+      `${file}: there is no "profiles" list. Run "aliyun configure" to create a profile, then import again.`,
+    );
   const result: ImportResult = { candidates: [], skipped: [] };
   const taken: string[] = [];
   profiles.forEach((raw: unknown, i) => {
-    if (!raw || typeof raw !== 'object') throw new ConfigError('import', 'MalformedFile', `${file}: profiles[${i}] is not an object. Fix or delete it, then import again.`);
+    if (!raw || typeof raw !== 'object')
+      throw new ConfigError(
+        'import',
+        'MalformedFile',
+        `${file}: profiles[${i}] is not an object. Fix or delete it, then import again.`,
+      );
     const p = raw as Record<string, unknown>;
     const name = typeof p.name === 'string' && p.name ? p.name : `#${i + 1}`;
     const source = `${file} [${name}]`;
@@ -183,10 +236,20 @@ export function parseAliyunConfig(text: string, file = '~/.aliyun/config.json'):
     const keyId = str(p.access_key_id);
     const secret = str(p.access_key_secret);
     const region = str(p.region_id);
-    if (!keyId || !secret) return void result.skipped.push({ source, reason: 'has no access_key_id or access_key_secret' });
-    if (!region) return void result.skipped.push({ source, reason: 'has no region_id, so the OSS endpoint is unknown' });
+    if (!keyId || !secret)
+      return void result.skipped.push({ source, reason: 'has no access_key_id or access_key_secret' });
+    if (!region)
+      return void result.skipped.push({ source, reason: 'has no region_id, so the OSS endpoint is unknown' });
     const token = mode === 'StsToken' ? str(p.sts_token) : undefined;
-    const profile = candidateProfile(`aliyun ${name}`, 'oss', `https://oss-${region}.aliyuncs.com`, region, keyId, taken, source);
+    const profile = candidateProfile(
+      `aliyun ${name}`,
+      'oss',
+      `https://oss-${region}.aliyuncs.com`,
+      region,
+      keyId,
+      taken,
+      source,
+    );
     result.candidates.push({ profile, secret, token, source });
   });
   return result;
@@ -198,15 +261,38 @@ function hostOf(endpoint: string, file: string, line: number): string {
   try {
     return new URL(endpoint).hostname;
   } catch {
-    throw new ConfigError('import', 'MalformedFile', `${file}, section at line ${line}: the endpoint is not a host name or URL. Fix it, then import again.`);
+    throw new ConfigError(
+      'import',
+      'MalformedFile',
+      `${file}, section at line ${line}: the endpoint is not a host name or URL. Fix it, then import again.`,
+    );
   }
 }
 
-function candidateProfile(name: string, provider: Provider, endpoint: string, region: string | undefined, accessKeyId: string, taken: string[], source: string, addressing?: Addressing, line?: number): Profile {
+function candidateProfile(
+  name: string,
+  provider: Provider,
+  endpoint: string,
+  region: string | undefined,
+  accessKeyId: string,
+  taken: string[],
+  source: string,
+  addressing?: Addressing,
+  line?: number,
+): Profile {
   const id = profileIdFor(name, taken);
   taken.push(id);
   try {
-    return validateProfile({ id, name, provider, endpoint, region, accessKeyId, credentialSource: 'secretStorage', addressing });
+    return validateProfile({
+      id,
+      name,
+      provider,
+      endpoint,
+      region,
+      accessKeyId,
+      credentialSource: 'secretStorage',
+      addressing,
+    });
   } catch (err) {
     const what = err instanceof Error ? err.message : String(err);
     throw new ConfigError('import', 'MalformedFile', `${source}${line ? ` (line ${line})` : ''}: ${what}`);
@@ -234,16 +320,36 @@ export async function importFromHome(home: string): Promise<ImportResult> {
       return await readFile(join(home, ...parts), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new ConfigError('import', 'UnreadableFile', `Cannot read ~/${parts.join('/')} (${(err as NodeJS.ErrnoException).code ?? 'error'}): check its permissions, then import again.`);
+      throw new ConfigError(
+        'import',
+        'UnreadableFile',
+        `Cannot read ~/${parts.join('/')} (${(err as NodeJS.ErrnoException).code ?? 'error'}): check its permissions, then import again.`,
+      );
     }
   };
-  const [awsCredentials, awsConfig, ossutil, aliyun] = await Promise.all([read('.aws', 'credentials'), read('.aws', 'config'), read('.ossutilconfig'), read('.aliyun', 'config.json')]);
+  const [awsCredentials, awsConfig, ossutil, aliyun] = await Promise.all([
+    read('.aws', 'credentials'),
+    read('.aws', 'config'),
+    read('.ossutilconfig'),
+    read('.aliyun', 'config.json'),
+  ]);
   const results: ImportResult[] = [];
-  if (awsCredentials !== undefined || awsConfig !== undefined) results.push(parseAwsFiles(awsCredentials ?? '', awsConfig ?? ''));
+  if (awsCredentials !== undefined || awsConfig !== undefined)
+    results.push(parseAwsFiles(awsCredentials ?? '', awsConfig ?? ''));
   if (ossutil !== undefined) results.push(parseOssutilConfig(ossutil));
   if (aliyun !== undefined) results.push(parseAliyunConfig(aliyun));
   if (results.length === 0) {
-    throw new ConfigError('import', 'NothingToImport', `Found none of ~/.aws/credentials, ~/.aws/config, ~/.ossutilconfig and ~/.aliyun/config.json in ${home}: add a profile with "OSS Presign: Add Profile" instead.`);
+    throw new ConfigError(
+      'import',
+      'NothingToImport',
+      `Found none of ~/.aws/credentials, ~/.aws/config, ~/.ossutilconfig and ~/.aliyun/config.json in ${home}: add a profile with "OSS Presign: Add Profile" instead.`,
+    );
   }
-  return { candidates: withFreshIds(results.flatMap((r) => r.candidates), []), skipped: results.flatMap((r) => r.skipped) };
+  return {
+    candidates: withFreshIds(
+      results.flatMap((r) => r.candidates),
+      [],
+    ),
+    skipped: results.flatMap((r) => r.skipped),
+  };
 }

@@ -2,7 +2,23 @@
  * Storage profiles: what the user setting `ossPresign.profiles` holds (never a secret), their validation, and
  * credentials from the environment. The VS Code layer adds the secret from SecretStorage to make a connection.
  */
-import { inferRegion, resolveEndpoint, ConfigError, type Addressing, type ConnectionOptions, type Credentials, type Provider, type SignatureVersion, bucketNameProblem, validateAddressing, validateCredentials, validateEndpoint, validateProvider, validateRegion, validateSignatureVersion } from '../core/index';
+import {
+  inferRegion,
+  resolveEndpoint,
+  ConfigError,
+  type Addressing,
+  type ConnectionOptions,
+  type Credentials,
+  type Provider,
+  type SignatureVersion,
+  bucketNameProblem,
+  validateAddressing,
+  validateCredentials,
+  validateEndpoint,
+  validateProvider,
+  validateRegion,
+  validateSignatureVersion,
+} from '../core/index';
 
 export type CredentialSource = 'secretStorage' | 'env';
 
@@ -27,7 +43,15 @@ export interface Profile {
 
 const PROFILE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 /** Fields that would put a secret into settings.json; refuse them instead of silently storing them. */
-const SECRET_FIELDS = ['secret', 'accessKeySecret', 'secretAccessKey', 'securityToken', 'sessionToken', 'token', 'stsToken'];
+const SECRET_FIELDS = [
+  'secret',
+  'accessKeySecret',
+  'secretAccessKey',
+  'securityToken',
+  'sessionToken',
+  'token',
+  'stsToken',
+];
 
 const ENV_NAMES = {
   oss: { id: 'OSS_ACCESS_KEY_ID', secret: 'OSS_ACCESS_KEY_SECRET', token: 'OSS_SESSION_TOKEN' },
@@ -41,18 +65,35 @@ const ENV_NAMES = {
  */
 export function validateProfile(input: unknown): Profile {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
-    throw new ConfigError('profile', 'InvalidProfile', 'A profile must be an object with id, name, provider and endpoint: fix the entry in the "ossPresign.profiles" setting or add it again with "OSS Presign: Add Profile".');
+    throw new ConfigError(
+      'profile',
+      'InvalidProfile',
+      'A profile must be an object with id, name, provider and endpoint: fix the entry in the "ossPresign.profiles" setting or add it again with "OSS Presign: Add Profile".',
+    );
   }
   const p = input as Record<string, unknown>;
   const where = typeof p.name === 'string' && p.name.trim() ? `Profile "${p.name.trim()}"` : 'A profile';
   const leaked = SECRET_FIELDS.find((f) => f in p);
   if (leaked) {
-    throw new ConfigError('profile', 'SecretInSettings', `${where} has a "${leaked}" field in settings, where it is readable by anything that reads settings.json. Delete the field and run "OSS Presign: Set Secret", which keeps it in VS Code's secret storage.`);
+    throw new ConfigError(
+      'profile',
+      'SecretInSettings',
+      `${where} has a "${leaked}" field in settings, where it is readable by anything that reads settings.json. Delete the field and run "OSS Presign: Set Secret", which keeps it in VS Code's secret storage.`,
+    );
   }
   if (typeof p.id !== 'string' || !PROFILE_ID.test(p.id)) {
-    throw new ConfigError('id', 'InvalidProfileId', `${where} has the id ${JSON.stringify(p.id)}: use 1 to 64 lower-case letters, digits, "-" and "_", starting with a letter or digit.`);
+    throw new ConfigError(
+      'id',
+      'InvalidProfileId',
+      `${where} has the id ${JSON.stringify(p.id)}: use 1 to 64 lower-case letters, digits, "-" and "_", starting with a letter or digit.`,
+    );
   }
-  if (typeof p.name !== 'string' || p.name.trim() === '') throw new ConfigError('name', 'InvalidProfileName', `Profile "${p.id}" needs a name: give it a display name such as "Production OSS".`);
+  if (typeof p.name !== 'string' || p.name.trim() === '')
+    throw new ConfigError(
+      'name',
+      'InvalidProfileName',
+      `Profile "${p.id}" needs a name: give it a display name such as "Production OSS".`,
+    );
   const provider = validateProvider(p.provider);
   const endpoint = validateEndpoint(p.endpoint).origin;
   const region = optionalString(p.region);
@@ -65,19 +106,37 @@ export function validateProfile(input: unknown): Profile {
 
   const source = p.credentialSource ?? 'secretStorage';
   if (source !== 'secretStorage' && source !== 'env') {
-    throw new ConfigError('credentialSource', 'InvalidCredentialSource', `${where} has credentialSource ${JSON.stringify(source)}: use "secretStorage" (keys kept by VS Code) or "env" (${ENV_NAMES[provider].id} / ${ENV_NAMES[provider].secret}).`);
+    throw new ConfigError(
+      'credentialSource',
+      'InvalidCredentialSource',
+      `${where} has credentialSource ${JSON.stringify(source)}: use "secretStorage" (keys kept by VS Code) or "env" (${ENV_NAMES[provider].id} / ${ENV_NAMES[provider].secret}).`,
+    );
   }
   out.credentialSource = source;
   const accessKeyId = optionalString(p.accessKeyId);
   if (accessKeyId !== undefined) {
-    if (!/^[\x21-\x7e]+$/.test(accessKeyId)) throw new ConfigError('accessKeyId', 'InvalidCredentials', `${where}: the access key id contains spaces or non-ASCII characters; paste it again without extra characters.`);
+    if (!/^[\x21-\x7e]+$/.test(accessKeyId))
+      throw new ConfigError(
+        'accessKeyId',
+        'InvalidCredentials',
+        `${where}: the access key id contains spaces or non-ASCII characters; paste it again without extra characters.`,
+      );
     out.accessKeyId = accessKeyId;
   } else if (source === 'secretStorage') {
-    throw new ConfigError('accessKeyId', 'MissingCredentials', `${where} has no access key id: run "OSS Presign: Edit Profile" and enter it, or set credentialSource to "env".`);
+    throw new ConfigError(
+      'accessKeyId',
+      'MissingCredentials',
+      `${where} has no access key id: run "OSS Presign: Edit Profile" and enter it, or set credentialSource to "env".`,
+    );
   }
 
   if (p.buckets !== undefined) {
-    if (!Array.isArray(p.buckets)) throw new ConfigError('buckets', 'InvalidBucketList', `${where}: "buckets" must be a list of bucket names, for example ["my-bucket"].`);
+    if (!Array.isArray(p.buckets))
+      throw new ConfigError(
+        'buckets',
+        'InvalidBucketList',
+        `${where}: "buckets" must be a list of bucket names, for example ["my-bucket"].`,
+      );
     const buckets = p.buckets.map((b) => (typeof b === 'string' ? b.trim() : b));
     for (const b of buckets) {
       const problem = bucketNameProblem(provider, b);
@@ -100,15 +159,27 @@ function optionalString(value: unknown): string | undefined {
  * is used when the id variable is unset.
  * @throws ConfigError naming the missing variable.
  */
-export function credentialsFromEnv(provider: Provider, env: Record<string, string | undefined>, fallbackAccessKeyId?: string): Credentials {
+export function credentialsFromEnv(
+  provider: Provider,
+  env: Record<string, string | undefined>,
+  fallbackAccessKeyId?: string,
+): Credentials {
   const names = ENV_NAMES[validateProvider(provider)];
   const accessKeyId = env[names.id]?.trim() || fallbackAccessKeyId;
   if (!accessKeyId) {
-    throw new ConfigError('accessKeyId', 'MissingCredentials', `${names.id} is not set: set it (and ${names.secret}) in the environment VS Code starts from, or switch the profile to keys in secret storage with "OSS Presign: Edit Profile".`);
+    throw new ConfigError(
+      'accessKeyId',
+      'MissingCredentials',
+      `${names.id} is not set: set it (and ${names.secret}) in the environment VS Code starts from, or switch the profile to keys in secret storage with "OSS Presign: Edit Profile".`,
+    );
   }
   const accessKeySecret = env[names.secret]?.trim();
   if (!accessKeySecret) {
-    throw new ConfigError('accessKeySecret', 'MissingCredentials', `${names.secret} is not set: set it in the environment VS Code starts from (then restart VS Code), or run "OSS Presign: Set Secret" and switch the profile to secret storage.`);
+    throw new ConfigError(
+      'accessKeySecret',
+      'MissingCredentials',
+      `${names.secret} is not set: set it in the environment VS Code starts from (then restart VS Code), or run "OSS Presign: Set Secret" and switch the profile to secret storage.`,
+    );
   }
   validateCredentials(accessKeyId, accessKeySecret);
   const token = env[names.token]?.trim();
@@ -134,7 +205,13 @@ export function connectionOptions(profile: Profile, credentials: Credentials): C
 /** An id for a new profile named `name` that none of `taken` uses: `prod-oss`, `prod-oss-2`, ... */
 export function profileIdFor(name: string, taken: Iterable<string>): string {
   const used = new Set(taken);
-  const base = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|-+$/g, '').slice(0, 56) || 'profile';
+  const base =
+    name
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .replace(/^[-_]+|-+$/g, '')
+      .slice(0, 56) || 'profile';
   if (!used.has(base)) return base;
   for (let n = 2; ; n++) if (!used.has(`${base}-${n}`)) return `${base}-${n}`;
 }
@@ -158,7 +235,11 @@ export function connectionForBucket(conn: ConnectionOptions, location: BucketLoc
   const current = inferRegion(conn.provider, url.hostname);
   if (!current || current === region) return conn;
   let host: string;
-  if (conn.provider === 'oss') host = location.bucketEndpoint && /\.aliyuncs\.com$/.test(location.bucketEndpoint) ? location.bucketEndpoint : `oss-${region}.aliyuncs.com`;
+  if (conn.provider === 'oss')
+    host =
+      location.bucketEndpoint && /\.aliyuncs\.com$/.test(location.bucketEndpoint)
+        ? location.bucketEndpoint
+        : `oss-${region}.aliyuncs.com`;
   else if (/\.amazonaws\.com$/.test(url.hostname)) host = `s3.${region}.amazonaws.com`;
   else return conn;
   return { ...conn, endpoint: `${url.protocol}//${host}`, region };

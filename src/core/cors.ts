@@ -65,7 +65,15 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase = false
   const p = ignoreCase ? pattern.toLowerCase() : pattern;
   const v = ignoreCase ? value.toLowerCase() : value;
   if (!p.includes('*')) return p === v;
-  const re = new RegExp('^' + p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$', 's');
+  const re = new RegExp(
+    '^' +
+      p
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*') +
+      '$',
+    's',
+  );
   return re.test(v);
 }
 
@@ -84,7 +92,9 @@ export function checkBrowserPut(rules: readonly CorsRule[], put: BrowserPut): Co
     if (ruleIndex !== undefined) return;
     const label = `Rule ${i + 1}${rule.id ? ` ("${rule.id}")` : ''}`;
     if (!rule.allowedOrigins.some((o) => wildcardMatch(o, put.origin))) {
-      reasons.push(`${label} does not allow the origin ${put.origin} (it allows ${rule.allowedOrigins.join(', ') || 'none'}).`);
+      reasons.push(
+        `${label} does not allow the origin ${put.origin} (it allows ${rule.allowedOrigins.join(', ') || 'none'}).`,
+      );
       return;
     }
     shadowing ??= i;
@@ -100,16 +110,26 @@ export function checkBrowserPut(rules: readonly CorsRule[], put: BrowserPut): Co
     ruleIndex = i;
     if (shadowing === i) shadowing = undefined;
   });
-  if (rules.length === 0) reasons.push('The bucket has no CORS rules, so browsers block every cross-origin request to it.');
+  if (rules.length === 0)
+    reasons.push('The bucket has no CORS rules, so browsers block every cross-origin request to it.');
   const notes: string[] = [];
   if (ruleIndex !== undefined && shadowing !== undefined) {
     // Measured: Ceph radosgw picks the first rule whose origin matches and checks only that one, unlike AWS and OSS.
-    notes.push(`Rule ${shadowing + 1} also matches this origin but refuses the request, and comes first: servers that check only the first rule for an origin (Ceph radosgw) refuse it. Move rule ${ruleIndex + 1} before it.`);
+    notes.push(
+      `Rule ${shadowing + 1} also matches this origin but refuses the request, and comes first: servers that check only the first rule for an origin (Ceph radosgw) refuse it. Move rule ${ruleIndex + 1} before it.`,
+    );
   }
   if (ruleIndex !== undefined && !(rules[ruleIndex].exposeHeaders ?? []).some((h) => wildcardMatch(h, 'etag', true))) {
-    notes.push('The matching rule does not expose ETag: the page cannot read the uploaded object\'s ETag (add <ExposeHeader>ETag</ExposeHeader> if it needs it).');
+    notes.push(
+      "The matching rule does not expose ETag: the page cannot read the uploaded object's ETag (add <ExposeHeader>ETag</ExposeHeader> if it needs it).",
+    );
   }
-  const verdict: CorsVerdict = { allowed: ruleIndex !== undefined, requestHeaders, reasons: ruleIndex === undefined ? reasons : [], notes };
+  const verdict: CorsVerdict = {
+    allowed: ruleIndex !== undefined,
+    requestHeaders,
+    reasons: ruleIndex === undefined ? reasons : [],
+    notes,
+  };
   if (ruleIndex !== undefined) verdict.ruleIndex = ruleIndex;
   else verdict.suggestedRule = suggestCorsRule(put.origin, method, requestHeaders);
   return verdict;
@@ -136,7 +156,8 @@ function xmlEscape(s: string): string {
  * servers check only the first rule whose origin matches).
  */
 export function corsRuleXml(rule: CorsRule): string {
-  const el = (name: string, values: readonly string[] | undefined) => (values ?? []).map((v) => `  <${name}>${xmlEscape(v)}</${name}>`);
+  const el = (name: string, values: readonly string[] | undefined) =>
+    (values ?? []).map((v) => `  <${name}>${xmlEscape(v)}</${name}>`);
   return [
     '<CORSRule>',
     ...el('AllowedOrigin', rule.allowedOrigins),
@@ -168,7 +189,11 @@ export function corsRuleJson(rule: CorsRule): string {
  * content and is restricted for some browser uses, so a page should use a custom domain bound to the bucket
  * (profile addressing `cname`). Undefined when nothing needs saying.
  */
-export function browserEndpointAdvice(provider: Provider, endpoint: string, addressing: Addressing | undefined): string | undefined {
+export function browserEndpointAdvice(
+  provider: Provider,
+  endpoint: string,
+  addressing: Addressing | undefined,
+): string | undefined {
   if (provider !== 'oss' || addressing === 'cname') return undefined;
   let host: string;
   try {

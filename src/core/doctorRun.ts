@@ -7,7 +7,9 @@ import { request } from './http/transport';
 import { parseError, type ParsedError } from './xml';
 
 /** `diagnose()` taking the server's raw error XML instead of parsed fields. */
-export function diagnoseFromErrorXml(input: Omit<DiagnoseInput, 'server'> & { errorXml?: string | undefined }): Diagnosis & { serverError?: ParsedError } {
+export function diagnoseFromErrorXml(
+  input: Omit<DiagnoseInput, 'server'> & { errorXml?: string | undefined },
+): Diagnosis & { serverError?: ParsedError } {
   const { errorXml, ...rest } = input;
   const parsed = errorXml ? parseError(errorXml) : undefined;
   const server: DiagnoseInput['server'] = parsed
@@ -32,7 +34,13 @@ export interface TrialResult {
  * Sends the presigned request once, exactly as an uploader would (the URL unchanged, the given headers, the file
  * as the body), and returns the status, the server's Date and its error body. A 2xx means the object was written.
  */
-export async function tryPresignedUpload(options: { url: string; method?: string; headers: Record<string, string>; filePath: string; signal?: AbortSignal }): Promise<TrialResult> {
+export async function tryPresignedUpload(options: {
+  url: string;
+  method?: string;
+  headers: Record<string, string>;
+  filePath: string;
+  signal?: AbortSignal;
+}): Promise<TrialResult> {
   const size = (await stat(options.filePath)).size;
   const res = await request({
     method: options.method ?? 'PUT',

@@ -51,10 +51,16 @@ function resolveUncached(options: EndpointOptions): ResolvedEndpoint {
   const addressing = validateAddressing(provider, options.addressing);
   // OSS signs with the bare region id; "oss-cn-hangzhou" (how ali-oss configs name it) would give a scope OSS
   // rejects, so drop the prefix as ali-oss getStandardRegion does.
-  let region = (provider === 'oss' ? options.region?.trim().replace(/^oss-/, '') : options.region?.trim()) || inferRegion(provider, url.hostname);
+  let region =
+    (provider === 'oss' ? options.region?.trim().replace(/^oss-/, '') : options.region?.trim()) ||
+    inferRegion(provider, url.hostname);
   if (!region) {
     if (provider === 'oss') {
-      throw new ConfigError('region', 'MissingRegion', `Cannot tell the OSS region from "${url.host}": set the profile's region (for example "cn-hangzhou"), as custom domains do not name it.`);
+      throw new ConfigError(
+        'region',
+        'MissingRegion',
+        `Cannot tell the OSS region from "${url.host}": set the profile's region (for example "cn-hangzhou"), as custom domains do not name it.`,
+      );
     }
     // MinIO, Ceph and most S3-compatible servers accept the AWS default region.
     region = 'us-east-1';
@@ -73,7 +79,11 @@ function isIpOrLocalhost(hostname: string): boolean {
  * our own choice: glibc and Node do not resolve `<bucket>.localhost`, so such a URL would not work from curl
  * or Node, while every local S3 server (MinIO, radosgw, s3rver) serves path style.
  */
-export function objectUrl(ep: ResolvedEndpoint, bucket: string | undefined, key: string | undefined): { origin: string; host: string; path: string } {
+export function objectUrl(
+  ep: ResolvedEndpoint,
+  bucket: string | undefined,
+  key: string | undefined,
+): { origin: string; host: string; path: string } {
   const encodedKey = key ? uriEncode(key, true) : '';
   const { url } = ep;
   if (!bucket) return { origin: url.origin, host: url.host, path: '/' };

@@ -9,7 +9,11 @@ export class StorageError extends Error {
   /** Extra context for logs (never secrets). */
   readonly details?: Record<string, unknown>;
 
-  constructor(code: string, message: string, options?: { cause?: unknown; details?: Record<string, unknown> | undefined }) {
+  constructor(
+    code: string,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> | undefined },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StorageError';
     this.code = code;

@@ -5,7 +5,16 @@
  */
 
 // Options, results and errors
-export type { Provider, SignatureVersion, Addressing, EndpointOptions, Credentials, ConnectionOptions, PresignPutOptions, PresignResult } from './types';
+export type {
+  Provider,
+  SignatureVersion,
+  Addressing,
+  EndpointOptions,
+  Credentials,
+  ConnectionOptions,
+  PresignPutOptions,
+  PresignResult,
+} from './types';
 export { StorageError, ConfigError, ServiceError, NetworkError, CancelledError, isCancelled } from './errors';
 
 // Presigning
@@ -13,8 +22,24 @@ export { presignPut, requiredHeaders } from './presign';
 export { presignGet, type PresignGetOptions } from './presignGet';
 export { presignRequest, type PresignRequestInput, type PresignedRequest } from './upload/presignRequest';
 export { presignMultipart, type PresignMultipartOptions } from './upload/presignMultipart';
-export { multipartKitManifest, multipartKitScript, type MultipartKitManifest, type PresignedMultipart, type PresignedPart } from './upload/kitScript';
-export { SNIPPET_FORMATS, buildSnippet, buildCurl, buildFetch, buildPython, buildPowerShell, shellQuote, type SnippetFormat, type SnippetInput } from './snippets';
+export {
+  multipartKitManifest,
+  multipartKitScript,
+  type MultipartKitManifest,
+  type PresignedMultipart,
+  type PresignedPart,
+} from './upload/kitScript';
+export {
+  SNIPPET_FORMATS,
+  buildSnippet,
+  buildCurl,
+  buildFetch,
+  buildPython,
+  buildPowerShell,
+  shellQuote,
+  type SnippetFormat,
+  type SnippetInput,
+} from './snippets';
 export { detectContentType } from './contentType';
 export { md5File } from './md5File';
 
@@ -72,16 +97,45 @@ export { getBucketCors, putBucketCors, deleteBucketCors, type BucketOptions } fr
 export type { BucketInfo, ObjectInfo, MultipartUploadInfo, ListMultipartUploadsPage } from './xml';
 
 // Uploads
-export { uploadFile, IntegrityError, DEFAULT_CONCURRENCY, type UploadFileOptions, type UploadResult } from './upload/uploadFile';
+export {
+  uploadFile,
+  IntegrityError,
+  DEFAULT_CONCURRENCY,
+  type UploadFileOptions,
+  type UploadResult,
+} from './upload/uploadFile';
 export { FileChangedError } from './upload/fileSource';
 export { UnexpectedResponseError, abortMultipart, listMultipartUploads } from './upload/multipart';
-export { MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE, DEFAULT_PART_SIZE, DEFAULT_MULTIPART_THRESHOLD } from './upload/partPlan';
+export {
+  MAX_PARTS,
+  MAX_PART_SIZE,
+  MIN_PART_SIZE,
+  DEFAULT_PART_SIZE,
+  DEFAULT_MULTIPART_THRESHOLD,
+} from './upload/partPlan';
 
 // Browser uploads (CORS)
-export { checkBrowserPut, suggestCorsRule, corsRuleXml, corsRuleJson, browserEndpointAdvice, type CorsRule, type BrowserPut, type CorsVerdict } from './cors';
+export {
+  checkBrowserPut,
+  suggestCorsRule,
+  corsRuleXml,
+  corsRuleJson,
+  browserEndpointAdvice,
+  type CorsRule,
+  type BrowserPut,
+  type CorsVerdict,
+} from './cors';
 
 // Diagnosing a failed upload
-export { diagnose, parsePresignedUrl, type DiagnoseInput, type Diagnosis, type Cause, type CauseCode, type Dialect } from './doctor';
+export {
+  diagnose,
+  parsePresignedUrl,
+  type DiagnoseInput,
+  type Diagnosis,
+  type Cause,
+  type CauseCode,
+  type Dialect,
+} from './doctor';
 export { diagnoseFromErrorXml, tryPresignedUpload, type TrialResult } from './doctorRun';
 
 // HTTP, clock and logging

@@ -11,7 +11,8 @@ export interface Logger {
 export const nullLogger: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 /** Query parameters whose values are bearer credentials or identify them. */
-const SENSITIVE_PARAM = /([?&](?:[^=&#\s]*(?:signature|credential|security-token|accessKeyId|OSSAccessKeyId)[^=&#\s]*)=)[^&#\s"']*/gi;
+const SENSITIVE_PARAM =
+  /([?&](?:[^=&#\s]*(?:signature|credential|security-token|accessKeyId|OSSAccessKeyId)[^=&#\s]*)=)[^&#\s"']*/gi;
 /** `Authorization: ...` header values in any dialect (they contain spaces; their fields end at a comma). */
 const AUTH_HEADER = /(authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]+/gi;
 /** Session tokens as headers or JSON fields; a query parameter of the same name ends at `&`. */

@@ -15,21 +15,47 @@ import {
 } from './validate';
 
 /** Headers the signer or the HTTP client owns; an uploader must not set them by hand. */
-const RESERVED_HEADERS = new Set(['host', 'authorization', 'content-length', 'transfer-encoding', 'connection', 'expect']);
+const RESERVED_HEADERS = new Set([
+  'host',
+  'authorization',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'expect',
+]);
 
 /**
  * Merges `headers` and `metadata` into the exact set of headers the uploader must send, validated.
  * Metadata names become `x-oss-meta-<name>` (OSS) or `x-amz-meta-<lower-cased name>` (S3).
  */
-export function requiredHeaders(provider: Provider, headers: Record<string, string> = {}, metadata: Record<string, string> = {}): Record<string, string> {
+export function requiredHeaders(
+  provider: Provider,
+  headers: Record<string, string> = {},
+  metadata: Record<string, string> = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
   const seen = new Map<string, string>();
   const add = (name: string, value: string, field: string) => {
     const lower = name.toLowerCase();
-    if (RESERVED_HEADERS.has(lower)) throw new ConfigError(field, 'ReservedHeader', `Header "${name}" is set by the HTTP client or the signature; remove it from the header set.`);
+    if (RESERVED_HEADERS.has(lower))
+      throw new ConfigError(
+        field,
+        'ReservedHeader',
+        `Header "${name}" is set by the HTTP client or the signature; remove it from the header set.`,
+      );
     const foreign = provider === 'oss' ? 'x-amz-' : 'x-oss-';
-    if (lower.startsWith(foreign)) throw new ConfigError(field, 'WrongProviderHeader', `Header "${name}" belongs to the other provider: use "${provider === 'oss' ? 'x-oss-' : 'x-amz-'}${lower.slice(foreign.length)}" for ${provider === 'oss' ? 'OSS' : 'S3'}.`);
-    if (seen.has(lower)) throw new ConfigError(field, 'DuplicateHeader', `Header "${name}" is given twice (as "${seen.get(lower)}" too); keep one.`);
+    if (lower.startsWith(foreign))
+      throw new ConfigError(
+        field,
+        'WrongProviderHeader',
+        `Header "${name}" belongs to the other provider: use "${provider === 'oss' ? 'x-oss-' : 'x-amz-'}${lower.slice(foreign.length)}" for ${provider === 'oss' ? 'OSS' : 'S3'}.`,
+      );
+    if (seen.has(lower))
+      throw new ConfigError(
+        field,
+        'DuplicateHeader',
+        `Header "${name}" is given twice (as "${seen.get(lower)}" too); keep one.`,
+      );
     seen.set(lower, name);
     out[name] = validateHeader(name, value, field).trim();
   };
@@ -52,7 +78,12 @@ export interface PresignTarget {
 }
 
 /** Validates what every presign needs: endpoint, signature version, bucket, key, credentials and expiry. */
-export function resolvePresignTarget(conn: ConnectionOptions, bucket: unknown, key: unknown, expiresSeconds: unknown): PresignTarget {
+export function resolvePresignTarget(
+  conn: ConnectionOptions,
+  bucket: unknown,
+  key: unknown,
+  expiresSeconds: unknown,
+): PresignTarget {
   const ep = resolveEndpoint(conn);
   const version = validateSignatureVersion(ep.provider, conn.signatureVersion);
   const target = { ep, version, bucket: validateBucket(ep.provider, bucket), key: validateKey(ep.provider, key) };
@@ -75,18 +106,40 @@ export interface PresignedSteps {
 export function signPresigned(
   conn: ConnectionOptions,
   target: PresignTarget,
-  request: { method: string; date: Date; headers: Record<string, string>; query?: ReadonlyArray<readonly [string, string]> | undefined; additionalHeaders?: readonly string[] },
+  request: {
+    method: string;
+    date: Date;
+    headers: Record<string, string>;
+    query?: ReadonlyArray<readonly [string, string]> | undefined;
+    additionalHeaders?: readonly string[];
+  },
 ): PresignedSteps {
   const { ep, version, bucket, key, expiresSeconds } = target;
   // Whole seconds: the URL states the time in seconds, and OSS V1's absolute Expires is then exactly expiresAt.
   const date = new Date(Math.floor(request.date.getTime() / 1000) * 1000);
   const { origin, host, path } = objectUrl(ep, bucket, key);
   const signed = DIALECTS[dialectOf(ep.provider, version)].presign({
-    method: request.method, region: ep.region, bucket, key, path, host, query: request.query ?? [], headers: request.headers,
-    accessKeyId: conn.accessKeyId, accessKeySecret: conn.accessKeySecret, securityToken: conn.securityToken, date, expiresSeconds,
+    method: request.method,
+    region: ep.region,
+    bucket,
+    key,
+    path,
+    host,
+    query: request.query ?? [],
+    headers: request.headers,
+    accessKeyId: conn.accessKeyId,
+    accessKeySecret: conn.accessKeySecret,
+    securityToken: conn.securityToken,
+    date,
+    expiresSeconds,
     additionalHeaders: request.additionalHeaders,
   });
-  return { url: `${origin}${path}?${signed.search}`, expiresAt: new Date(date.getTime() + expiresSeconds * 1000), signedHeaders: signed.signedHeaders, steps: signed.steps };
+  return {
+    url: `${origin}${path}?${signed.search}`,
+    expiresAt: new Date(date.getTime() + expiresSeconds * 1000),
+    signedHeaders: signed.signedHeaders,
+    steps: signed.steps,
+  };
 }
 
 /**
@@ -103,14 +156,31 @@ export function presignPut(options: PresignPutOptions): PresignResult & { steps:
   const headers = requiredHeaders(ep.provider, options.headers, options.metadata);
   const additional = options.additionalHeaders ?? [];
   if (additional.length && dialectOf(ep.provider, version) !== 'oss-v4') {
-    throw new ConfigError('additionalHeaders', 'UnsupportedOption', 'additionalHeaders applies to OSS V4 only: S3 SigV4 signs every header you pass (and Host) already, and OSS V1 cannot sign extra headers.');
+    throw new ConfigError(
+      'additionalHeaders',
+      'UnsupportedOption',
+      'additionalHeaders applies to OSS V4 only: S3 SigV4 signs every header you pass (and Host) already, and OSS V1 cannot sign extra headers.',
+    );
   }
   for (const name of additional) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ConfigError('additionalHeaders', 'InvalidHeaderName', `Additional header "${name}" is not a valid header name: use letters, digits and "-" (for example "host" or "cache-control").`);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      throw new ConfigError(
+        'additionalHeaders',
+        'InvalidHeaderName',
+        `Additional header "${name}" is not a valid header name: use letters, digits and "-" (for example "host" or "cache-control").`,
+      );
     const lower = name.toLowerCase();
     if (lower !== 'host' && !Object.keys(headers).some((h) => h.toLowerCase() === lower)) {
-      throw new ConfigError('additionalHeaders', 'MissingHeaderValue', `Additional header "${name}" is listed but has no value: add it to headers, or remove it from additionalHeaders.`);
+      throw new ConfigError(
+        'additionalHeaders',
+        'MissingHeaderValue',
+        `Additional header "${name}" is listed but has no value: add it to headers, or remove it from additionalHeaders.`,
+      );
     }
   }
-  return { method: 'PUT', headers, ...signPresigned(options, target, { method: 'PUT', date, headers, additionalHeaders: additional }) };
+  return {
+    method: 'PUT',
+    headers,
+    ...signPresigned(options, target, { method: 'PUT', date, headers, additionalHeaders: additional }),
+  };
 }

@@ -19,6 +19,12 @@ export interface PresignGetOptions extends ConnectionOptions {
  */
 export function presignGet(options: PresignGetOptions): PresignedRequest & { method: 'GET' } {
   const date = validateDate(options.date ?? new Date());
-  const r = presignRequest(options, { method: 'GET', bucket: options.bucket, key: options.key, expiresSeconds: options.expiresSeconds, date });
+  const r = presignRequest(options, {
+    method: 'GET',
+    bucket: options.bucket,
+    key: options.key,
+    expiresSeconds: options.expiresSeconds,
+    date,
+  });
   return { ...r, method: 'GET' };
 }

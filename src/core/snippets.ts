@@ -51,7 +51,9 @@ export function hasDotSegments(url: string): boolean {
  * the XML error, and every signed header is set with `-H`.
  */
 export function buildCurl(input: SnippetInput): string {
-  const lines = [`curl --fail-with-body${hasDotSegments(input.url) ? ' --path-as-is' : ''} -T ${shellQuote(input.filePath)}`];
+  const lines = [
+    `curl --fail-with-body${hasDotSegments(input.url) ? ' --path-as-is' : ''} -T ${shellQuote(input.filePath)}`,
+  ];
   for (const [name, value] of Object.entries(input.headers)) lines.push(`  -H ${shellQuote(`${name}: ${value}`)}`);
   lines.push(`  ${shellQuote(input.url)}`);
   return lines.join(' \\\n') + '\n';
@@ -63,7 +65,13 @@ function commentSafe(value: string): string {
 }
 
 function jsString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}'`;
+  return `'${value
+    .replace(/\\/g, '\\\\')
+    .replace(/'/g, "\\'")
+    .replace(/\r/g, '\\r')
+    .replace(/\n/g, '\\n')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029')}'`;
 }
 
 /** Browser fetch (also runs in Node 18+): an `upload(file)` function taking a File, Blob or bytes. */
@@ -121,9 +129,13 @@ export function buildPowerShell(input: SnippetInput): string {
   const entries = Object.entries(input.headers);
   const contentType = entries.find(([n]) => n.toLowerCase() === 'content-type')?.[1];
   const rest = entries.filter(([n]) => n.toLowerCase() !== 'content-type');
-  const lines = [`# Presigned PUT for ${commentSafe(input.filePath)}${input.expiresAt ? ` (valid until ${input.expiresAt.toISOString()})` : ''}.`];
+  const lines = [
+    `# Presigned PUT for ${commentSafe(input.filePath)}${input.expiresAt ? ` (valid until ${input.expiresAt.toISOString()})` : ''}.`,
+  ];
   if (contentType === undefined) {
-    lines.push('# No Content-Type was signed: Windows PowerShell 5.1 may add one of its own, which OSS checks; use PowerShell 7+.');
+    lines.push(
+      '# No Content-Type was signed: Windows PowerShell 5.1 may add one of its own, which OSS checks; use PowerShell 7+.',
+    );
   }
   if (rest.length) lines.push('$headers = @{', ...rest.map(([n, v]) => `  ${psString(n)} = ${psString(v)}`), '}');
   const args = [

@@ -74,7 +74,8 @@ function tagEnd(xml: string, lt: number): number {
     const ch = xml.charCodeAt(i);
     if (quote) {
       if (ch === quote) quote = 0;
-    } else if (ch === 62) return i; // >
+    } else if (ch === 62)
+      return i; // >
     else if (ch === 34 || ch === 39) quote = ch;
   }
   return -1;
@@ -180,7 +181,9 @@ function list(node: unknown, name: string): XmlNode[] {
   if (!node || typeof node !== 'object') return [];
   const v = (node as XmlNode)[name];
   if (v === undefined || v === null || v === '') return [];
-  return (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'object' && x !== null ? (x as XmlNode) : { '#text': x }));
+  return (Array.isArray(v) ? v : [v]).map((x) =>
+    typeof x === 'object' && x !== null ? (x as XmlNode) : { '#text': x },
+  );
 }
 
 function texts(node: unknown, name: string): string[] {
@@ -248,9 +251,17 @@ export function parseError(xml: string): ParsedError | undefined {
   }
   const out: ParsedError = { code: text(e, 'Code') ?? '', message: text(e, 'Message') ?? '' };
   const fields: Array<[keyof ParsedError, string]> = [
-    ['requestId', 'RequestId'], ['hostId', 'HostId'], ['ec', 'EC'], ['stringToSign', 'StringToSign'],
-    ['canonicalRequest', 'CanonicalRequest'], ['stringToSignBytes', 'StringToSignBytes'], ['serverTime', 'ServerTime'],
-    ['requestTime', 'RequestTime'], ['region', 'Region'], ['endpoint', 'Endpoint'], ['bucket', 'BucketName'],
+    ['requestId', 'RequestId'],
+    ['hostId', 'HostId'],
+    ['ec', 'EC'],
+    ['stringToSign', 'StringToSign'],
+    ['canonicalRequest', 'CanonicalRequest'],
+    ['stringToSignBytes', 'StringToSignBytes'],
+    ['serverTime', 'ServerTime'],
+    ['requestTime', 'RequestTime'],
+    ['region', 'Region'],
+    ['endpoint', 'Endpoint'],
+    ['bucket', 'BucketName'],
     ['recommendDoc', 'RecommendDoc'],
   ];
   for (const [field, el] of fields) {
@@ -374,7 +385,11 @@ export interface CompleteMultipartResult {
 export function parseCompleteMultipart(xml: string): CompleteMultipartResult {
   const r = root(xml, 'CompleteMultipartUploadResult');
   const decode = text(r, 'EncodingType')?.toLowerCase() === 'url' ? decodeUrlValue : (s: string) => s;
-  const out: CompleteMultipartResult = { bucket: text(r, 'Bucket') ?? '', key: decode(text(r, 'Key') ?? ''), etag: unquoteEtag(text(r, 'ETag')) };
+  const out: CompleteMultipartResult = {
+    bucket: text(r, 'Bucket') ?? '',
+    key: decode(text(r, 'Key') ?? ''),
+    etag: unquoteEtag(text(r, 'ETag')),
+  };
   const loc = text(r, 'Location');
   if (loc) out.location = loc;
   return out;
@@ -398,7 +413,11 @@ export interface ListPartsPage {
 export function parseListParts(xml: string): ListPartsPage {
   const r = root(xml, 'ListPartsResult');
   const parts = list(r, 'Part').map((p): PartInfo => {
-    const part: PartInfo = { partNumber: int(text(p, 'PartNumber')) ?? 0, etag: unquoteEtag(text(p, 'ETag')), size: int(text(p, 'Size')) ?? 0 };
+    const part: PartInfo = {
+      partNumber: int(text(p, 'PartNumber')) ?? 0,
+      etag: unquoteEtag(text(p, 'ETag')),
+      size: int(text(p, 'Size')) ?? 0,
+    };
     const lm = text(p, 'LastModified');
     if (lm) part.lastModified = lm;
     return part;
@@ -451,7 +470,6 @@ export function parseListMultipartUploads(xml: string): ListMultipartUploadsPage
   return page;
 }
 
-
 /** `<CORSConfiguration>`: the rules in order. */
 export function parseCors(xml: string): CorsRule[] {
   const r = root(xml, 'CORSConfiguration');
@@ -472,7 +490,8 @@ export function parseCors(xml: string): CorsRule[] {
 
 /** The PutBucketCors body for both services. */
 export function buildCorsXml(rules: readonly CorsRule[]): string {
-  const el = (name: string, values: readonly string[]) => values.map((v) => `<${name}>${escapeXml(v)}</${name}>`).join('');
+  const el = (name: string, values: readonly string[]) =>
+    values.map((v) => `<${name}>${escapeXml(v)}</${name}>`).join('');
   const body = rules
     .map(
       (r) =>
@@ -493,7 +512,10 @@ export function buildCorsXml(rules: readonly CorsRule[]): string {
 export function buildCompleteMultipartXml(parts: ReadonlyArray<{ partNumber: number; etag: string }>): string {
   const body = [...parts]
     .sort((a, b) => a.partNumber - b.partNumber)
-    .map((p) => `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${escapeXml(`"${unquoteEtag(p.etag)}"`)}</ETag></Part>`)
+    .map(
+      (p) =>
+        `<Part><PartNumber>${p.partNumber}</PartNumber><ETag>${escapeXml(`"${unquoteEtag(p.etag)}"`)}</ETag></Part>`,
+    )
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<CompleteMultipartUpload>${body}</CompleteMultipartUpload>`;
 }

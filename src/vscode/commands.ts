@@ -12,7 +12,11 @@ export interface Command {
  * Registers the commands of every table under one error guard: a failure is reported once (log and message, see
  * reportError) and the command resolves to undefined instead of rejecting at the caller.
  */
-export function registerCommands(context: vscode.ExtensionContext, log: ShowableLogger, commands: readonly Command[]): void {
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  log: ShowableLogger,
+  commands: readonly Command[],
+): void {
   for (const { id, run } of commands) {
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {

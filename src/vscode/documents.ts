@@ -29,7 +29,9 @@ export class ReadOnlyDocuments implements vscode.Disposable {
 
   /** Sets the text and opens the document in a preview editor. */
   async show(path: string, text: string): Promise<void> {
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(this.set(path, text)), { preview: true });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(this.set(path, text)), {
+      preview: true,
+    });
   }
 
   dispose(): void {

@@ -17,15 +17,18 @@ export function reportError(err: unknown, log: ShowableLogger, context?: string)
   const error = err instanceof Error ? err : new Error(String(err));
   log.error(context ? `${context}: ${errorLine(error)}` : error);
   const showLog = 'Show Log';
-  void vscode.window.showErrorMessage(error.message || 'Something went wrong; see the "OSS Presign" output for details.', showLog).then((choice) => {
-    if (choice === showLog) log.show?.();
-  });
+  void vscode.window
+    .showErrorMessage(error.message || 'Something went wrong; see the "OSS Presign" output for details.', showLog)
+    .then((choice) => {
+      if (choice === showLog) log.show?.();
+    });
 }
 
 /** `Name: message <- Cause: message ...` for a log line. */
 export function errorLine(err: Error): string {
   let out = `${err.name}: ${err.message}`;
   let cause = err.cause;
-  for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause) out += ` <- ${cause.name}: ${cause.message}`;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause)
+    out += ` <- ${cause.name}: ${cause.message}`;
   return out;
 }

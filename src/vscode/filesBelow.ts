@@ -7,10 +7,18 @@ import { CancelledError, ConfigError } from '../core/index';
  * `files.exclude` applied as the explorer does; local files only. Asks first when there are more than
  * `confirmAbove` (interactive only); cancelling throws CancelledError.
  */
-export async function filesBelow(uris: vscode.Uri[], action: { verb: string; confirm: (count: number) => string; confirmAbove: number; interactive: boolean }): Promise<vscode.Uri[]> {
+export async function filesBelow(
+  uris: vscode.Uri[],
+  action: { verb: string; confirm: (count: number) => string; confirmAbove: number; interactive: boolean },
+): Promise<vscode.Uri[]> {
   const out: vscode.Uri[] = [];
   for (const uri of uris) {
-    if (uri.scheme !== 'file') throw new ConfigError('file', 'NotALocalFile', `${uri.toString()} is not on the local disk: copy it to a local folder to ${action.verb} it.`);
+    if (uri.scheme !== 'file')
+      throw new ConfigError(
+        'file',
+        'NotALocalFile',
+        `${uri.toString()} is not on the local disk: copy it to a local folder to ${action.verb} it.`,
+      );
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) {
       // No exclude argument: findFiles then applies files.exclude, as the explorer does.
@@ -22,7 +30,11 @@ export async function filesBelow(uris: vscode.Uri[], action: { verb: string; con
   }
   const unique = [...new Map(out.map((u) => [u.toString(), u])).values()];
   if (unique.length === 0) {
-    throw new ConfigError('files', 'NoFiles', `No files to ${action.verb} in ${uris.map((u) => path.basename(u.fsPath)).join(', ')} (files.exclude may hide some): pick a folder that has files.`);
+    throw new ConfigError(
+      'files',
+      'NoFiles',
+      `No files to ${action.verb} in ${uris.map((u) => path.basename(u.fsPath)).join(', ')} (files.exclude may hide some): pick a folder that has files.`,
+    );
   }
   if (action.interactive && unique.length > action.confirmAbove) {
     const go = action.confirm(unique.length);

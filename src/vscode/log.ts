@@ -5,7 +5,11 @@ import { redact, type Logger } from '../core/index';
 export function createOutputLogger(channel: vscode.LogOutputChannel): Logger & { show(): void } {
   const fmt = (message: string | Error, args: unknown[]) => {
     const text = message instanceof Error ? `${message.name}: ${message.message}${causeChain(message)}` : message;
-    return redact(args.length ? `${text} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}${causeChain(a)}` : typeof a === 'string' ? a : JSON.stringify(a, hideSecretFields))).join(' ')}` : text);
+    return redact(
+      args.length
+        ? `${text} ${args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}${causeChain(a)}` : typeof a === 'string' ? a : JSON.stringify(a, hideSecretFields))).join(' ')}`
+        : text,
+    );
   };
   return {
     trace: (m, ...a) => channel.trace(fmt(m, a)),
@@ -26,6 +30,7 @@ function hideSecretFields(key: string, value: unknown): unknown {
 function causeChain(err: Error): string {
   let out = '';
   let cause = err.cause;
-  for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause) out += ` <- ${cause.name}: ${cause.message}`;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++, cause = cause.cause)
+    out += ` <- ${cause.name}: ${cause.message}`;
   return out;
 }

@@ -8,7 +8,16 @@ import { EXPIRY_PRESETS, parseDuration } from '../app/expiry';
 import { headerSetPreview, type HeaderSet } from '../app/headerSets';
 import { DEFAULT_KEY_TEMPLATE, objectKeyFor, templateVariables, type TemplateVariables } from '../app/keyTemplate';
 import type { Profile } from '../app/profiles';
-import { bucketNameProblem, CancelledError, ConfigError, listBuckets, objectKeyProblem, type ConnectionOptions, type Logger, type Provider } from '../core/index';
+import {
+  bucketNameProblem,
+  CancelledError,
+  ConfigError,
+  listBuckets,
+  objectKeyProblem,
+  type ConnectionOptions,
+  type Logger,
+  type Provider,
+} from '../core/index';
 import { Commands } from './ids';
 import { settings } from './settings';
 
@@ -34,19 +43,32 @@ export function problemOf(validate: () => unknown): string | undefined {
 }
 
 /** The profile to use: the only one, else a pick (`preferred` first). With none, offers Add Profile and cancels. */
-export async function pickProfile(profiles: ProfileLookup, question: { title: string; preferred?: string | undefined; placeHolder?: string }): Promise<Profile> {
+export async function pickProfile(
+  profiles: ProfileLookup,
+  question: { title: string; preferred?: string | undefined; placeHolder?: string },
+): Promise<Profile> {
   const all = profiles.list();
   if (all.length === 0) {
     const add = 'Add Profile';
-    void vscode.window.showErrorMessage('There is no storage profile yet: add one (endpoint, region and keys) first.', add).then((c) => {
-      if (c === add) void vscode.commands.executeCommand(Commands.addProfile);
-    });
+    void vscode.window
+      .showErrorMessage('There is no storage profile yet: add one (endpoint, region and keys) first.', add)
+      .then((c) => {
+        if (c === add) void vscode.commands.executeCommand(Commands.addProfile);
+      });
     cancelled();
   }
   if (all.length === 1) return all[0];
-  const items = all.map((p) => ({ label: p.name, description: `${p.provider.toUpperCase()} · ${new URL(p.endpoint).host}`, profile: p }));
+  const items = all.map((p) => ({
+    label: p.name,
+    description: `${p.provider.toUpperCase()} · ${new URL(p.endpoint).host}`,
+    profile: p,
+  }));
   items.sort((a, b) => Number(b.profile.id === question.preferred) - Number(a.profile.id === question.preferred));
-  const choice = await vscode.window.showQuickPick(items, { title: `${question.title}: profile`, placeHolder: question.placeHolder ?? 'Which storage profile?', ignoreFocusOut: true });
+  const choice = await vscode.window.showQuickPick(items, {
+    title: `${question.title}: profile`,
+    placeHolder: question.placeHolder ?? 'Which storage profile?',
+    ignoreFocusOut: true,
+  });
   return choice?.profile ?? cancelled();
 }
 
@@ -54,7 +76,11 @@ export async function pickProfile(profiles: ProfileLookup, question: { title: st
  * A bucket of the profile: its fixed list, else ListBuckets; the only one is taken, several are picked from, and a
  * name can always be typed (keys limited to one bucket often may not list buckets: the prompt then says why).
  */
-export async function pickBucket(profiles: ProfileLookup, profile: Profile, question: { title: string; preferred?: string | undefined; log: Logger }): Promise<string> {
+export async function pickBucket(
+  profiles: ProfileLookup,
+  profile: Profile,
+  question: { title: string; preferred?: string | undefined; log: Logger },
+): Promise<string> {
   let buckets = profile.buckets ?? [];
   let listProblem: string | undefined;
   if (buckets.length === 0) {
@@ -69,14 +95,22 @@ export async function pickBucket(profiles: ProfileLookup, profile: Profile, ques
   const title = `${question.title}: bucket`;
   const typeIt = '$(edit) Enter a bucket name...';
   if (buckets.length > 0) {
-    const items = [...buckets].sort((a, b) => Number(b === question.preferred) - Number(a === question.preferred)).map((label) => ({ label }));
-    const choice = await vscode.window.showQuickPick([...items, { label: typeIt }], { title, placeHolder: `Bucket of ${profile.name}`, ignoreFocusOut: true });
+    const items = [...buckets]
+      .sort((a, b) => Number(b === question.preferred) - Number(a === question.preferred))
+      .map((label) => ({ label }));
+    const choice = await vscode.window.showQuickPick([...items, { label: typeIt }], {
+      title,
+      placeHolder: `Bucket of ${profile.name}`,
+      ignoreFocusOut: true,
+    });
     if (!choice) cancelled();
     if (choice.label !== typeIt) return choice.label;
   }
   const name = await vscode.window.showInputBox({
     title,
-    prompt: listProblem ? `Bucket of ${profile.name} (the buckets could not be listed: ${listProblem})` : `Bucket of ${profile.name}`,
+    prompt: listProblem
+      ? `Bucket of ${profile.name} (the buckets could not be listed: ${listProblem})`
+      : `Bucket of ${profile.name}`,
     value: question.preferred ?? '',
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() ? bucketNameProblem(profile.provider, v.trim()) : 'Enter the bucket name.'),
@@ -85,16 +119,24 @@ export async function pickBucket(profiles: ProfileLookup, profile: Profile, ques
 }
 
 /** One of the `ossPresign.headerSets` (the last used first), or "Edit Header Sets..." which opens the setting. */
-export async function pickHeaderSet(provider: Provider, question: { title: string; preferred?: string | undefined }): Promise<HeaderSet> {
+export async function pickHeaderSet(
+  provider: Provider,
+  question: { title: string; preferred?: string | undefined },
+): Promise<HeaderSet> {
   const edit = '$(gear) Edit Header Sets...';
-  const items = settings.headerSets().map((s) => ({ label: s.name, detail: headerSetPreview(s, provider), set: s as HeaderSet | undefined }));
+  const items = settings
+    .headerSets()
+    .map((s) => ({ label: s.name, detail: headerSetPreview(s, provider), set: s as HeaderSet | undefined }));
   items.sort((a, b) => Number(b.label === question.preferred) - Number(a.label === question.preferred));
-  const choice = await vscode.window.showQuickPick([...items, { label: edit, detail: 'Open the ossPresign.headerSets setting', set: undefined }], {
-    title: `${question.title}: headers to sign`,
-    placeHolder: 'The uploader must send exactly these headers',
-    matchOnDetail: true,
-    ignoreFocusOut: true,
-  });
+  const choice = await vscode.window.showQuickPick(
+    [...items, { label: edit, detail: 'Open the ossPresign.headerSets setting', set: undefined }],
+    {
+      title: `${question.title}: headers to sign`,
+      placeHolder: 'The uploader must send exactly these headers',
+      matchOnDetail: true,
+      ignoreFocusOut: true,
+    },
+  );
   if (!choice) cancelled();
   if (!choice.set) {
     await vscode.commands.executeCommand(Commands.editHeaderSets);
@@ -106,21 +148,37 @@ export async function pickHeaderSet(provider: Provider, question: { title: strin
 /** The header set of that name in the setting. */
 export function findHeaderSet(name: string): HeaderSet {
   const set = settings.headerSets().find((s) => s.name === name);
-  if (!set) throw new ConfigError('headerSet', 'UnknownHeaderSet', `There is no header set named "${name}" (any more): run "OSS Presign: Presign PUT URL..." and pick one, or add it with "OSS Presign: Edit Header Sets".`);
+  if (!set)
+    throw new ConfigError(
+      'headerSet',
+      'UnknownHeaderSet',
+      `There is no header set named "${name}" (any more): run "OSS Presign: Presign PUT URL..." and pick one, or add it with "OSS Presign: Edit Header Sets".`,
+    );
   return set;
 }
 
 /** How long presigned URLs stay valid: a preset (the last used first) or a typed duration, at most 7 days. */
-export async function pickExpiry(question: { title: string; preferred?: number | undefined; placeHolder?: string }): Promise<number> {
+export async function pickExpiry(question: {
+  title: string;
+  preferred?: number | undefined;
+  placeHolder?: string;
+}): Promise<number> {
   const custom = '$(edit) Custom...';
   const { preferred } = question;
-  const items = EXPIRY_PRESETS.map((p) => ({ label: p.label, seconds: p.seconds as number | undefined, description: p.seconds === preferred ? 'last used' : '' }));
+  const items = EXPIRY_PRESETS.map((p) => ({
+    label: p.label,
+    seconds: p.seconds as number | undefined,
+    description: p.seconds === preferred ? 'last used' : '',
+  }));
   items.sort((a, b) => Number(b.seconds === preferred) - Number(a.seconds === preferred));
-  const choice = await vscode.window.showQuickPick([...items, { label: custom, seconds: undefined, description: 'up to 7 days' }], {
-    title: `${question.title}: valid for`,
-    placeHolder: question.placeHolder ?? 'Anyone holding the URL can use it until it expires',
-    ignoreFocusOut: true,
-  });
+  const choice = await vscode.window.showQuickPick(
+    [...items, { label: custom, seconds: undefined, description: 'up to 7 days' }],
+    {
+      title: `${question.title}: valid for`,
+      placeHolder: question.placeHolder ?? 'Anyone holding the URL can use it until it expires',
+      ignoreFocusOut: true,
+    },
+  );
   if (!choice) cancelled();
   if (choice.seconds !== undefined) return choice.seconds;
   const text = await vscode.window.showInputBox({
@@ -134,8 +192,19 @@ export async function pickExpiry(question: { title: string; preferred?: number |
 }
 
 /** Lets the user confirm or edit a value (a key, a key template), validated on every keystroke. */
-async function confirmText(title: string, value: string, prompt: string, validate: (v: string) => string | undefined): Promise<string> {
-  const text = await vscode.window.showInputBox({ title, value, prompt, ignoreFocusOut: true, validateInput: validate });
+async function confirmText(
+  title: string,
+  value: string,
+  prompt: string,
+  validate: (v: string) => string | undefined,
+): Promise<string> {
+  const text = await vscode.window.showInputBox({
+    title,
+    value,
+    prompt,
+    ignoreFocusOut: true,
+    validateInput: validate,
+  });
   return text ?? cancelled();
 }
 
@@ -158,7 +227,12 @@ export async function objectKeys(
   const check = (key: string) => objectKeyProblem(provider, key);
   const { fixedKey, prefix } = question;
   if (fixedKey !== undefined) {
-    if (files.length !== 1) throw new ConfigError('key', 'OneKeyManyFiles', `One object key was given for ${files.length} files: do them one at a time, or let the key template name them.`);
+    if (files.length !== 1)
+      throw new ConfigError(
+        'key',
+        'OneKeyManyFiles',
+        `One object key was given for ${files.length} files: do them one at a time, or let the key template name them.`,
+      );
     const problem = check(fixedKey);
     if (problem) throw new ConfigError('key', 'InvalidObjectKey', problem);
     return [fixedKey];
@@ -168,25 +242,42 @@ export async function objectKeys(
   // An invalid template throws while expanding; a valid one can still make an invalid key.
   const templateProblem = (template: string): string | undefined => {
     try {
-      return expand(template).map(check).find((p) => p);
+      return expand(template)
+        .map(check)
+        .find((p) => p);
     } catch (err) {
       return err instanceof Error ? err.message : String(err);
     }
   };
   if (!question.ask) {
     const problem = templateProblem(setting);
-    if (problem) throw new ConfigError('keyTemplate', 'InvalidObjectKey', `${problem} (from the key template "${setting}" in ossPresign.keyTemplate)`);
+    if (problem)
+      throw new ConfigError(
+        'keyTemplate',
+        'InvalidObjectKey',
+        `${problem} (from the key template "${setting}" in ossPresign.keyTemplate)`,
+      );
     return expand(setting);
   }
   const below = prefix ? ` below ${prefix}` : '';
   // A broken setting must not stop the command before the box that lets the user fix it: say what is wrong there.
   const settingProblem = templateProblem(setting);
-  const broken = settingProblem ? `The key template "${setting}" in ossPresign.keyTemplate is invalid (${settingProblem}). ` : '';
+  const broken = settingProblem
+    ? `The key template "${setting}" in ossPresign.keyTemplate is invalid (${settingProblem}). `
+    : '';
   if (files.length === 1) {
     const start = settingProblem ? objectKeyFor(DEFAULT_KEY_TEMPLATE, files[0].vars, prefix) : expand(setting)[0];
-    return [await confirmText(`${question.title}: object key`, start, `${broken}From the template ${settingProblem ? DEFAULT_KEY_TEMPLATE : setting}${below}; edit the key if needed`, check)];
+    return [
+      await confirmText(
+        `${question.title}: object key`,
+        start,
+        `${broken}From the template ${settingProblem ? DEFAULT_KEY_TEMPLATE : setting}${below}; edit the key if needed`,
+        check,
+      ),
+    ];
   }
-  const sample = (t: string) => (templateProblem(t) ? '.' : `, e.g. ${expand(t).slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}.`);
+  const sample = (t: string) =>
+    templateProblem(t) ? '.' : `, e.g. ${expand(t).slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}.`;
   const template = await confirmText(
     `${question.title}: key template`,
     setting,

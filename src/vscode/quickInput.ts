@@ -19,10 +19,22 @@ export interface PickItem<T> extends vscode.QuickPickItem {
  * the first item ("Use ..."), validated by `custom` (returns a problem or undefined).
  */
 export function pickStep<T>(
-  options: StepOptions & { placeholder: string; items: PickItem<T>[]; active?: T; custom?: { toValue: (text: string) => T; problem: (text: string) => string | undefined } },
+  options: StepOptions & {
+    placeholder: string;
+    items: PickItem<T>[];
+    active?: T;
+    custom?: { toValue: (text: string) => T; problem: (text: string) => string | undefined };
+  },
 ): Promise<StepResult<T>> {
   const qp = vscode.window.createQuickPick<PickItem<T>>();
-  Object.assign(qp, { title: options.title, step: options.step, totalSteps: options.totalSteps, placeholder: options.placeholder, ignoreFocusOut: true, matchOnDescription: true });
+  Object.assign(qp, {
+    title: options.title,
+    step: options.step,
+    totalSteps: options.totalSteps,
+    placeholder: options.placeholder,
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+  });
   qp.buttons = options.step > 1 ? [vscode.QuickInputButtons.Back] : [];
   const base = options.items;
   qp.items = base;
@@ -50,7 +62,15 @@ export function pickStep<T>(
         qp.items = base;
         return;
       }
-      qp.items = [{ label: typed, description: problem ? `$(warning) ${problem}` : 'use this value', value: custom.toValue(typed), alwaysShow: true }, ...base];
+      qp.items = [
+        {
+          label: typed,
+          description: problem ? `$(warning) ${problem}` : 'use this value',
+          value: custom.toValue(typed),
+          alwaysShow: true,
+        },
+        ...base,
+      ];
     });
     qp.onDidAccept(() => {
       const item = qp.selectedItems[0] ?? qp.activeItems[0];
@@ -66,7 +86,13 @@ export function pickStep<T>(
 
 /** One InputBox step: validated while typing and again on Enter. */
 export function inputStep(
-  options: StepOptions & { prompt: string; value?: string; placeholder?: string; password?: boolean; problem: (text: string) => string | undefined },
+  options: StepOptions & {
+    prompt: string;
+    value?: string;
+    placeholder?: string;
+    password?: boolean;
+    problem: (text: string) => string | undefined;
+  },
 ): Promise<StepResult<string>> {
   const box = vscode.window.createInputBox();
   Object.assign(box, {

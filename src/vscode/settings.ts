@@ -21,7 +21,8 @@ export const settings = {
   headerSets: (): HeaderSet[] => parseHeaderSets(ours().get<unknown>(Settings.headerSets)),
   copyFormat: (): SnippetFormat => ours().get<SnippetFormat>(Settings.copyFormat, 'url'),
   /** Bytes; files at or above it upload in parts. */
-  multipartThreshold: (): number => wholeNumber(Settings.multipartThreshold, DEFAULT_MULTIPART_THRESHOLD, 0, Number.MAX_SAFE_INTEGER),
+  multipartThreshold: (): number =>
+    wholeNumber(Settings.multipartThreshold, DEFAULT_MULTIPART_THRESHOLD, 0, Number.MAX_SAFE_INTEGER),
   uploadConcurrency: (): number => wholeNumber(Settings.uploadConcurrency, DEFAULT_CONCURRENCY, 1, 32),
   /** Request timeouts in milliseconds. */
   timeouts: () => {
@@ -41,5 +42,6 @@ export const settings = {
     await ours().update(Settings.profiles, entries, vscode.ConfigurationTarget.Global);
   },
   /** Whether a configuration change touches one of our settings (`name` relative to the section). */
-  affects: (e: vscode.ConfigurationChangeEvent, name: string): boolean => e.affectsConfiguration(`${Settings.section}.${name}`),
+  affects: (e: vscode.ConfigurationChangeEvent, name: string): boolean =>
+    e.affectsConfiguration(`${Settings.section}.${name}`),
 };

@@ -22,7 +22,13 @@ export interface BucketPlace {
 
 export function isBucketPlace(value: unknown): value is BucketPlace {
   const v = value as Partial<BucketPlace> | undefined;
-  return !!v && typeof v === 'object' && typeof v.profileId === 'string' && typeof v.bucket === 'string' && (v.kind === 'bucket' || v.kind === 'prefix' || v.kind === 'object');
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    typeof v.profileId === 'string' &&
+    typeof v.bucket === 'string' &&
+    (v.kind === 'bucket' || v.kind === 'prefix' || v.kind === 'object')
+  );
 }
 
 /**
@@ -56,14 +62,25 @@ export interface TargetQuestion {
 
 /** The local files (and destination) of a command's arguments. Cancelling a dialog throws CancelledError. */
 export async function commandTarget(arg0: unknown, arg1: unknown, question: TargetQuestion): Promise<CommandTarget> {
-  const expand = (uris: vscode.Uri[]) => filesBelow(uris, { verb: question.verb, confirm: question.confirm, confirmAbove: question.confirmAbove, interactive: question.interactive });
+  const expand = (uris: vscode.Uri[]) =>
+    filesBelow(uris, {
+      verb: question.verb,
+      confirm: question.confirm,
+      confirmAbove: question.confirmAbove,
+      interactive: question.interactive,
+    });
   if (isBucketPlace(arg0)) {
     const overwrite = arg0.kind === 'object';
-    const title = overwrite ? `${question.title} over ${arg0.key}` : `${question.title} into ${arg0.bucket}/${arg0.prefix ?? ''}`;
+    const title = overwrite
+      ? `${question.title} over ${arg0.key}`
+      : `${question.title} into ${arg0.bucket}/${arg0.prefix ?? ''}`;
     return { files: await expand(await pickLocalFiles(title, question.openLabel, !overwrite)), place: arg0 };
   }
   if (arg0 instanceof vscode.Uri) {
-    const selection = Array.isArray(arg1) && arg1.length > 0 && arg1.every((u) => u instanceof vscode.Uri) ? (arg1 as vscode.Uri[]) : [arg0];
+    const selection =
+      Array.isArray(arg1) && arg1.length > 0 && arg1.every((u) => u instanceof vscode.Uri)
+        ? (arg1 as vscode.Uri[])
+        : [arg0];
     return { files: await expand(selection) };
   }
   const active = vscode.window.activeTextEditor?.document;
@@ -73,7 +90,14 @@ export async function commandTarget(arg0: unknown, arg1: unknown, question: Targ
 
 async function pickLocalFiles(title: string, openLabel: string, many: boolean): Promise<vscode.Uri[]> {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const picked = await vscode.window.showOpenDialog({ title, openLabel, canSelectFiles: true, canSelectFolders: many, canSelectMany: many, ...(folder ? { defaultUri: folder.uri } : {}) });
+  const picked = await vscode.window.showOpenDialog({
+    title,
+    openLabel,
+    canSelectFiles: true,
+    canSelectFolders: many,
+    canSelectMany: many,
+    ...(folder ? { defaultUri: folder.uri } : {}),
+  });
   if (!picked?.length) throw new CancelledError();
   return picked;
 }

@@ -15,7 +15,10 @@ function apply(log: Logger, initial: boolean): void {
   const noProxy = http.get<string[]>('noProxy') ?? [];
   const timeouts = settings.timeouts();
   // Left at their defaults, the transport's own (the environment's proxy, the same timeouts) already apply.
-  const allDefault = !proxy && noProxy.length === 0 && (Object.keys(timeouts) as Array<keyof typeof timeouts>).every((k) => timeouts[k] === DEFAULT_TIMEOUTS[k]);
+  const allDefault =
+    !proxy &&
+    noProxy.length === 0 &&
+    (Object.keys(timeouts) as Array<keyof typeof timeouts>).every((k) => timeouts[k] === DEFAULT_TIMEOUTS[k]);
   if (initial && allDefault) return;
   try {
     // Without http.proxy the transport falls back to HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
@@ -30,7 +33,12 @@ export function followTransportSettings(context: vscode.ExtensionContext, log: L
   apply(log, true);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${HTTP_SECTION}.proxy`) || e.affectsConfiguration(`${HTTP_SECTION}.noProxy`) || settings.affects(e, 'timeouts')) apply(log, false);
+      if (
+        e.affectsConfiguration(`${HTTP_SECTION}.proxy`) ||
+        e.affectsConfiguration(`${HTTP_SECTION}.noProxy`) ||
+        settings.affects(e, 'timeouts')
+      )
+        apply(log, false);
     }),
   );
 }

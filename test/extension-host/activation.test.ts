@@ -27,14 +27,26 @@ function ownActivationMs(id: string): { loadMs: number; activateMs: number } | u
   const perf = (globalThis as { MonacoPerformanceMarks?: { getMarks(): PerfMark[] } }).MonacoPerformanceMarks;
   const marks = new Map((perf?.getMarks() ?? []).map((m) => [m.name, m.startTime]));
   const at = (what: string) => marks.get(`code/extHost/${what}/${id}`);
-  const [willLoad, didLoad, willActivate, didActivate] = ['willLoadExtensionCode', 'didLoadExtensionCode', 'willActivateExtension', 'didActivateExtension'].map(at);
-  if (willLoad === undefined || didLoad === undefined || willActivate === undefined || didActivate === undefined) return undefined;
+  const [willLoad, didLoad, willActivate, didActivate] = [
+    'willLoadExtensionCode',
+    'didLoadExtensionCode',
+    'willActivateExtension',
+    'didActivateExtension',
+  ].map(at);
+  if (willLoad === undefined || didLoad === undefined || willActivate === undefined || didActivate === undefined)
+    return undefined;
   return { loadMs: didLoad - willLoad, activateMs: didActivate - willActivate };
 }
 
 /** Share of the machine's CPU time that was idle over `ms`, from the kernel's per-core counters. */
 async function idleShare(ms: number): Promise<number> {
-  const total = () => os.cpus().reduce((t, c) => ({ idle: t.idle + c.times.idle, all: t.all + Object.values(c.times).reduce((a, b) => a + b, 0) }), { idle: 0, all: 0 });
+  const total = () =>
+    os
+      .cpus()
+      .reduce(
+        (t, c) => ({ idle: t.idle + c.times.idle, all: t.all + Object.values(c.times).reduce((a, b) => a + b, 0) }),
+        { idle: 0, all: 0 },
+      );
   const a = total();
   await new Promise((resolve) => setTimeout(resolve, ms));
   const b = total();
@@ -96,7 +108,9 @@ suite('activation', () => {
       api = await ext.activate();
       const cpu = process.cpuUsage(cpuStart);
       measured = { wallMs: performance.now() - wallStart, cpuMs: (cpu.user + cpu.system) / 1000 };
-      vendorLoadedByActivation = Object.keys(require.cache).filter((file) => file.startsWith(path.join(ext.extensionPath, 'dist', 'vendor')));
+      vendorLoadedByActivation = Object.keys(require.cache).filter((file) =>
+        file.startsWith(path.join(ext.extensionPath, 'dist', 'vendor')),
+      );
     }
     const own = ownActivationMs(ext.id);
     // Both figures over-count: VS Code's wall-clock marks also count the other processes on a loaded 2-core
@@ -106,12 +120,16 @@ suite('activation', () => {
     const bounds = [measured?.cpuMs, own && own.loadMs + own.activateMs].filter((v): v is number => v !== undefined);
     activationMs = bounds.length ? Math.round(Math.min(...bounds)) : undefined;
     const details = [
-      measured && `${Math.round(measured.cpuMs)} ms CPU and ${Math.round(measured.wallMs)} ms wall in ext.activate(), which includes VS Code creating the ExtensionContext`,
-      own && `wall per VS Code's marks: loading dist/extension.js ${Math.round(own.loadMs)} ms + activate() ${Math.round(own.activateMs)} ms`,
+      measured &&
+        `${Math.round(measured.cpuMs)} ms CPU and ${Math.round(measured.wallMs)} ms wall in ext.activate(), which includes VS Code creating the ExtensionContext`,
+      own &&
+        `wall per VS Code's marks: loading dist/extension.js ${Math.round(own.loadMs)} ms + activate() ${Math.round(own.activateMs)} ms`,
       idleAtStart !== undefined && `${Math.round(idleAtStart * 100)}% of the CPUs idle just before`,
       `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`,
     ].filter(Boolean);
-    console.log(`activation: ${activationMs === undefined ? 'not measured' : `${activationMs} ms`} (${details.join('; ')})`);
+    console.log(
+      `activation: ${activationMs === undefined ? 'not measured' : `${activationMs} ms`} (${details.join('; ')})`,
+    );
   });
 
   test('the extension activates and returns its API', () => {
@@ -123,14 +141,20 @@ suite('activation', () => {
   // reasons that have nothing to do with the code (DEVELOPERS.md: timed assertions do not belong in tests).
   test('activation is measured and reported against the budget', function () {
     if (activationMs === undefined) this.skip();
-    console.log(`activation budget: ${activationMs} ms of ${ACTIVATION_BUDGET_MS} ms (${activationMs < ACTIVATION_BUDGET_MS ? 'within' : 'OVER'} budget)`);
+    console.log(
+      `activation budget: ${activationMs} ms of ${ACTIVATION_BUDGET_MS} ms (${activationMs < ACTIVATION_BUDGET_MS ? 'within' : 'OVER'} budget)`,
+    );
     assert.ok(Number.isFinite(activationMs) && activationMs > 0, `no activation time was measured (${activationMs})`);
   });
 
   // undici and the XML and MIME parsers are most of the code: core loads them on its first request, not on activation.
   test('activation does not load the bundled libraries (dist/vendor/)', function () {
     if (vendorLoadedByActivation === undefined) this.skip();
-    assert.deepEqual(vendorLoadedByActivation, [], 'activate() loaded a library of dist/vendor/: something on the activation path sends a request or parses');
+    assert.deepEqual(
+      vendorLoadedByActivation,
+      [],
+      'activate() loaded a library of dist/vendor/: something on the activation path sends a request or parses',
+    );
   });
 
   // activate() returns core itself (src/extension.ts): the same functions and classes as dist/core.js.
@@ -140,27 +164,53 @@ suite('activation', () => {
     const exposed = api as unknown as Record<string, unknown>;
     assert.deepEqual(Object.keys(exposed).sort(), Object.keys(core).sort());
     for (const [name, value] of Object.entries(core)) assert.equal(exposed[name], value, name);
-    const { url } = api.presignPut({ provider: 's3', endpoint: 'https://s3.us-east-1.amazonaws.com', region: 'us-east-1', accessKeyId: 'AKIDEXAMPLE', accessKeySecret: 'secret', bucket: 'bucket', key: 'k', expiresSeconds: 60, date: new Date(0) });
+    const { url } = api.presignPut({
+      provider: 's3',
+      endpoint: 'https://s3.us-east-1.amazonaws.com',
+      region: 'us-east-1',
+      accessKeyId: 'AKIDEXAMPLE',
+      accessKeySecret: 'secret',
+      bucket: 'bucket',
+      key: 'k',
+      expiresSeconds: 60,
+      date: new Date(0),
+    });
     assert.match(url, /^https:\/\/.*X-Amz-Signature=[0-9a-f]{64}/);
-    assert.throws(() => api.validateExpiry(0), (err: unknown) => err instanceof api.ConfigError && err instanceof Error, 'errors thrown by core are instances of the API classes');
+    assert.throws(
+      () => api.validateExpiry(0),
+      (err: unknown) => err instanceof api.ConfigError && err instanceof Error,
+      'errors thrown by core are instances of the API classes',
+    );
   });
 
   test('the API exposes presignPut', () => {
-    assert.equal(typeof (api as Record<string, unknown>).presignPut, 'function', 'activate() must return core, which exports presignPut');
+    assert.equal(
+      typeof (api as Record<string, unknown>).presignPut,
+      'function',
+      'activate() must return core, which exports presignPut',
+    );
   });
 
   test('every command in package.json is registered', async () => {
     const contributed: ContributedCommand[] = ext.packageJSON.contributes?.commands ?? [];
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.map((c) => c.command).filter((id) => !registered.has(id));
-    assert.deepEqual(missing, [], `contributed in package.json but not registered by activate(): ${missing.join(', ')}`);
+    assert.deepEqual(
+      missing,
+      [],
+      `contributed in package.json but not registered by activate(): ${missing.join(', ')}`,
+    );
     console.log(`commands: ${contributed.length} contributed, all registered`);
   });
 
   test(`every registered ${COMMAND_PREFIX}* command is in package.json`, async () => {
-    const contributed = new Set((ext.packageJSON.contributes?.commands ?? []).map((c: ContributedCommand) => c.command));
+    const contributed = new Set(
+      (ext.packageJSON.contributes?.commands ?? []).map((c: ContributedCommand) => c.command),
+    );
     // VS Code itself registers <viewId>.focus, .open, .toggleVisibility ... for every contributed view.
-    const views: string[] = Object.values<{ id: string }[]>(ext.packageJSON.contributes?.views ?? {}).flat().map((v) => `${v.id}.`);
+    const views: string[] = Object.values<{ id: string }[]>(ext.packageJSON.contributes?.views ?? {})
+      .flat()
+      .map((v) => `${v.id}.`);
     const registered = (await vscode.commands.getCommands(true)).filter(
       (id) => id.startsWith(COMMAND_PREFIX) && !views.some((prefix) => id.startsWith(prefix)),
     );
@@ -169,7 +219,9 @@ suite('activation', () => {
   });
 
   test("the host's Node satisfies undici's engines", () => {
-    const undiciPkg = JSON.parse(fs.readFileSync(path.join(ext.extensionPath, 'node_modules', 'undici', 'package.json'), 'utf8'));
+    const undiciPkg = JSON.parse(
+      fs.readFileSync(path.join(ext.extensionPath, 'node_modules', 'undici', 'package.json'), 'utf8'),
+    );
     const range: string = undiciPkg.engines.node;
     assert.ok(
       satisfiesMinimum(process.versions.node, range),

@@ -24,7 +24,10 @@ export const FIXTURE = {
 
 export function getExtension(): vscode.Extension<OssPresignApi> {
   const ext = vscode.extensions.getExtension<OssPresignApi>(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded: the payload's extensionDevelopmentPath must be the repo root`);
+  assert.ok(
+    ext,
+    `extension ${EXTENSION_ID} is not loaded: the payload's extensionDevelopmentPath must be the repo root`,
+  );
   return ext;
 }
 
@@ -99,7 +102,10 @@ export async function waitFor<T>(
 /** Uri of a file in the opened fixture workspace, e.g. workspaceFile(FIXTURE.nested). */
 export function workspaceFile(relPath: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder is open: run the suites through scripts/vscode-host/run-tests.mjs, which opens one');
+  assert.ok(
+    folder,
+    'no workspace folder is open: run the suites through scripts/vscode-host/run-tests.mjs, which opens one',
+  );
   return vscode.Uri.joinPath(folder.uri, ...relPath.split('/'));
 }
 
@@ -114,18 +120,38 @@ export interface TestHooks {
 export async function testHooks(): Promise<TestHooks> {
   await getApi();
   const hooks = await vscode.commands.executeCommand<TestHooks>('_ossPresign.testHooks');
-  assert.ok(hooks?.profiles && hooks.tree, 'the _ossPresign.testHooks command returned nothing: is the extension running in test mode?');
+  assert.ok(
+    hooks?.profiles && hooks.tree,
+    'the _ossPresign.testHooks command returned nothing: is the extension running in test mode?',
+  );
   return hooks;
 }
 
 /** A profile for the test S3 server (path style, secret in SecretStorage); `extra` adds or overrides fields. */
 export function s3Profile(env: S3Env, id: string, name: string, extra: Partial<Profile> = {}): Profile {
-  return { id, name, provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKey, credentialSource: 'secretStorage', ...extra };
+  return {
+    id,
+    name,
+    provider: 's3',
+    endpoint: env.endpoint,
+    region: env.region,
+    addressing: 'path',
+    accessKeyId: env.accessKey,
+    credentialSource: 'secretStorage',
+    ...extra,
+  };
 }
 
 /** Connection options for calling core directly against the test S3 server (the profile's keys, path style). */
 export function s3Connection(env: S3Env): ConnectionOptions {
-  return { provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKey, accessKeySecret: env.secretKey };
+  return {
+    provider: 's3',
+    endpoint: env.endpoint,
+    region: env.region,
+    addressing: 'path',
+    accessKeyId: env.accessKey,
+    accessKeySecret: env.secretKey,
+  };
 }
 
 /** What setUpS3Suite() gives a suite that runs against the test S3 server. */
@@ -150,9 +176,14 @@ export async function setUpS3Suite(mocha: Mocha.Context, profile?: (env: S3Env) 
 }
 
 /** The end of such a suite, if it was set up: deletes `keys` from the test bucket and removes the profile `profileId`. */
-export async function tearDownS3Suite(suite: { [K in keyof S3Suite]?: S3Suite[K] | undefined }, keys: readonly string[], profileId?: string): Promise<void> {
+export async function tearDownS3Suite(
+  suite: { [K in keyof S3Suite]?: S3Suite[K] | undefined },
+  keys: readonly string[],
+  profileId?: string,
+): Promise<void> {
   const { env, api, hooks } = suite;
   if (!env || !api) return;
-  for (const key of keys) await api.deleteObject({ ...s3Connection(env), bucket: env.bucket, key }).catch(() => undefined);
+  for (const key of keys)
+    await api.deleteObject({ ...s3Connection(env), bucket: env.bucket, key }).catch(() => undefined);
   if (profileId && hooks?.profiles.get(profileId)) await hooks.profiles.remove({ id: profileId });
 }

@@ -32,9 +32,12 @@ export function run(): Promise<void> {
       console.log(`${passes} passed, ${failures} failed` + (pending ? `, ${pending} skipped` : ''));
       if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed; see the spec output above.`));
       else if (passes === 0) {
-        reject(new Error(`no extension-host test passed: check that ${__dirname} has *.test.js (npm run compile:test) and that OSS_PRESIGN_GREP, if set, matches a test.`));
-      }
-      else resolve();
+        reject(
+          new Error(
+            `no extension-host test passed: check that ${__dirname} has *.test.js (npm run compile:test) and that OSS_PRESIGN_GREP, if set, matches a test.`,
+          ),
+        );
+      } else resolve();
     });
   });
 }

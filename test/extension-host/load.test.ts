@@ -8,7 +8,15 @@ import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../src/app/ledger';
-import { type S3Env, type S3Suite, s3Profile, type TestHooks, s3Connection, setUpS3Suite, tearDownS3Suite } from './helpers';
+import {
+  type S3Env,
+  type S3Suite,
+  s3Profile,
+  type TestHooks,
+  s3Connection,
+  setUpS3Suite,
+  tearDownS3Suite,
+} from './helpers';
 
 const PROFILE_ID = `load-${randomBytes(3).toString('hex')}`;
 const FILES = 10_000;
@@ -17,7 +25,9 @@ const BIG_BUCKET = 'oss-presign-load-50k';
 const MiB = 1024 * 1024;
 
 /** Samples the event loop (longest gap between 20 ms ticks) and the process's resident memory while `run` runs. */
-async function measured<T>(run: () => Thenable<T> | Promise<T>): Promise<{ result: T; ms: number; maxStallMs: number; peakRssMiB: number; startRssMiB: number }> {
+async function measured<T>(
+  run: () => Thenable<T> | Promise<T>,
+): Promise<{ result: T; ms: number; maxStallMs: number; peakRssMiB: number; startRssMiB: number }> {
   const start = Date.now();
   const startRss = process.memoryUsage().rss;
   let peak = startRss;
@@ -31,7 +41,13 @@ async function measured<T>(run: () => Thenable<T> | Promise<T>): Promise<{ resul
   }, 20);
   try {
     const result = await run();
-    return { result, ms: Date.now() - start, maxStallMs: Math.max(maxStall, Date.now() - last), peakRssMiB: Math.round(peak / MiB), startRssMiB: Math.round(startRss / MiB) };
+    return {
+      result,
+      ms: Date.now() - start,
+      maxStallMs: Math.max(maxStall, Date.now() - last),
+      peakRssMiB: Math.round(peak / MiB),
+      startRssMiB: Math.round(startRss / MiB),
+    };
   } finally {
     clearInterval(timer);
   }
@@ -45,13 +61,17 @@ suite('load', () => {
   const conn = () => s3Connection(env!);
 
   suiteSetup(async function () {
-    ({ env, api, hooks } = await setUpS3Suite(this, (e) => s3Profile(e, PROFILE_ID, `Load ${PROFILE_ID}`, { buckets: [e.bucket, BIG_BUCKET] })));
+    ({ env, api, hooks } = await setUpS3Suite(this, (e) =>
+      s3Profile(e, PROFILE_ID, `Load ${PROFILE_ID}`, { buckets: [e.bucket, BIG_BUCKET] }),
+    ));
   });
 
   suiteTeardown(async () => {
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
     if (!env) return;
-    await vscode.workspace.getConfiguration('ossPresign').update('pageSize', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('ossPresign')
+      .update('pageSize', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('ossPresign.clearExpired');
     await tearDownS3Suite({ env, api, hooks }, [], PROFILE_ID);
   });
@@ -67,11 +87,17 @@ suite('load', () => {
     }
     const m = await measured(() =>
       vscode.commands.executeCommand<LedgerEntry[]>('ossPresign.presignPut', vscode.Uri.file(folder!), {
-        profileId: PROFILE_ID, bucket: env!.bucket, headerSet: 'Default (Content-Type only)', expirySeconds: 900, copyFormat: 'url',
+        profileId: PROFILE_ID,
+        bucket: env!.bucket,
+        headerSet: 'Default (Content-Type only)',
+        expirySeconds: 900,
+        copyFormat: 'url',
       }),
     );
     const urls = (await vscode.env.clipboard.readText()).split('\n').filter(Boolean);
-    console.log(`load: presigned ${urls.length} URLs for a folder in ${m.ms} ms; longest event-loop stall ${m.maxStallMs} ms; RSS ${m.startRssMiB} -> peak ${m.peakRssMiB} MiB`);
+    console.log(
+      `load: presigned ${urls.length} URLs for a folder in ${m.ms} ms; longest event-loop stall ${m.maxStallMs} ms; RSS ${m.startRssMiB} -> peak ${m.peakRssMiB} MiB`,
+    );
     assert.equal(urls.length, FILES, 'one URL per file on the clipboard');
     assert.equal(new Set(urls.map((u) => u.split('?')[0])).size, FILES, 'every file got its own object URL');
     assert.ok(urls.every((u) => u.includes('X-Amz-Signature=')));
@@ -100,7 +126,9 @@ suite('load', () => {
       const worker = async () => {
         while (next < OBJECTS) {
           const key = `k${String(next++).padStart(6, '0')}`;
-          await api.drain(await api.sendSigned(conn(), { method: 'PUT', bucket: BIG_BUCKET, key, body: 'x', contentLength: 1 }));
+          await api.drain(
+            await api.sendSigned(conn(), { method: 'PUT', bucket: BIG_BUCKET, key, body: 'x', contentLength: 1 }),
+          );
         }
       };
       await Promise.all(Array.from({ length: 32 }, worker));
@@ -121,7 +149,9 @@ suite('load', () => {
       return { children, pages };
     });
     const keys = m.result.children.filter((n) => n.kind === 'object').map((n) => n.key);
-    console.log(`load: listed ${keys.length} objects in ${m.result.pages} pages in ${m.ms} ms; longest event-loop stall ${m.maxStallMs} ms; RSS ${m.startRssMiB} -> peak ${m.peakRssMiB} MiB`);
+    console.log(
+      `load: listed ${keys.length} objects in ${m.result.pages} pages in ${m.ms} ms; longest event-loop stall ${m.maxStallMs} ms; RSS ${m.startRssMiB} -> peak ${m.peakRssMiB} MiB`,
+    );
     assert.equal(keys.length, OBJECTS);
     assert.equal(new Set(keys).size, OBJECTS, 'each object listed exactly once');
     assert.ok(m.result.pages >= OBJECTS / 1000, `${m.result.pages} pages of at most 1000`);

@@ -9,14 +9,32 @@ import { readFileSync } from 'node:fs';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../src/app/ledger';
-import { FIXTURE, type S3Env, type S3Suite, s3Profile, type TestHooks, waitFor, workspaceFile, s3Connection, setUpS3Suite, tearDownS3Suite } from './helpers';
+import {
+  FIXTURE,
+  type S3Env,
+  type S3Suite,
+  s3Profile,
+  type TestHooks,
+  waitFor,
+  workspaceFile,
+  s3Connection,
+  setUpS3Suite,
+  tearDownS3Suite,
+} from './helpers';
 
 const PROFILE_ID = `presign-${randomBytes(3).toString('hex')}`;
 const DEFAULT_SET = 'Default (Content-Type only)';
 
 function runBash(script: string): { ok: boolean; output: string } {
   try {
-    return { ok: true, output: execFileSync('bash', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }) };
+    return {
+      ok: true,
+      output: execFileSync('bash', ['-c', script], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 30_000,
+      }),
+    };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
     return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}${e.message}` };
@@ -31,7 +49,9 @@ suite('presign PUT from the explorer', () => {
   const conn = () => s3Connection(env!);
 
   suiteSetup(async function () {
-    ({ env, api, hooks } = await setUpS3Suite(this, (e) => s3Profile(e, PROFILE_ID, `Presign test ${PROFILE_ID}`, { buckets: [e.bucket] })));
+    ({ env, api, hooks } = await setUpS3Suite(this, (e) =>
+      s3Profile(e, PROFILE_ID, `Presign test ${PROFILE_ID}`, { buckets: [e.bucket] }),
+    ));
   });
 
   suiteTeardown(() => tearDownS3Suite({ env, api, hooks }, keys, PROFILE_ID));
@@ -39,7 +59,11 @@ suite('presign PUT from the explorer', () => {
   test('the explorer command copies a curl command that uploads unchanged, and the ledger keeps only metadata', async () => {
     const file = workspaceFile(FIXTURE.nested);
     const entries = await vscode.commands.executeCommand<LedgerEntry[]>('ossPresign.presignPut', file, {
-      profileId: PROFILE_ID, bucket: env!.bucket, headerSet: DEFAULT_SET, expirySeconds: 900, copyFormat: 'curl',
+      profileId: PROFILE_ID,
+      bucket: env!.bucket,
+      headerSet: DEFAULT_SET,
+      expirySeconds: 900,
+      copyFormat: 'curl',
     });
     assert.ok(entries?.length === 1, `presignPut returned ${JSON.stringify(entries)}; see the "OSS Presign" output`);
     const [entry] = entries;
@@ -76,7 +100,10 @@ suite('presign PUT from the explorer', () => {
   });
 
   test('"with Last Settings" asks nothing and reuses the last choices', async () => {
-    const entries = await vscode.commands.executeCommand<LedgerEntry[]>('ossPresign.presignPutLast', workspaceFile(FIXTURE.json));
+    const entries = await vscode.commands.executeCommand<LedgerEntry[]>(
+      'ossPresign.presignPutLast',
+      workspaceFile(FIXTURE.json),
+    );
     assert.ok(entries?.length === 1, `presignPutLast returned ${JSON.stringify(entries)}`);
     keys.push(entries[0].key);
     assert.equal(entries[0].profileId, PROFILE_ID);
@@ -84,7 +111,11 @@ suite('presign PUT from the explorer', () => {
     assert.equal(entries[0].key, FIXTURE.json);
     const url = await hooks.context.secrets.get(`ossPresign.ledger.${entries[0].id}.url`);
     assert.ok(url);
-    const res = await fetch(url, { method: 'PUT', headers: entries[0].headers, body: readFileSync(workspaceFile(FIXTURE.json).fsPath) });
+    const res = await fetch(url, {
+      method: 'PUT',
+      headers: entries[0].headers,
+      body: readFileSync(workspaceFile(FIXTURE.json).fsPath),
+    });
     assert.equal(res.status, 200, await res.text());
   });
 
@@ -94,7 +125,9 @@ suite('presign PUT from the explorer', () => {
     await vscode.env.clipboard.writeText('');
     const file = workspaceFile(FIXTURE.text);
     let settled = false;
-    const done = Promise.resolve(vscode.commands.executeCommand<LedgerEntry[] | undefined>('ossPresign.copyCurl', file, [file])).finally(() => (settled = true));
+    const done = Promise.resolve(
+      vscode.commands.executeCommand<LedgerEntry[] | undefined>('ossPresign.copyCurl', file, [file]),
+    ).finally(() => (settled = true));
     // Accept the active item of each question: the first header set, the first expiry, the previewed key.
     for (let choice = 0; choice < 3 && !settled; choice++) {
       // The next question opens asynchronously; there is no API event for it.
@@ -118,10 +151,17 @@ suite('presign PUT from the explorer', () => {
     const folder = workspaceFile('nested');
     const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'));
     const entries = await vscode.commands.executeCommand<LedgerEntry[]>('ossPresign.presignPut', folder, {
-      profileId: PROFILE_ID, bucket: env!.bucket, headerSet: DEFAULT_SET, expirySeconds: 60, copyFormat: 'url',
+      profileId: PROFILE_ID,
+      bucket: env!.bucket,
+      headerSet: DEFAULT_SET,
+      expirySeconds: 60,
+      copyFormat: 'url',
     });
     assert.equal(entries?.length, files.length);
-    assert.deepEqual(entries.map((e) => e.key).sort(), files.map((f) => vscode.workspace.asRelativePath(f, false)).sort());
+    assert.deepEqual(
+      entries.map((e) => e.key).sort(),
+      files.map((f) => vscode.workspace.asRelativePath(f, false)).sort(),
+    );
     const clip = (await vscode.env.clipboard.readText()).split('\n');
     assert.equal(clip.length, files.length);
   });

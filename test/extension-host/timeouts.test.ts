@@ -17,7 +17,9 @@ async function setTimeoutSetting(value: number | undefined): Promise<void> {
       }
     });
   });
-  await vscode.workspace.getConfiguration('ossPresign').update('timeouts.responseSeconds', value, vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('ossPresign')
+    .update('timeouts.responseSeconds', value, vscode.ConfigurationTarget.Global);
   await applied;
 }
 
@@ -44,7 +46,15 @@ suite('request timeouts', () => {
     await setTimeoutSetting(1);
     const api = await getApi();
     await assert.rejects(
-      api.listObjects({ provider: 's3', endpoint, region: 'us-east-1', addressing: 'path', accessKeyId: 'AKIATIMEOUT', accessKeySecret: 'timeout-test-secret', bucket: 'silent-bucket' }),
+      api.listObjects({
+        provider: 's3',
+        endpoint,
+        region: 'us-east-1',
+        addressing: 'path',
+        accessKeyId: 'AKIATIMEOUT',
+        accessKeySecret: 'timeout-test-secret',
+        bucket: 'silent-bucket',
+      }),
       (err: unknown) => {
         assert.ok(err instanceof Error && err.name === 'NetworkError', String(err));
         assert.equal((err as { code?: string }).code, 'Timeout');

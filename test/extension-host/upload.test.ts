@@ -7,7 +7,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { FIXTURE, type S3Env, type S3Suite, s3Profile, type TestHooks, waitFor, workspaceFile, s3Connection, setUpS3Suite, tearDownS3Suite } from './helpers';
+import {
+  FIXTURE,
+  type S3Env,
+  type S3Suite,
+  s3Profile,
+  type TestHooks,
+  waitFor,
+  workspaceFile,
+  s3Connection,
+  setUpS3Suite,
+  tearDownS3Suite,
+} from './helpers';
 
 const PROFILE_ID = `upl-${randomBytes(3).toString('hex')}`;
 const FOLDER = `upload-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}/`;
@@ -36,17 +47,31 @@ suite('upload commands', () => {
     const key = `${FOLDER}Überblick ünïcødé 名前.txt`;
     created.push(key);
     const uri = workspaceFile(FIXTURE.spacedUnicode);
-    const result = await vscode.commands.executeCommand<Array<{ key: string; bytes: number }>>('ossPresign.uploadFile', uri, { profileId: PROFILE_ID, bucket: env!.bucket, key });
-    assert.deepEqual(result?.map((r) => r.key), [key]);
+    const result = await vscode.commands.executeCommand<Array<{ key: string; bytes: number }>>(
+      'ossPresign.uploadFile',
+      uri,
+      { profileId: PROFILE_ID, bucket: env!.bucket, key },
+    );
+    assert.deepEqual(
+      result?.map((r) => r.key),
+      [key],
+    );
     assert.ok((await bytesOf(key)).equals(fs.readFileSync(uri.fsPath)), 'stored bytes differ from the file');
 
     const profile = (await hooks.tree.getChildren()).find((n) => n.kind === 'profile' && n.profileId === PROFILE_ID);
     assert.ok(profile, 'profile node missing');
     const bucket = (await hooks.tree.getChildren(profile)).find((n) => n.kind === 'bucket' && n.bucket === env!.bucket);
     assert.ok(bucket, 'bucket node missing');
-    const folder = await waitFor(async () => (await hooks.tree.getChildren(bucket)).find((n) => n.kind === 'prefix' && n.prefix === FOLDER), 10_000, `folder ${FOLDER} in the tree`);
+    const folder = await waitFor(
+      async () => (await hooks.tree.getChildren(bucket)).find((n) => n.kind === 'prefix' && n.prefix === FOLDER),
+      10_000,
+      `folder ${FOLDER} in the tree`,
+    );
     const objects = await hooks.tree.getChildren(folder);
-    assert.ok(objects.some((n) => n.kind === 'object' && n.key === key), `the tree does not show ${key}: ${objects.map((n) => n.id).join(', ')}`);
+    assert.ok(
+      objects.some((n) => n.kind === 'object' && n.key === key),
+      `the tree does not show ${key}: ${objects.map((n) => n.id).join(', ')}`,
+    );
   });
 
   test('"Upload to Bucket..." on a folder uploads every file below it except files.exclude, keys from the key template under the prefix', async () => {
@@ -58,13 +83,24 @@ suite('upload commands', () => {
     fs.writeFileSync(path.join(dir.fsPath, 'sub', 'b.bin'), randomBytes(3000));
     fs.writeFileSync(path.join(dir.fsPath, 'skip.log'), 'excluded');
     const files = vscode.workspace.getConfiguration('files');
-    await files.update('exclude', { ...files.get<Record<string, boolean>>('exclude'), '**/*.log': true }, vscode.ConfigurationTarget.Workspace);
+    await files.update(
+      'exclude',
+      { ...files.get<Record<string, boolean>>('exclude'), '**/*.log': true },
+      vscode.ConfigurationTarget.Workspace,
+    );
     try {
-      const result = await vscode.commands.executeCommand<Array<{ key: string }>>('ossPresign.uploadFile', dir, { profileId: PROFILE_ID, bucket: env!.bucket, prefix: `${FOLDER}tree/` });
+      const result = await vscode.commands.executeCommand<Array<{ key: string }>>('ossPresign.uploadFile', dir, {
+        profileId: PROFILE_ID,
+        bucket: env!.bucket,
+        prefix: `${FOLDER}tree/`,
+      });
       const keys = (result ?? []).map((r) => r.key).sort();
       created.push(...keys);
       assert.deepEqual(keys, [`${FOLDER}tree/${name}/a.txt`, `${FOLDER}tree/${name}/sub/b.bin`]);
-      for (const key of keys) assert.ok((await bytesOf(key)).equals(fs.readFileSync(workspaceFile(key.slice(`${FOLDER}tree/`.length)).fsPath)));
+      for (const key of keys)
+        assert.ok(
+          (await bytesOf(key)).equals(fs.readFileSync(workspaceFile(key.slice(`${FOLDER}tree/`.length)).fsPath)),
+        );
     } finally {
       await files.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
       fs.rmSync(dir.fsPath, { recursive: true, force: true });
@@ -74,9 +110,18 @@ suite('upload commands', () => {
   test('"Create Presigned Multipart Kit..." writes a script and a manifest with presigned parts', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kit-host-'));
     const key = `${FOLDER}kit.json`;
-    const kit = await vscode.commands.executeCommand<{ scriptPath: string; manifestPath: string; uploadId: string; parts: number }>(
-      'ossPresign.createMultipartKit', workspaceFile(FIXTURE.json), { profileId: PROFILE_ID, bucket: env!.bucket, key, expiresSeconds: 600, outputDir: out },
-    );
+    const kit = await vscode.commands.executeCommand<{
+      scriptPath: string;
+      manifestPath: string;
+      uploadId: string;
+      parts: number;
+    }>('ossPresign.createMultipartKit', workspaceFile(FIXTURE.json), {
+      profileId: PROFILE_ID,
+      bucket: env!.bucket,
+      key,
+      expiresSeconds: 600,
+      outputDir: out,
+    });
     try {
       assert.ok(kit, 'the command returned nothing (see the OSS Presign output)');
       assert.equal(kit.parts, 1);

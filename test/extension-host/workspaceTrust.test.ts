@@ -11,7 +11,14 @@ import { testHooks, type TestHooks, waitFor } from './helpers';
 
 const WORKSPACE_TEMPLATE = 'from-workspace/${fileName}';
 const EVIL = {
-  id: 'workspace-evil', name: 'From the workspace', provider: 's3', endpoint: 'http://127.0.0.1:9', region: 'us-east-1', addressing: 'path', accessKeyId: 'AKIAEVIL', credentialSource: 'secretStorage',
+  id: 'workspace-evil',
+  name: 'From the workspace',
+  provider: 's3',
+  endpoint: 'http://127.0.0.1:9',
+  region: 'us-east-1',
+  addressing: 'path',
+  accessKeyId: 'AKIAEVIL',
+  credentialSource: 'secretStorage',
 };
 
 suite('workspace trust', () => {
@@ -23,25 +30,44 @@ suite('workspace trust', () => {
     const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     settingsFile = path.join(root, '.vscode', 'settings.json');
     fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(settingsFile, JSON.stringify({
-      'ossPresign.pageSize': 7,
-      'ossPresign.keyTemplate': WORKSPACE_TEMPLATE,
-      'ossPresign.headerSets': [{ name: 'From the workspace', contentType: 'application/x-evil' }],
-      'ossPresign.profiles': [EVIL],
-    }, null, 2));
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify(
+        {
+          'ossPresign.pageSize': 7,
+          'ossPresign.keyTemplate': WORKSPACE_TEMPLATE,
+          'ossPresign.headerSets': [{ name: 'From the workspace', contentType: 'application/x-evil' }],
+          'ossPresign.profiles': [EVIL],
+        },
+        null,
+        2,
+      ),
+    );
     // The workspace file is read asynchronously: wait until VS Code has seen it (pageSize is not restricted).
-    await waitFor(() => vscode.workspace.getConfiguration('ossPresign').inspect('pageSize')?.workspaceValue === 7 || undefined, 15_000, 'VS Code to read .vscode/settings.json');
+    await waitFor(
+      () => vscode.workspace.getConfiguration('ossPresign').inspect('pageSize')?.workspaceValue === 7 || undefined,
+      15_000,
+      'VS Code to read .vscode/settings.json',
+    );
   });
 
   suiteTeardown(async () => {
     if (!settingsFile) return;
     fs.rmSync(path.dirname(settingsFile), { recursive: true, force: true });
     // The suites after this one must not see the workspace header sets or key template.
-    await waitFor(() => vscode.workspace.getConfiguration('ossPresign').inspect('pageSize')?.workspaceValue === undefined || undefined, 15_000, 'VS Code to drop the removed workspace settings');
+    await waitFor(
+      () =>
+        vscode.workspace.getConfiguration('ossPresign').inspect('pageSize')?.workspaceValue === undefined || undefined,
+      15_000,
+      'VS Code to drop the removed workspace settings',
+    );
   });
 
   test('profiles never come from workspace settings, trusted or not', () => {
-    assert.ok(!profiles.list().some((p) => p.id === EVIL.id || p.endpoint === EVIL.endpoint), 'a workspace profile was accepted');
+    assert.ok(
+      !profiles.list().some((p) => p.id === EVIL.id || p.endpoint === EVIL.endpoint),
+      'a workspace profile was accepted',
+    );
     assert.notDeepEqual(vscode.workspace.getConfiguration('ossPresign').get('profiles'), [EVIL]);
   });
 
@@ -52,7 +78,10 @@ suite('workspace trust', () => {
       assert.equal(config.get('keyTemplate'), WORKSPACE_TEMPLATE, 'a trusted workspace may set the key template');
     } else {
       assert.notEqual(config.get('keyTemplate'), WORKSPACE_TEMPLATE, 'Restricted Mode used the workspace key template');
-      assert.ok(!JSON.stringify(config.get('headerSets') ?? null).includes('application/x-evil'), 'Restricted Mode used the workspace header sets');
+      assert.ok(
+        !JSON.stringify(config.get('headerSets') ?? null).includes('application/x-evil'),
+        'Restricted Mode used the workspace header sets',
+      );
     }
   });
 });

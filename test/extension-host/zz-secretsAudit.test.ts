@@ -34,7 +34,11 @@ suite('secrets audit', () => {
   const signatures = new Set<string>();
   const uploadedKeys: string[] = [];
 
-  async function step(name: string, copiedUrl: boolean, run: () => Thenable<unknown> | Promise<unknown>): Promise<unknown> {
+  async function step(
+    name: string,
+    copiedUrl: boolean,
+    run: () => Thenable<unknown> | Promise<unknown>,
+  ): Promise<unknown> {
     await vscode.env.clipboard.writeText(`sentinel before ${name}`);
     const result = await run();
     const text = await vscode.env.clipboard.readText();
@@ -52,10 +56,9 @@ suite('secrets audit', () => {
     const e = env;
 
     await step('add profile', false, () =>
-      hooks.profiles.add(
-        s3Profile(e, PROFILE_ID, `Audit ${PROFILE_ID}`, { buckets: [e.bucket] }),
-        { secret: e.secretKey },
-      ),
+      hooks.profiles.add(s3Profile(e, PROFILE_ID, `Audit ${PROFILE_ID}`, { buckets: [e.bucket] }), {
+        secret: e.secretKey,
+      }),
     );
     await step('list', false, async () => {
       const profile = (await hooks.tree.getChildren()).find((n) => n.kind === 'profile' && n.profileId === PROFILE_ID);
@@ -67,23 +70,64 @@ suite('secrets audit', () => {
     });
     const entries = (await step('presign (copy curl)', true, () =>
       vscode.commands.executeCommand<LedgerEntry[]>('ossPresign.presignPut', workspaceFile(FIXTURE.text), {
-        profileId: PROFILE_ID, bucket: e.bucket, headerSet: 'Default (Content-Type only)', expirySeconds: 900, copyFormat: 'curl', key: `audit/${PROFILE_ID}/hello.txt`,
+        profileId: PROFILE_ID,
+        bucket: e.bucket,
+        headerSet: 'Default (Content-Type only)',
+        expirySeconds: 900,
+        copyFormat: 'curl',
+        key: `audit/${PROFILE_ID}/hello.txt`,
       }),
     )) as LedgerEntry[] | undefined;
     assert.ok(entries?.length, 'presign returned no ledger entry');
     uploadedKeys.push(entries[0]!.key);
-    for (const id of ['ossPresign.copyUrl', 'ossPresign.copyCurl', 'ossPresign.copyFetch', 'ossPresign.copyPython', 'ossPresign.copyPowerShell']) {
+    for (const id of [
+      'ossPresign.copyUrl',
+      'ossPresign.copyCurl',
+      'ossPresign.copyFetch',
+      'ossPresign.copyPython',
+      'ossPresign.copyPowerShell',
+    ]) {
       await step(id, true, () => vscode.commands.executeCommand(id, entries[0]));
     }
-    await step('copy key', false, () => vscode.commands.executeCommand('ossPresign.copyKey', { kind: 'object', profileId: PROFILE_ID, bucket: e.bucket, key: entries[0]!.key }));
+    await step('copy key', false, () =>
+      vscode.commands.executeCommand('ossPresign.copyKey', {
+        kind: 'object',
+        profileId: PROFILE_ID,
+        bucket: e.bucket,
+        key: entries[0]!.key,
+      }),
+    );
     const uploadKey = `audit/${PROFILE_ID}/uploaded.csv`;
-    await step('upload', false, () => vscode.commands.executeCommand('ossPresign.uploadFile', workspaceFile(FIXTURE.nested), { profileId: PROFILE_ID, bucket: e.bucket, key: uploadKey }));
+    await step('upload', false, () =>
+      vscode.commands.executeCommand('ossPresign.uploadFile', workspaceFile(FIXTURE.nested), {
+        profileId: PROFILE_ID,
+        bucket: e.bucket,
+        key: uploadKey,
+      }),
+    );
     uploadedKeys.push(uploadKey);
     const url = [...clipboard].reverse().find((c) => c.step === 'ossPresign.copyUrl')!.text;
-    await step('diagnose', false, () => vscode.commands.executeCommand('ossPresign.diagnose', { url, sentHeaders: { 'Content-Type': 'text/html' }, signedHeaderValues: entries[0]!.headers }));
+    await step('diagnose', false, () =>
+      vscode.commands.executeCommand('ossPresign.diagnose', {
+        url,
+        sentHeaders: { 'Content-Type': 'text/html' },
+        signedHeaderValues: entries[0]!.headers,
+      }),
+    );
     await step('remove profile', false, () => hooks.profiles.remove({ id: PROFILE_ID }));
     for (const key of uploadedKeys) {
-      await api.deleteObject({ provider: 's3', endpoint: e.endpoint, region: e.region, addressing: 'path', accessKeyId: e.accessKey, accessKeySecret: e.secretKey, bucket: e.bucket, key }).catch(() => undefined);
+      await api
+        .deleteObject({
+          provider: 's3',
+          endpoint: e.endpoint,
+          region: e.region,
+          addressing: 'path',
+          accessKeyId: e.accessKey,
+          accessKeySecret: e.secretKey,
+          bucket: e.bucket,
+          key,
+        })
+        .catch(() => undefined);
     }
     assert.ok(signatures.size > 0, 'no signature was ever copied: the audit would prove nothing');
     // Let the log channel flush to disk before the files are read.
@@ -94,16 +138,31 @@ suite('secrets audit', () => {
     const userDir = path.resolve(hooks.context.globalStorageUri.fsPath, '..', '..', '..');
     const files = filesBelow(userDir);
     const logs = files.filter((f) => /OSS Presign\.log$/.test(f));
-    assert.ok(logs.length > 0, `no "OSS Presign" log file under ${userDir}: the log channel is not where the audit looks`);
-    assert.ok(logs.some((f) => fs.readFileSync(f, 'utf8').includes('[presign]')), 'the log channel has no presign line: the audit would not see a leak there');
-    assert.ok(files.some((f) => f.endsWith('settings.json')), 'settings.json not found');
+    assert.ok(
+      logs.length > 0,
+      `no "OSS Presign" log file under ${userDir}: the log channel is not where the audit looks`,
+    );
+    assert.ok(
+      logs.some((f) => fs.readFileSync(f, 'utf8').includes('[presign]')),
+      'the log channel has no presign line: the audit would not see a leak there',
+    );
+    assert.ok(
+      files.some((f) => f.endsWith('settings.json')),
+      'settings.json not found',
+    );
     const needles = [env!.secretKey, encodeURIComponent(env!.secretKey), ...signatures];
     const hits: string[] = [];
     for (const f of files) {
       const text = fs.readFileSync(f).toString('latin1');
-      for (const n of needles) if (text.includes(n)) hits.push(`${path.relative(userDir, f)} contains ${n === env!.secretKey || n === encodeURIComponent(env!.secretKey) ? 'the secret' : `signature ${n.slice(0, 8)}...`}`);
+      for (const n of needles)
+        if (text.includes(n))
+          hits.push(
+            `${path.relative(userDir, f)} contains ${n === env!.secretKey || n === encodeURIComponent(env!.secretKey) ? 'the secret' : `signature ${n.slice(0, 8)}...`}`,
+          );
     }
-    console.log(`secrets audit: ${files.length} files scanned (${logs.length} OSS Presign logs), ${signatures.size} signatures and the secret searched, ${hits.length} hits`);
+    console.log(
+      `secrets audit: ${files.length} files scanned (${logs.length} OSS Presign logs), ${signatures.size} signatures and the secret searched, ${hits.length} hits`,
+    );
     assert.deepEqual(hits, []);
   });
 
@@ -120,8 +179,12 @@ suite('secrets audit', () => {
   test('the clipboard never held the secret, and a signature only after an explicit copy', () => {
     assert.ok(clipboard.length >= 10, `only ${clipboard.length} clipboard values were recorded`);
     for (const c of clipboard) {
-      assert.ok(!c.text.includes(env!.secretKey) && !c.text.includes(encodeURIComponent(env!.secretKey)), `the clipboard held the secret after "${c.step}"`);
-      if (!c.copiedUrl) assert.ok(!SIGNATURE.test(c.text), `the clipboard held a signature after "${c.step}", which copies no URL`);
+      assert.ok(
+        !c.text.includes(env!.secretKey) && !c.text.includes(encodeURIComponent(env!.secretKey)),
+        `the clipboard held the secret after "${c.step}"`,
+      );
+      if (!c.copiedUrl)
+        assert.ok(!SIGNATURE.test(c.text), `the clipboard held a signature after "${c.step}", which copies no URL`);
       SIGNATURE.lastIndex = 0;
     }
     console.log(`secrets audit: ${clipboard.length} clipboard values checked, 0 hits`);

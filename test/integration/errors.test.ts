@@ -20,7 +20,14 @@ import type { Logger } from '../../src/core/log';
 import type { ConnectionOptions } from '../../src/core/types';
 
 function connOf(s3: S3TestEnv, over: Partial<ConnectionOptions> = {}): ConnectionOptions {
-  return { provider: 's3', endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, accessKeySecret: s3.accessKeySecret, ...over };
+  return {
+    provider: 's3',
+    endpoint: s3.endpoint,
+    region: s3.region,
+    accessKeyId: s3.accessKeyId,
+    accessKeySecret: s3.accessKeySecret,
+    ...over,
+  };
 }
 
 function isServiceError(code: string, status: number) {
@@ -91,28 +98,73 @@ test('a closed port gives NetworkError ConnectionRefused naming the host', async
 
 test('an unknown host gives NetworkError DnsError telling to check the host name', async () => {
   // .invalid never resolves (RFC 2606).
-  await assert.rejects(sendSigned({ provider: 's3', endpoint: 'http://no-such-host.invalid', accessKeyId: 'AKIDEXAMPLE', accessKeySecret: 'secret-not-used' }, { method: 'GET' }), (e: unknown) => {
-    assert.ok(e instanceof NetworkError, String(e));
-    assert.equal(e.code, 'DnsError');
-    assert.match(e.message, /no-such-host\.invalid.*check the endpoint host name/);
-    return true;
-  });
+  await assert.rejects(
+    sendSigned(
+      {
+        provider: 's3',
+        endpoint: 'http://no-such-host.invalid',
+        accessKeyId: 'AKIDEXAMPLE',
+        accessKeySecret: 'secret-not-used',
+      },
+      { method: 'GET' },
+    ),
+    (e: unknown) => {
+      assert.ok(e instanceof NetworkError, String(e));
+      assert.equal(e.code, 'DnsError');
+      assert.match(e.message, /no-such-host\.invalid.*check the endpoint host name/);
+      return true;
+    },
+  );
 });
 
 test('a self-signed TLS endpoint gives NetworkError TlsError with what to do', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'oss-presign-tls-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-  const server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('ok'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  const server = https.createServer(
+    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+    (_req, res) => res.end('ok'),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const { port } = server.address() as net.AddressInfo;
-  await assert.rejects(sendSigned({ provider: 's3', endpoint: `https://127.0.0.1:${port}`, accessKeyId: 'AKIDEXAMPLE', accessKeySecret: 'secret-not-used' }, { method: 'GET' }), (e: unknown) => {
-    assert.ok(e instanceof NetworkError, String(e));
-    assert.equal(e.code, 'TlsError');
-    assert.match(e.message, /self-signed endpoint/);
-    return true;
-  });
+  await assert.rejects(
+    sendSigned(
+      {
+        provider: 's3',
+        endpoint: `https://127.0.0.1:${port}`,
+        accessKeyId: 'AKIDEXAMPLE',
+        accessKeySecret: 'secret-not-used',
+      },
+      { method: 'GET' },
+    ),
+    (e: unknown) => {
+      assert.ok(e instanceof NetworkError, String(e));
+      assert.equal(e.code, 'TlsError');
+      assert.match(e.message, /self-signed endpoint/);
+      return true;
+    },
+  );
 });
 
 test('slow headers time out as Timeout (headers); an abort while waiting is CancelledError', async (t) => {
@@ -173,7 +225,16 @@ test('bucket CORS: none is [], then put, get and delete round-trip', async (t) =
     await readBody(await sendSigned(conn, { method: 'DELETE', bucket }));
   });
   assert.deepEqual(await getBucketCors({ ...conn, bucket }), []);
-  const rules = [{ id: 'upload', allowedOrigins: ['https://app.example.com'], allowedMethods: ['GET', 'PUT'], allowedHeaders: ['content-type', 'x-amz-meta-*'], exposeHeaders: ['ETag'], maxAgeSeconds: 600 }];
+  const rules = [
+    {
+      id: 'upload',
+      allowedOrigins: ['https://app.example.com'],
+      allowedMethods: ['GET', 'PUT'],
+      allowedHeaders: ['content-type', 'x-amz-meta-*'],
+      exposeHeaders: ['ETag'],
+      maxAgeSeconds: 600,
+    },
+  ];
   await putBucketCors({ ...conn, bucket, rules });
   assert.deepEqual(await getBucketCors({ ...conn, bucket }), rules);
   await deleteBucketCors({ ...conn, bucket });
@@ -184,12 +245,27 @@ test('the debug log names method, host, path, status and request id, never the s
   const s3 = s3TestEnv();
   if (!s3) return t.skip(NO_S3_SKIP_REASON);
   const lines: string[] = [];
-  const rec = (level: string) => (m: unknown, ...args: unknown[]) => void lines.push(`${level} ${String(m)} ${args.map(String).join(' ')}`);
-  const log: Logger = { trace: rec('trace'), debug: rec('debug'), info: rec('info'), warn: rec('warn'), error: rec('error') };
+  const rec =
+    (level: string) =>
+    (m: unknown, ...args: unknown[]) =>
+      void lines.push(`${level} ${String(m)} ${args.map(String).join(' ')}`);
+  const log: Logger = {
+    trace: rec('trace'),
+    debug: rec('debug'),
+    info: rec('info'),
+    warn: rec('warn'),
+    error: rec('error'),
+  };
   await listObjects({ ...connOf(s3), bucket: s3.bucket, maxKeys: 1 }, { log });
   await listBuckets(connOf(s3, { accessKeySecret: 'AnotherWrongSecret0000' }), { log }).catch(() => undefined);
-  assert.ok(lines.some((l) => /^debug \[http\] GET 127\.0\.0\.1:\d+\/\S+ -> 200 \(request id tx/.test(l)), lines.join('\n'));
-  assert.ok(lines.some((l) => / -> 403 /.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /^debug \[http\] GET 127\.0\.0\.1:\d+\/\S+ -> 200 \(request id tx/.test(l)),
+    lines.join('\n'),
+  );
+  assert.ok(
+    lines.some((l) => / -> 403 /.test(l)),
+    lines.join('\n'),
+  );
   for (const l of lines) {
     assert.ok(!l.includes(s3.accessKeySecret) && !l.includes('AnotherWrongSecret0000'), l);
     assert.ok(!/Signature=|authorization/i.test(l), l);

@@ -19,7 +19,15 @@ interface OriginSeen {
 }
 
 /** GET that reports what actually arrived instead of rejecting: status, bytes, how it ended, timings. */
-function partialGet(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; bytes: Buffer; error?: NodeJS.ErrnoException | undefined; complete: boolean; msToHeaders: number; msTotal: number }> {
+function partialGet(url: string): Promise<{
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  bytes: Buffer;
+  error?: NodeJS.ErrnoException | undefined;
+  complete: boolean;
+  msToHeaders: number;
+  msTotal: number;
+}> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     let error: NodeJS.ErrnoException | undefined;
@@ -33,7 +41,15 @@ function partialGet(url: string): Promise<{ status: number; headers: http.Incomi
       // the socket error may be reported on the request after the response closes: look a tick later
       res.on('close', () =>
         setImmediate(() =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks), error, complete: res.complete, msToHeaders, msTotal: Date.now() - started }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            bytes: Buffer.concat(chunks),
+            error,
+            complete: res.complete,
+            msToHeaders,
+            msTotal: Date.now() - started,
+          }),
         ),
       );
     });
@@ -82,7 +98,12 @@ describe('fault proxy', () => {
 
   it('forwards requests unchanged, Host header and raw path included, and records them', async () => {
     const path = '/a%2Fb//c/./d?x=%20&y';
-    const res = await rawRequest({ method: 'PUT', url: proxy.url + path, hostHeader: 'test-bucket.localhost:7480', body: 'hello' });
+    const res = await rawRequest({
+      method: 'PUT',
+      url: proxy.url + path,
+      hostHeader: 'test-bucket.localhost:7480',
+      body: 'hello',
+    });
     assert.equal(res.status, 200);
     assert.equal(res.body, 'received 5');
     assert.deepEqual(originSeen, [{ method: 'PUT', url: path, host: 'test-bucket.localhost:7480', bodyBytes: 5 }]);
@@ -123,7 +144,10 @@ describe('fault proxy', () => {
     assert.equal(res.status, 200);
     assert.equal(res.complete, false);
     assert.deepEqual(res.bytes, blob(1000));
-    await assert.rejects(rawRequest({ method: 'GET', url: `${proxy.url}/blob?size=1000000` }), /connection closed mid-response|aborted/);
+    await assert.rejects(
+      rawRequest({ method: 'GET', url: `${proxy.url}/blob?size=1000000` }),
+      /connection closed mid-response|aborted/,
+    );
   });
 
   it('unavailable: answers 503 with an S3 XML error without contacting the origin', async () => {
@@ -132,17 +156,28 @@ describe('fault proxy', () => {
     const first = await rawRequest({ method: 'PUT', url: `${proxy.url}/k`, body: Buffer.alloc(100_000) });
     assert.equal(first.status, 503);
     assert.equal(first.headers['content-type'], 'application/xml');
-    assert.match(first.body, /<Error><Code>ServiceUnavailable<\/Code><Message>[^<]+<\/Message><RequestId>fault-proxy-\d+<\/RequestId><\/Error>/);
+    assert.match(
+      first.body,
+      /<Error><Code>ServiceUnavailable<\/Code><Message>[^<]+<\/Message><RequestId>fault-proxy-\d+<\/RequestId><\/Error>/,
+    );
     const second = await rawRequest({ method: 'GET', url: `${proxy.url}/k` });
     assert.equal(second.status, 503);
     assert.match(second.body, /<Code>SlowDown<\/Code>/);
     assert.equal(originSeen.length, 0);
-    assert.deepEqual(proxy.requests.map((r) => r.fault), ['unavailable', 'unavailable']);
+    assert.deepEqual(
+      proxy.requests.map((r) => r.fault),
+      ['unavailable', 'unavailable'],
+    );
   });
 
   it('respond: answers the given status and XML body', async () => {
     const xml = '<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error>';
-    proxy.inject((r) => r.method === 'PUT', { kind: 'respond', status: 403, body: xml, headers: { 'x-amz-id-2': 'abc' } });
+    proxy.inject((r) => r.method === 'PUT', {
+      kind: 'respond',
+      status: 403,
+      body: xml,
+      headers: { 'x-amz-id-2': 'abc' },
+    });
     const res = await rawRequest({ method: 'PUT', url: `${proxy.url}/k`, body: 'x' });
     assert.equal(res.status, 403);
     assert.equal(res.body, xml);
@@ -175,10 +210,15 @@ describe('fault proxy', () => {
     proxy.inject((r) => r.method === 'PUT' && r.query.get('partNumber') === '2', { kind: 'unavailable' }, { times: 1 });
     const statuses: number[] = [];
     for (const part of ['1', '2', '2']) {
-      statuses.push((await rawRequest({ method: 'PUT', url: `${proxy.url}/obj?partNumber=${part}&uploadId=u`, body: 'p' })).status);
+      statuses.push(
+        (await rawRequest({ method: 'PUT', url: `${proxy.url}/obj?partNumber=${part}&uploadId=u`, body: 'p' })).status,
+      );
     }
     assert.deepEqual(statuses, [200, 503, 200]);
-    assert.deepEqual(originSeen.map((s) => s.url), ['/obj?partNumber=1&uploadId=u', '/obj?partNumber=2&uploadId=u']);
+    assert.deepEqual(
+      originSeen.map((s) => s.url),
+      ['/obj?partNumber=1&uploadId=u', '/obj?partNumber=2&uploadId=u'],
+    );
   });
 
   it('close() returns promptly while a faulted request is still pending', async () => {

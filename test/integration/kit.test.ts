@@ -8,17 +8,36 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { abortMultipart, deleteObject, getObject, headObject, listMultipartUploads, multipartKitManifest, multipartKitScript, presignMultipart, type ConnectionOptions } from '../../src/core/index';
+import {
+  abortMultipart,
+  deleteObject,
+  getObject,
+  headObject,
+  listMultipartUploads,
+  multipartKitManifest,
+  multipartKitScript,
+  presignMultipart,
+  type ConnectionOptions,
+} from '../../src/core/index';
 import { s3TestEnv, uniqueKey, NO_S3_SKIP_REASON } from './helpers/env';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
 const env = s3TestEnv();
 const conn: ConnectionOptions | undefined = env && {
-  provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKeyId, accessKeySecret: env.accessKeySecret,
+  provider: 's3',
+  endpoint: env.endpoint,
+  region: env.region,
+  addressing: 'path',
+  accessKeyId: env.accessKeyId,
+  accessKeySecret: env.accessKeySecret,
 };
 
-async function getBytes(c: ConnectionOptions, bucket: string, key: string): Promise<{ bytes: Buffer; headers: Record<string, string> }> {
+async function getBytes(
+  c: ConnectionOptions,
+  bucket: string,
+  key: string,
+): Promise<{ bytes: Buffer; headers: Record<string, string> }> {
   const res = await getObject({ ...c, bucket, key });
   const chunks: Buffer[] = [];
   for await (const chunk of res.body) chunks.push(chunk as Buffer);
@@ -27,7 +46,11 @@ async function getBytes(c: ConnectionOptions, bucket: string, key: string): Prom
 
 /** Runs the script as a recipient would: bash, a clean environment (no S3_* or AWS_* credentials), in the kit's folder. */
 function runScript(script: string, cwd: string, args: string[] = []) {
-  return run('bash', [script, ...args], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd }, maxBuffer: 4 * MiB });
+  return run('bash', [script, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd },
+    maxBuffer: 4 * MiB,
+  });
 }
 
 describe('presigned multipart kit against radosgw', { concurrency: false }, () => {
@@ -45,8 +68,24 @@ describe('presigned multipart kit against radosgw', { concurrency: false }, () =
     assert.ok(conn && env);
     const data = randomBytes(size);
     fs.writeFileSync(path.join(dir, name), data);
-    const kit = await presignMultipart({ ...conn, bucket: env.bucket, key, fileSize: size, partSize: 5 * MiB, expiresSeconds: extra.expiresSeconds ?? 600, headers: { 'Content-Type': 'video/mp4' }, metadata: { origin: 'kit' } });
-    const manifest = multipartKitManifest(kit, { provider: 's3', bucket: env.bucket, key, fileName: name, fileSize: size, partSize: kit.partSize });
+    const kit = await presignMultipart({
+      ...conn,
+      bucket: env.bucket,
+      key,
+      fileSize: size,
+      partSize: 5 * MiB,
+      expiresSeconds: extra.expiresSeconds ?? 600,
+      headers: { 'Content-Type': 'video/mp4' },
+      metadata: { origin: 'kit' },
+    });
+    const manifest = multipartKitManifest(kit, {
+      provider: 's3',
+      bucket: env.bucket,
+      key,
+      fileName: name,
+      fileSize: size,
+      partSize: kit.partSize,
+    });
     const script = path.join(dir, `${name}.upload.sh`);
     fs.writeFileSync(script, multipartKitScript(manifest), { mode: 0o700 });
     return { data, kit, manifest, script };
@@ -58,7 +97,14 @@ describe('presigned multipart kit against radosgw', { concurrency: false }, () =
     created.push(key);
     const { data, kit, manifest, script } = await makeKit('big file.bin', 12 * MiB + 7, key);
     assert.equal(kit.parts.length, 3);
-    assert.deepEqual(kit.parts.map((p) => [p.start, p.end]), [[0, 5 * MiB], [5 * MiB, 10 * MiB], [10 * MiB, 12 * MiB + 7]]);
+    assert.deepEqual(
+      kit.parts.map((p) => [p.start, p.end]),
+      [
+        [0, 5 * MiB],
+        [5 * MiB, 10 * MiB],
+        [10 * MiB, 12 * MiB + 7],
+      ],
+    );
     for (const p of kit.parts) assert.match(p.url, new RegExp(`[?&]partNumber=${p.partNumber}&uploadId=`));
     assert.ok(!JSON.stringify(manifest).includes(env.accessKeySecret));
     assert.ok(!fs.readFileSync(script, 'utf8').includes(env.accessKeySecret));
@@ -86,9 +132,14 @@ describe('presigned multipart kit against radosgw', { concurrency: false }, () =
     const key = uniqueKey('kit/refused');
     const { script, kit } = await makeKit('refused.bin', 11 * MiB, key);
     // Swap the signature of part 2 for a wrong one.
-    const text = fs.readFileSync(script, 'utf8').replace(kit.parts[1].url, kit.parts[1].url.replace(/X-Amz-Signature=[0-9a-f]{8}/, 'X-Amz-Signature=00000000'));
+    const text = fs
+      .readFileSync(script, 'utf8')
+      .replace(kit.parts[1].url, kit.parts[1].url.replace(/X-Amz-Signature=[0-9a-f]{8}/, 'X-Amz-Signature=00000000'));
     fs.writeFileSync(script, text);
-    const err = await runScript(script, dir).then(() => assert.fail('the script succeeded'), (e: { code: number; stderr: string }) => e);
+    const err = await runScript(script, dir).then(
+      () => assert.fail('the script succeeded'),
+      (e: { code: number; stderr: string }) => e,
+    );
     assert.equal(err.code, 1);
     assert.match(err.stderr, /part 2 was refused \(HTTP 403\)/);
     assert.match(err.stderr, /aborting multipart upload/);
@@ -102,7 +153,10 @@ describe('presigned multipart kit against radosgw', { concurrency: false }, () =
     const { script, kit } = await makeKit('sized.bin', 6 * MiB, key);
     fs.writeFileSync(path.join(dir, 'other.bin'), randomBytes(100));
     try {
-      const err = await runScript(script, dir, ['other.bin']).then(() => assert.fail('the script succeeded'), (e: { code: number; stderr: string }) => e);
+      const err = await runScript(script, dir, ['other.bin']).then(
+        () => assert.fail('the script succeeded'),
+        (e: { code: number; stderr: string }) => e,
+      );
       assert.match(err.stderr, /has 100 bytes, but this kit was made for a file of 6291456 bytes/);
     } finally {
       // The kit stays usable with the right file, so the script leaves the upload open; the test cleans up.

@@ -11,7 +11,13 @@ import type { ConnectionOptions } from '../../src/core/types';
 import { ServiceError } from '../../src/core/errors';
 
 function connOf(s3: S3TestEnv): ConnectionOptions {
-  return { provider: 's3', endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, accessKeySecret: s3.accessKeySecret };
+  return {
+    provider: 's3',
+    endpoint: s3.endpoint,
+    region: s3.region,
+    accessKeyId: s3.accessKeyId,
+    accessKeySecret: s3.accessKeySecret,
+  };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
@@ -28,9 +34,20 @@ function bodyOf(key: string): string {
   return encodeURIComponent(key).slice(-8);
 }
 
-async function putMany(conn: ConnectionOptions, bucket: string, keys: readonly string[], concurrency = 32): Promise<void> {
+async function putMany(
+  conn: ConnectionOptions,
+  bucket: string,
+  keys: readonly string[],
+  concurrency = 32,
+): Promise<void> {
   await pool(keys, concurrency, async (key) => {
-    const res = await sendSigned(conn, { method: 'PUT', bucket, key, body: bodyOf(key), headers: { 'content-type': 'text/plain' } });
+    const res = await sendSigned(conn, {
+      method: 'PUT',
+      bucket,
+      key,
+      body: bodyOf(key),
+      headers: { 'content-type': 'text/plain' },
+    });
     await drain(res);
   });
 }
@@ -40,7 +57,12 @@ async function ensureBucket(conn: ConnectionOptions, bucket: string): Promise<vo
   await drain(res);
 }
 
-async function listAll(conn: ConnectionOptions, bucket: string, prefix: string, extra: { delimiter?: string; maxKeys?: number } = {}): Promise<{ pages: ListObjectsResult[] }> {
+async function listAll(
+  conn: ConnectionOptions,
+  bucket: string,
+  prefix: string,
+  extra: { delimiter?: string; maxKeys?: number } = {},
+): Promise<{ pages: ListObjectsResult[] }> {
   const pages: ListObjectsResult[] = [];
   let token: string | undefined;
   do {
@@ -74,7 +96,10 @@ test('ListObjectsV2 pages through 1100 keys with continuation, each key exactly 
   t.diagnostic(`PUT ${keys.length} objects in ${Date.now() - started} ms (32 in flight)`);
 
   const { pages } = await listAll(conn, s3.bucket, root);
-  assert.ok(pages.length >= 2 && pages.every((p) => p.objects.length <= 1000), pages.map((p) => p.objects.length).join());
+  assert.ok(
+    pages.length >= 2 && pages.every((p) => p.objects.length <= 1000),
+    pages.map((p) => p.objects.length).join(),
+  );
   const seen = pages.flatMap((p) => p.objects.map((o) => o.key));
   assert.equal(seen.length, keys.length);
   assert.equal(new Set(seen).size, keys.length);
@@ -83,11 +108,17 @@ test('ListObjectsV2 pages through 1100 keys with continuation, each key exactly 
 
   const top = await listObjects({ ...conn, bucket: s3.bucket, prefix: root, delimiter: '/' });
   assert.deepEqual(top.objects, []);
-  assert.deepEqual(top.prefixes, ['dir0', 'dir1', 'dir2', 'dir3', 'dir4', 'flat'].map((p) => `${root}${p}/`));
+  assert.deepEqual(
+    top.prefixes,
+    ['dir0', 'dir1', 'dir2', 'dir3', 'dir4', 'flat'].map((p) => `${root}${p}/`),
+  );
   assert.equal(top.nextToken, undefined);
 
   const small = await listAll(conn, s3.bucket, `${root}dir2/`, { maxKeys: 3 });
-  assert.deepEqual(small.pages.map((p) => p.objects.length), [3, 3, 3, 1]);
+  assert.deepEqual(
+    small.pages.map((p) => p.objects.length),
+    [3, 3, 3, 1],
+  );
 
   await pool(keys, 32, (key) => deleteObject({ ...conn, bucket: s3.bucket, key }));
   const after = await listObjects({ ...conn, bucket: s3.bucket, prefix: root });
@@ -99,7 +130,19 @@ test('odd keys (spaces, +, %, unicode, emoji, XML specials) are listed exactly o
   if (!s3) return t.skip(NO_S3_SKIP_REASON);
   const conn = connOf(s3);
   const root = uniqueKey('odd') + '/';
-  const names = ['with space.txt', 'plus+sign.txt', 'a + b = c.txt', 'percent%2F%20.txt', 'ünïcødé/名前.txt', 'emoji 😀/🎉.txt', 'xml <&>"\'.txt', 'q?x=1#frag.txt', '  lead and trail  ', 'tilde~!*()$,;:@.txt', 'dir//double.txt'];
+  const names = [
+    'with space.txt',
+    'plus+sign.txt',
+    'a + b = c.txt',
+    'percent%2F%20.txt',
+    'ünïcødé/名前.txt',
+    'emoji 😀/🎉.txt',
+    'xml <&>"\'.txt',
+    'q?x=1#frag.txt',
+    '  lead and trail  ',
+    'tilde~!*()$,;:@.txt',
+    'dir//double.txt',
+  ];
   const keys = names.map((n) => root + n);
   await putMany(conn, s3.bucket, keys, 8);
   const { pages } = await listAll(conn, s3.bucket, root);
@@ -107,7 +150,10 @@ test('odd keys (spaces, +, %, unicode, emoji, XML specials) are listed exactly o
   assert.deepEqual([...seen].sort(), [...keys].sort());
 
   const { pages: byDir } = await listAll(conn, s3.bucket, root, { delimiter: '/' });
-  assert.deepEqual(byDir.flatMap((p) => p.prefixes).sort(), [`${root}dir/`, `${root}emoji 😀/`, `${root}ünïcødé/`].sort());
+  assert.deepEqual(
+    byDir.flatMap((p) => p.prefixes).sort(),
+    [`${root}dir/`, `${root}emoji 😀/`, `${root}ünïcødé/`].sort(),
+  );
 
   for (const key of keys) {
     const head = await headObject({ ...conn, bucket: s3.bucket, key });
@@ -119,7 +165,10 @@ test('odd keys (spaces, +, %, unicode, emoji, XML specials) are listed exactly o
     await deleteObject({ ...conn, bucket: s3.bucket, key });
     assert.equal(await headObject({ ...conn, bucket: s3.bucket, key }), null);
   }
-  await assert.rejects(getObject({ ...conn, bucket: s3.bucket, key: keys[0] }), (e: unknown) => e instanceof ServiceError && e.code === 'NoSuchKey' && e.status === 404);
+  await assert.rejects(
+    getObject({ ...conn, bucket: s3.bucket, key: keys[0] }),
+    (e: unknown) => e instanceof ServiceError && e.code === 'NoSuchKey' && e.status === 404,
+  );
 });
 
 const BIG_BUCKET = 'oss-presign-big-10k';
@@ -132,7 +181,8 @@ test('a 10,000-object bucket pages by 1000 and filters by prefix', { timeout: 18
   await ensureBucket(conn, BIG_BUCKET);
   // 100 "folders" of 100 objects; created once per server (the listing tells whether they are all there).
   const keys: string[] = [];
-  for (let d = 0; d < 100; d++) for (let i = 0; i < 100; i++) keys.push(`d${String(d).padStart(3, '0')}/obj-${String(i).padStart(4, '0')}.bin`);
+  for (let d = 0; d < 100; d++)
+    for (let i = 0; i < 100; i++) keys.push(`d${String(d).padStart(3, '0')}/obj-${String(i).padStart(4, '0')}.bin`);
   const existing = await listAll(conn, BIG_BUCKET, '');
   if (existing.pages.reduce((n, p) => n + p.objects.length, 0) !== BIG_COUNT) {
     const putStarted = Date.now();
@@ -149,7 +199,10 @@ test('a 10,000-object bucket pages by 1000 and filters by prefix', { timeout: 18
   assert.deepEqual(seen, [...keys].sort());
 
   const filtered = await listAll(conn, BIG_BUCKET, 'd042/', { maxKeys: 30 });
-  assert.deepEqual(filtered.pages.map((p) => p.objects.length), [30, 30, 30, 10]);
+  assert.deepEqual(
+    filtered.pages.map((p) => p.objects.length),
+    [30, 30, 30, 10],
+  );
   assert.ok(filtered.pages.flatMap((p) => p.objects).every((o) => o.key.startsWith('d042/')));
 
   const folders = await listAll(conn, BIG_BUCKET, '', { delimiter: '/', maxKeys: 1000 });

@@ -1,7 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -122,18 +132,41 @@ describe('npm run package', () => {
   });
 
   it('ships minified bundles without sourcemaps, with core bundled once', () => {
-    for (const name of ['extension/dist/extension.js', 'extension/dist/core.js', ...VENDOR.map((v) => `extension/dist/vendor/${v}.js`)]) {
-      const js = zipRead(zip, entries.find((e) => e.name === name));
+    for (const name of [
+      'extension/dist/extension.js',
+      'extension/dist/core.js',
+      ...VENDOR.map((v) => `extension/dist/vendor/${v}.js`),
+    ]) {
+      const js = zipRead(
+        zip,
+        entries.find((e) => e.name === name),
+      );
       // assert.ok with a message: the matchers would print the whole bundle on failure.
       assert.ok(!js.includes('sourceMappingURL'), `${name} references a sourcemap`);
       // Minified code is a few very long lines; what is left on short lines is template text (the kit's bash script).
-      const onLongLines = js.split('\n').filter((l) => l.length > 1000).reduce((n, l) => n + l.length, 0);
-      assert.ok(onLongLines > js.length * 0.9, `${name} is not minified: ${js.length - onLongLines} of ${js.length} bytes are on lines of at most 1000 characters`);
+      const onLongLines = js
+        .split('\n')
+        .filter((l) => l.length > 1000)
+        .reduce((n, l) => n + l.length, 0);
+      assert.ok(
+        onLongLines > js.length * 0.9,
+        `${name} is not minified: ${js.length - onLongLines} of ${js.length} bytes are on lines of at most 1000 characters`,
+      );
     }
-    const extension = zipRead(zip, entries.find((e) => e.name === 'extension/dist/extension.js'));
+    const extension = zipRead(
+      zip,
+      entries.find((e) => e.name === 'extension/dist/extension.js'),
+    );
     assert.ok(extension.includes('require("./core.js")'), 'dist/extension.js does not load dist/core.js');
-    const core = zipRead(zip, entries.find((e) => e.name === 'extension/dist/core.js'));
-    for (const name of VENDOR) assert.ok(core.includes(`require("./vendor/${name}.js")`), `dist/core.js does not load dist/vendor/${name}.js on demand`);
+    const core = zipRead(
+      zip,
+      entries.find((e) => e.name === 'extension/dist/core.js'),
+    );
+    for (const name of VENDOR)
+      assert.ok(
+        core.includes(`require("./vendor/${name}.js")`),
+        `dist/core.js does not load dist/vendor/${name}.js on demand`,
+      );
   });
 
   // The build keeps only the mime-db entries mime-types can answer with (scripts/build.mjs): the shipped core must
@@ -143,7 +176,9 @@ describe('npm run package', () => {
     const db = createRequire(__filename)('mime-db') as Record<string, { extensions?: string[] }>;
     const extensions = [...new Set(Object.values(db).flatMap((e) => e.extensions ?? []))];
     assert.ok(extensions.length > 1000);
-    const differ = extensions.filter((ext) => core.detectContentType(`f.${ext}`) !== (lookup(`f.${ext}`) || 'application/octet-stream'));
+    const differ = extensions.filter(
+      (ext) => core.detectContentType(`f.${ext}`) !== (lookup(`f.${ext}`) || 'application/octet-stream'),
+    );
     assert.deepEqual(differ, []);
   });
 
@@ -151,31 +186,53 @@ describe('npm run package', () => {
   // the other tests run tsc output against the full undici, so only this one proves the shipped bundle talks HTTP.
   it('ships a dist/core.js that lists and uploads over real HTTP', async () => {
     const core = createRequire(__filename)(shippedCore()) as typeof import('../../src/core/index');
-    const seen: { method?: string | undefined; url?: string | undefined; authorization?: string | undefined; body: string }[] = [];
+    const seen: {
+      method?: string | undefined;
+      url?: string | undefined;
+      authorization?: string | undefined;
+      body: string;
+    }[] = [];
     const server = createServer((req: IncomingMessage, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization, body: Buffer.concat(chunks).toString() });
+        seen.push({
+          method: req.method,
+          url: req.url,
+          authorization: req.headers.authorization,
+          body: Buffer.concat(chunks).toString(),
+        });
         if (req.method === 'PUT') return res.end();
         res.setHeader('content-type', 'application/xml');
-        res.end('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>demo-bucket</Name><KeyCount>1</KeyCount>' +
-          '<EncodingType>url</EncodingType><IsTruncated>false</IsTruncated><Contents><Key>a%20b.txt</Key><Size>3</Size></Contents></ListBucketResult>');
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>demo-bucket</Name><KeyCount>1</KeyCount>' +
+            '<EncodingType>url</EncodingType><IsTruncated>false</IsTruncated><Contents><Key>a%20b.txt</Key><Size>3</Size></Contents></ListBucketResult>',
+        );
       });
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     try {
       const { port } = server.address() as AddressInfo;
       const conn = {
-        provider: 's3', endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', addressing: 'path',
-        accessKeyId: 'AKIDEXAMPLE', accessKeySecret: 'secret',
+        provider: 's3',
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'us-east-1',
+        addressing: 'path',
+        accessKeyId: 'AKIDEXAMPLE',
+        accessKeySecret: 'secret',
       } as const;
       const listed = await core.listObjects({ ...conn, bucket: 'demo-bucket' });
-      assert.deepEqual(listed.objects.map((o) => o.key), ['a b.txt']);
+      assert.deepEqual(
+        listed.objects.map((o) => o.key),
+        ['a b.txt'],
+      );
       const put = await core.sendSigned(conn, { method: 'PUT', bucket: 'demo-bucket', key: 'a b.txt', body: 'abc' });
       await core.drain(put);
       assert.equal(put.status, 200);
-      assert.deepEqual(seen.map((r) => `${r.method} ${r.url?.split('?')[0]} ${r.body}`), ['GET /demo-bucket/ ', 'PUT /demo-bucket/a%20b.txt abc']);
+      assert.deepEqual(
+        seen.map((r) => `${r.method} ${r.url?.split('?')[0]} ${r.body}`),
+        ['GET /demo-bucket/ ', 'PUT /demo-bucket/a%20b.txt abc'],
+      );
       for (const r of seen) assert.match(String(r.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
     } finally {
       server.closeAllConnections();

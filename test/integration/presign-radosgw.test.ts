@@ -22,8 +22,17 @@ describe('presignPut against radosgw (real SigV4 verification)', () => {
   }
 
   const options = (s3: S3TestEnv, key: string, extra: Partial<PresignPutOptions> = {}): PresignPutOptions => ({
-    provider: 's3', endpoint: s3.endpoint, region: s3.region, addressing: 'path', accessKeyId: s3.accessKeyId, accessKeySecret: s3.accessKeySecret,
-    bucket: s3.bucket, key, expiresSeconds: 900, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, metadata: { Owner: 'ana', project: 'oss presign' },
+    provider: 's3',
+    endpoint: s3.endpoint,
+    region: s3.region,
+    addressing: 'path',
+    accessKeyId: s3.accessKeyId,
+    accessKeySecret: s3.accessKeySecret,
+    bucket: s3.bucket,
+    key,
+    expiresSeconds: 900,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    metadata: { Owner: 'ana', project: 'oss presign' },
     ...extra,
   });
 
@@ -31,8 +40,17 @@ describe('presignPut against radosgw (real SigV4 verification)', () => {
   async function getBack(s3: S3TestEnv, path: string): Promise<RawResponse> {
     const host = new URL(s3.endpoint).host;
     const auth = authorizeRequest({
-      provider: 's3', signatureVersion: 'v4', method: 'GET', region: s3.region, path, host, query: [], headers: {},
-      accessKeyId: s3.accessKeyId, accessKeySecret: s3.accessKeySecret, date: new Date(),
+      provider: 's3',
+      signatureVersion: 'v4',
+      method: 'GET',
+      region: s3.region,
+      path,
+      host,
+      query: [],
+      headers: {},
+      accessKeyId: s3.accessKeyId,
+      accessKeySecret: s3.accessKeySecret,
+      date: new Date(),
     });
     return rawRequest({ method: 'GET', url: s3.endpoint + path, headers: auth.headers });
   }
@@ -62,20 +80,36 @@ describe('presignPut against radosgw (real SigV4 verification)', () => {
     if (!s3) return;
     const port = new URL(s3.endpoint).port;
     const localhostEndpoint = `http://localhost:${port}`;
-    assert.ok(presignPut(options(s3, 'k', { endpoint: localhostEndpoint, addressing: 'virtual' })).url.startsWith(`${localhostEndpoint}/${s3.bucket}/k?`));
+    assert.ok(
+      presignPut(options(s3, 'k', { endpoint: localhostEndpoint, addressing: 'virtual' })).url.startsWith(
+        `${localhostEndpoint}/${s3.bucket}/k?`,
+      ),
+    );
 
     const key = uniqueKey('presign/virtual') + '/a b+c.txt';
     const host = `${s3.bucket}.localhost:${port}`;
     const path = '/' + uriEncode(key, true);
     const headers = { 'Content-Type': 'application/json', 'x-amz-meta-owner': 'ana' };
     const signed = signSigV4Query({
-      method: 'PUT', path, host, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.accessKeySecret,
-      date: new Date(), headers, expiresSeconds: 900,
+      method: 'PUT',
+      path,
+      host,
+      region: s3.region,
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.accessKeySecret,
+      date: new Date(),
+      headers,
+      expiresSeconds: 900,
     });
     const url = `http://${host}${path}?${signed.query.map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&')}`;
     const put = await rawRequest({ method: 'PUT', url, headers, body: '{"ok":true}' });
     assert.equal(put.status, 200, put.body);
-    const tampered = await rawRequest({ method: 'PUT', url, headers: { ...headers, 'x-amz-meta-owner': 'eve' }, body: '{"ok":true}' });
+    const tampered = await rawRequest({
+      method: 'PUT',
+      url,
+      headers: { ...headers, 'x-amz-meta-owner': 'eve' },
+      body: '{"ok":true}',
+    });
     assert.equal(tampered.status, 403);
     const got = await getBack(s3, `/${s3.bucket}${path}`);
     assert.equal(got.body, '{"ok":true}');
@@ -83,7 +117,11 @@ describe('presignPut against radosgw (real SigV4 verification)', () => {
   });
 
   describe('rejections: 403 when the request is not the signed one', () => {
-    const deny = async (t: TestContext, change: (r: ReturnType<typeof presignPut>) => { url: string; headers: Record<string, string> }, code = 'SignatureDoesNotMatch') => {
+    const deny = async (
+      t: TestContext,
+      change: (r: ReturnType<typeof presignPut>) => { url: string; headers: Record<string, string> },
+      code = 'SignatureDoesNotMatch',
+    ) => {
       const s3 = server(t);
       if (!s3) return;
       const r = presignPut(options(s3, uniqueKey('presign/deny')));
@@ -105,17 +143,27 @@ describe('presignPut against radosgw (real SigV4 verification)', () => {
         return { url: r.url, headers: rest };
       }));
 
-    it('a metadata value differs', (t) => deny(t, (r) => ({ url: r.url, headers: { ...r.headers, 'x-amz-meta-owner': 'eve' } })));
+    it('a metadata value differs', (t) =>
+      deny(t, (r) => ({ url: r.url, headers: { ...r.headers, 'x-amz-meta-owner': 'eve' } })));
 
     it('the signature is altered (one hex digit)', (t) =>
-      deny(t, (r) => ({ url: r.url.replace(/(X-Amz-Signature=[0-9a-f]{10})([0-9a-f])/, (_, a: string, d: string) => a + (d === '0' ? '1' : '0')), headers: r.headers })));
+      deny(t, (r) => ({
+        url: r.url.replace(
+          /(X-Amz-Signature=[0-9a-f]{10})([0-9a-f])/,
+          (_, a: string, d: string) => a + (d === '0' ? '1' : '0'),
+        ),
+        headers: r.headers,
+      })));
 
-    it('X-Amz-Expires is changed after signing', (t) => deny(t, (r) => ({ url: r.url.replace('X-Amz-Expires=900', 'X-Amz-Expires=901'), headers: r.headers })));
+    it('X-Amz-Expires is changed after signing', (t) =>
+      deny(t, (r) => ({ url: r.url.replace('X-Amz-Expires=900', 'X-Amz-Expires=901'), headers: r.headers })));
 
     it('the URL has expired (signed 2 hours ago for 3600 s): 403 AccessDenied', async (t) => {
       const s3 = server(t);
       if (!s3) return;
-      const r = presignPut(options(s3, uniqueKey('presign/expired'), { date: new Date(Date.now() - 2 * 3600_000), expiresSeconds: 3600 }));
+      const r = presignPut(
+        options(s3, uniqueKey('presign/expired'), { date: new Date(Date.now() - 2 * 3600_000), expiresSeconds: 3600 }),
+      );
       const res = await rawRequest({ method: 'PUT', url: r.url, headers: r.headers, body: 'late' });
       assert.equal(res.status, 403, res.body);
       assert.equal(errorCode(res), 'AccessDenied');
@@ -129,13 +177,30 @@ describe('presignPut against radosgw (real SigV4 verification)', () => {
       const r = presignPut(options(s3, uniqueKey('presign/unsigned')));
       assert.ok(!r.signedHeaders.includes('x-amz-meta-extra'));
       assert.ok(!new URL(r.url).searchParams.get('X-Amz-SignedHeaders')!.includes('x-amz-meta-extra'));
-      const res = await rawRequest({ method: 'PUT', url: r.url, headers: { ...r.headers, 'x-amz-meta-extra': 'unsigned' }, body: 'payload' });
+      const res = await rawRequest({
+        method: 'PUT',
+        url: r.url,
+        headers: { ...r.headers, 'x-amz-meta-extra': 'unsigned' },
+        body: 'payload',
+      });
       assert.equal(res.status, 200, 'radosgw started rejecting unsigned x-amz-* headers: make this a 403 assertion');
     });
   });
 
   describe('odd keys round-trip (PUT presigned, GET back by the same path)', () => {
-    const keys = ['sp ace.txt', 'plus+sign', '100%', 'why?.txt', 'hash#tag', 'tilde~', "*!'()", 'Überblick ünïcødé 名前.txt', 'emoji 😀🚀.png', 'a//b/', 'semi;colon=eq&amp@at:colon$'];
+    const keys = [
+      'sp ace.txt',
+      'plus+sign',
+      '100%',
+      'why?.txt',
+      'hash#tag',
+      'tilde~',
+      "*!'()",
+      'Überblick ünïcødé 名前.txt',
+      'emoji 😀🚀.png',
+      'a//b/',
+      'semi;colon=eq&amp@at:colon$',
+    ];
     for (const name of keys) {
       it(JSON.stringify(name), async (t) => {
         const s3 = server(t);
@@ -155,11 +220,18 @@ describe('presignPut against radosgw (real SigV4 verification)', () => {
     it('X-Amz-Security-Token is signed: accepted as issued, 403 once changed', async (t) => {
       const s3 = server(t);
       if (!s3) return;
-      const r = presignPut(options(s3, uniqueKey('presign/sts'), { securityToken: 'FwoGZXIvYXdzEXAMPLE/token+value==' }));
+      const r = presignPut(
+        options(s3, uniqueKey('presign/sts'), { securityToken: 'FwoGZXIvYXdzEXAMPLE/token+value==' }),
+      );
       assert.match(r.url, /X-Amz-Security-Token=FwoGZXIvYXdzEXAMPLE%2Ftoken%2Bvalue%3D%3D/);
       const ok = await rawRequest({ method: 'PUT', url: r.url, headers: r.headers, body: 'sts' });
       assert.equal(ok.status, 200, ok.body);
-      const res = await rawRequest({ method: 'PUT', url: r.url.replace('EXAMPLE%2Ftoken', 'EXAMPLE%2Ftokem'), headers: r.headers, body: 'sts' });
+      const res = await rawRequest({
+        method: 'PUT',
+        url: r.url.replace('EXAMPLE%2Ftoken', 'EXAMPLE%2Ftokem'),
+        headers: r.headers,
+        body: 'sts',
+      });
       assert.equal(res.status, 403, res.body);
       assert.equal(errorCode(res), 'SignatureDoesNotMatch');
     });

@@ -25,10 +25,19 @@ async function startTinyProxy(): Promise<TinyProxy> {
     // Plain forward proxying: the request line carries an absolute URI.
     seen.push(`${req.method} ${req.url}`);
     const target = new URL(req.url ?? '');
-    const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: target.pathname + target.search, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: target.pathname + target.search,
+        headers: req.headers,
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -67,7 +76,13 @@ async function startTinyProxy(): Promise<TinyProxy> {
 async function proxied(t: TestContext) {
   const s3 = s3TestEnv();
   if (!s3) return undefined;
-  const conn: ConnectionOptions = { provider: 's3', endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, accessKeySecret: s3.accessKeySecret };
+  const conn: ConnectionOptions = {
+    provider: 's3',
+    endpoint: s3.endpoint,
+    region: s3.region,
+    accessKeyId: s3.accessKeyId,
+    accessKeySecret: s3.accessKeySecret,
+  };
   const proxy = await startTinyProxy();
   t.after(async () => {
     configureTransport({ noProxy: '' });
@@ -88,7 +103,10 @@ test('with a proxy configured, API requests go through it; removing it goes dire
   await listObjects({ ...conn, bucket: s3.bucket, maxKeys: 1 });
   const host = new URL(s3.endpoint).host;
   assert.ok(proxy.seen.length >= 1, 'nothing went through the proxy');
-  assert.ok(proxy.seen.every((l) => l === `CONNECT ${host}` || l.startsWith(`GET ${s3.endpoint}/`)), proxy.seen.join('\n'));
+  assert.ok(
+    proxy.seen.every((l) => l === `CONNECT ${host}` || l.startsWith(`GET ${s3.endpoint}/`)),
+    proxy.seen.join('\n'),
+  );
 
   configureTransport({ noProxy: '' });
   const before = proxy.seen.length;
@@ -108,7 +126,13 @@ test('NO_PROXY hosts bypass the proxy', async (t) => {
 test('a proxy that is down gives ConnectionRefused naming the proxy; a malformed proxy setting is a ConfigError', async (t) => {
   const s3 = s3TestEnv();
   if (!s3) return t.skip(NO_S3_SKIP_REASON);
-  const conn: ConnectionOptions = { provider: 's3', endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, accessKeySecret: s3.accessKeySecret };
+  const conn: ConnectionOptions = {
+    provider: 's3',
+    endpoint: s3.endpoint,
+    region: s3.region,
+    accessKeyId: s3.accessKeyId,
+    accessKeySecret: s3.accessKeySecret,
+  };
   const dead = await startTinyProxy();
   await dead.close();
   t.after(() => configureTransport({ noProxy: '' }));
@@ -119,5 +143,8 @@ test('a proxy that is down gives ConnectionRefused naming the proxy; a malformed
     assert.match(e.message, new RegExp(`through the proxy ${dead.url.replace(/\./g, '\\.')}`));
     return true;
   });
-  assert.throws(() => configureTransport({ proxy: 'proxy.corp:8080' }), (e: unknown) => e instanceof ConfigError && e.field === 'proxy' && /http:\/\/host:port/.test(e.message));
+  assert.throws(
+    () => configureTransport({ proxy: 'proxy.corp:8080' }),
+    (e: unknown) => e instanceof ConfigError && e.field === 'proxy' && /http:\/\/host:port/.test(e.message),
+  );
 });

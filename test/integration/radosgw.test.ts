@@ -7,8 +7,20 @@ import { NO_S3_SKIP_REASON, rawRequest, s3TestEnv, type S3TestEnv } from './help
 
 /** ListBuckets signed by curl. radosgw needs x-amz-content-sha256 set explicitly for curl's signer. */
 function curlListBuckets(s3: S3TestEnv, secret: string): Promise<{ status: number; body: string }> {
-  const args = ['-s', '--max-time', '30', '-w', '\n%{http_code}', '--aws-sigv4', `aws:amz:${s3.region}:s3`,
-    '-u', `${s3.accessKeyId}:${secret}`, '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD', `${s3.endpoint}/`];
+  const args = [
+    '-s',
+    '--max-time',
+    '30',
+    '-w',
+    '\n%{http_code}',
+    '--aws-sigv4',
+    `aws:amz:${s3.region}:s3`,
+    '-u',
+    `${s3.accessKeyId}:${secret}`,
+    '-H',
+    'x-amz-content-sha256: UNSIGNED-PAYLOAD',
+    `${s3.endpoint}/`,
+  ];
   return new Promise((resolve, reject) => {
     execFile('curl', args, (err, stdout) => {
       if (err) return reject(err);
@@ -44,7 +56,11 @@ test('virtual-hosted style reaches the bucket through Host: <bucket>.localhost',
   const existing = await rawRequest({ method: 'GET', url: `http://${s3.bucket}.localhost:${port}/` });
   assert.equal(existing.status, 403, existing.body);
   assert.match(existing.body, /<Code>AccessDenied<\/Code>/);
-  const missing = await rawRequest({ method: 'GET', url: `${s3.endpoint}/`, hostHeader: `no-such-bucket-oss-presign.localhost:${port}` });
+  const missing = await rawRequest({
+    method: 'GET',
+    url: `${s3.endpoint}/`,
+    hostHeader: `no-such-bucket-oss-presign.localhost:${port}`,
+  });
   assert.equal(missing.status, 404, missing.body);
   assert.match(missing.body, /<Code>NoSuchBucket<\/Code>/);
 });

@@ -24,7 +24,10 @@ async function startSkewedServer(offsetMs: number, skewedAnswers: number, opts: 
     req.resume();
     const serverNow = new Date(Date.now() + offsetMs);
     seen.push({ amzDate: String(req.headers['x-amz-date']), receivedAt: Date.now() });
-    const headers: Record<string, string> = { 'content-type': 'application/xml', 'x-amz-request-id': `req-${seen.length}` };
+    const headers: Record<string, string> = {
+      'content-type': 'application/xml',
+      'x-amz-request-id': `req-${seen.length}`,
+    };
     if (opts.dateHeader !== false) headers.date = serverNow.toUTCString();
     else res.sendDate = false;
     if (seen.length <= skewedAnswers) {
@@ -42,11 +45,20 @@ async function startSkewedServer(offsetMs: number, skewedAnswers: number, opts: 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 function conn(endpoint: string): ConnectionOptions {
-  return { provider: 's3', endpoint, accessKeyId: 'AKIDEXAMPLE', accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+  return {
+    provider: 's3',
+    endpoint,
+    accessKeyId: 'AKIDEXAMPLE',
+    accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  };
 }
 
 /** Seconds between an x-amz-date and an epoch time. */
@@ -66,7 +78,10 @@ test('RequestTimeTooSkewed is retried once, signed at the server time learnt fro
   assert.equal(server.seen.length, 2);
   const [first, second] = server.seen;
   assert.ok(secondsOff(first.amzDate, first.receivedAt) <= 2, `first request signed at local time: ${first.amzDate}`);
-  assert.ok(secondsOff(second.amzDate, second.receivedAt + TEN_MINUTES) <= 2, `retry signed at server time: ${second.amzDate}`);
+  assert.ok(
+    secondsOff(second.amzDate, second.receivedAt + TEN_MINUTES) <= 2,
+    `retry signed at server time: ${second.amzDate}`,
+  );
   assert.equal(warnings.length, 1);
   assert.ok(Math.abs(warnings[0] - TEN_MINUTES) < 2_000);
   // Later requests keep the correction without another round trip.

@@ -35,7 +35,10 @@ const RUNNERS: Runner[] = [
   },
   {
     format: 'python',
-    unavailable: () => (spawnSync('python3', ['-c', 'import requests']).status === 0 ? undefined : 'python3 with requests is not installed (apt-get install python3-requests)'),
+    unavailable: () =>
+      spawnSync('python3', ['-c', 'import requests']).status === 0
+        ? undefined
+        : 'python3 with requests is not installed (apt-get install python3-requests)',
     run: (snippet) => run('python3', ['-c', snippet]),
   },
   {
@@ -43,7 +46,10 @@ const RUNNERS: Runner[] = [
     format: 'fetch',
     unavailable: () => undefined,
     run: (snippet, filePath) =>
-      run(process.execPath, ['-e', `${snippet}\nupload(require('node:fs').readFileSync(${JSON.stringify(filePath)})).then((r) => console.log(r.status), (e) => { console.error(e.message); process.exit(1); });`]),
+      run(process.execPath, [
+        '-e',
+        `${snippet}\nupload(require('node:fs').readFileSync(${JSON.stringify(filePath)})).then((r) => console.log(r.status), (e) => { console.error(e.message); process.exit(1); });`,
+      ]),
   },
 ];
 
@@ -55,7 +61,12 @@ describe('snippets against radosgw', { skip: env ? false : NO_S3_SKIP_REASON }, 
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "ossp snippets it's-"));
-    client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.accessKeySecret } });
+    client = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.accessKeySecret },
+    });
   });
   after(() => {
     client?.destroy();
@@ -71,11 +82,23 @@ describe('snippets against radosgw', { skip: env ? false : NO_S3_SKIP_REASON }, 
         writeFileSync(filePath, body);
         const key = uniqueKey(`snippets/${runner.format}/a file`);
         const signed = presignPut({
-          provider: 's3', endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, accessKeySecret: s3.accessKeySecret,
-          bucket: s3.bucket, key, expiresSeconds: 900,
-          headers: { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache' }, metadata: { owner: "ana o'neil", project: '42' },
+          provider: 's3',
+          endpoint: s3.endpoint,
+          region: s3.region,
+          accessKeyId: s3.accessKeyId,
+          accessKeySecret: s3.accessKeySecret,
+          bucket: s3.bucket,
+          key,
+          expiresSeconds: 900,
+          headers: { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache' },
+          metadata: { owner: "ana o'neil", project: '42' },
         });
-        const snippet = buildSnippet(runner.format, { url: signed.url, headers: signed.headers, filePath, expiresAt: signed.expiresAt });
+        const snippet = buildSnippet(runner.format, {
+          url: signed.url,
+          headers: signed.headers,
+          filePath,
+          expiresAt: signed.expiresAt,
+        });
 
         const good = runner.run(snippet, filePath);
         assert.ok(good.ok, `${runner.format} snippet failed:\n${good.output}`);
@@ -87,7 +110,9 @@ describe('snippets against radosgw', { skip: env ? false : NO_S3_SKIP_REASON }, 
         assert.equal(got.CacheControl, 'no-cache');
         assert.deepEqual(got.Metadata, { owner: "ana o'neil", project: '42' });
 
-        const tampered = snippet.replace("'x-amz-meta-project': '42'", "'x-amz-meta-project': '43'").replace('x-amz-meta-project: 42', 'x-amz-meta-project: 43');
+        const tampered = snippet
+          .replace("'x-amz-meta-project': '42'", "'x-amz-meta-project': '43'")
+          .replace('x-amz-meta-project: 42', 'x-amz-meta-project: 43');
         assert.notEqual(tampered, snippet, 'the test could not find the metadata header in the snippet');
         const bad = runner.run(tampered, filePath);
         assert.equal(bad.ok, false, `${runner.format} snippet with a changed header still succeeded`);

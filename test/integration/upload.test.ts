@@ -6,7 +6,14 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CancelledError, ServiceError, deleteObject, getObject, headObject, type ConnectionOptions } from '../../src/core/index';
+import {
+  CancelledError,
+  ServiceError,
+  deleteObject,
+  getObject,
+  headObject,
+  type ConnectionOptions,
+} from '../../src/core/index';
 import { FileChangedError } from '../../src/core/upload/fileSource';
 import { listMultipartUploads } from '../../src/core/upload/multipart';
 import { uploadFile, type UploadFileOptions } from '../../src/core/upload/uploadFile';
@@ -16,7 +23,12 @@ import { startFaultProxy, s3ErrorXml, type FaultProxy } from './helpers/faultPro
 const MiB = 1024 * 1024;
 const env = s3TestEnv();
 const conn: ConnectionOptions | undefined = env && {
-  provider: 's3', endpoint: env.endpoint, region: env.region, addressing: 'path', accessKeyId: env.accessKeyId, accessKeySecret: env.accessKeySecret,
+  provider: 's3',
+  endpoint: env.endpoint,
+  region: env.region,
+  addressing: 'path',
+  accessKeyId: env.accessKeyId,
+  accessKeySecret: env.accessKeySecret,
 };
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 
@@ -31,7 +43,11 @@ function file(name: string, size: number): string {
   return p;
 }
 
-async function getBytes(c: ConnectionOptions, bucket: string, key: string): Promise<{ bytes: Buffer; headers: Record<string, string> }> {
+async function getBytes(
+  c: ConnectionOptions,
+  bucket: string,
+  key: string,
+): Promise<{ bytes: Buffer; headers: Record<string, string> }> {
   const res = await getObject({ ...c, bucket, key });
   const chunks: Buffer[] = [];
   for await (const chunk of res.body) chunks.push(chunk as Buffer);
@@ -46,7 +62,8 @@ async function assertNothingLeft(c: ConnectionOptions, bucket: string, key: stri
 
 function monotonicTo(events: Array<[number, number]>, total: number): void {
   assert.ok(events.length > 0, 'no progress reported');
-  for (let i = 1; i < events.length; i++) assert.ok(events[i][0] >= events[i - 1][0], `progress went back at ${i}: ${events[i - 1][0]} -> ${events[i][0]}`);
+  for (let i = 1; i < events.length; i++)
+    assert.ok(events[i][0] >= events[i - 1][0], `progress went back at ${i}: ${events[i - 1][0]} -> ${events[i][0]}`);
   assert.ok(events.every(([, t]) => t === total));
   assert.equal(events[events.length - 1][0], total);
 }
@@ -61,12 +78,26 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
     if (conn && env) for (const key of created) await deleteObject({ ...conn, bucket: env.bucket, key });
   });
 
-  async function roundTrip(t: { skip(reason: string): void }, name: string, size: number, extra: Partial<UploadFileOptions>, keyPrefix = 'upload/') {
+  async function roundTrip(
+    t: { skip(reason: string): void },
+    name: string,
+    size: number,
+    extra: Partial<UploadFileOptions>,
+    keyPrefix = 'upload/',
+  ) {
     if (!conn || !env) return t.skip(NO_S3_SKIP_REASON);
     const key = uniqueKey(keyPrefix);
     created.push(key);
     const events: Array<[number, number]> = [];
-    const result = await uploadFile({ ...conn, bucket: env.bucket, key, filePath: file(name, size), onProgress: (s, tt) => events.push([s, tt]), retry: FAST_RETRY, ...extra });
+    const result = await uploadFile({
+      ...conn,
+      bucket: env.bucket,
+      key,
+      filePath: file(name, size),
+      onProgress: (s, tt) => events.push([s, tt]),
+      retry: FAST_RETRY,
+      ...extra,
+    });
     assert.equal(result.bytes, size);
     monotonicTo(events, size);
     const got = await getBytes(conn, env.bucket, key);
@@ -80,7 +111,10 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
   });
 
   it('uploads a 1-byte file with a single PUT, storing Content-Type and metadata', async (t) => {
-    const r = await roundTrip(t, 'one.bin', 1, { headers: { 'Content-Type': 'text/x-test', 'Cache-Control': 'no-cache' }, metadata: { Owner: 'ana' } });
+    const r = await roundTrip(t, 'one.bin', 1, {
+      headers: { 'Content-Type': 'text/x-test', 'Cache-Control': 'no-cache' },
+      metadata: { Owner: 'ana' },
+    });
     if (!r) return;
     assert.equal(r.got.headers['content-type'], 'text/x-test');
     assert.equal(r.got.headers['cache-control'], 'no-cache');
@@ -93,7 +127,19 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
   });
 
   it('uploads 23 MiB in 5 MiB parts under a unicode key, with metadata and Content-Type on the final object', async (t) => {
-    const r = await roundTrip(t, 'm23.bin', 23 * MiB, { partSize: 5 * MiB, multipartThreshold: 5 * MiB, concurrency: 3, headers: { 'Content-Type': 'application/x-custom' }, metadata: { project: 'p1' } }, 'upload/ünïcødé 名前 ');
+    const r = await roundTrip(
+      t,
+      'm23.bin',
+      23 * MiB,
+      {
+        partSize: 5 * MiB,
+        multipartThreshold: 5 * MiB,
+        concurrency: 3,
+        headers: { 'Content-Type': 'application/x-custom' },
+        metadata: { project: 'p1' },
+      },
+      'upload/ünïcødé 名前 ',
+    );
     if (!r) return;
     assert.equal(r.result.parts, 5);
     assert.match(r.result.etag, /^[0-9a-f]{32}-5$/, 'the ETag of the HEAD after Complete');
@@ -106,7 +152,16 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
     const key = uniqueKey('upload/cancel-mp');
     const ac = new AbortController();
     await assert.rejects(
-      uploadFile({ ...conn, bucket: env.bucket, key, filePath: file('m23.bin', 23 * MiB), partSize: 5 * MiB, multipartThreshold: 1, signal: ac.signal, onProgress: (s) => s > 6 * MiB && ac.abort() }),
+      uploadFile({
+        ...conn,
+        bucket: env.bucket,
+        key,
+        filePath: file('m23.bin', 23 * MiB),
+        partSize: 5 * MiB,
+        multipartThreshold: 1,
+        signal: ac.signal,
+        onProgress: (s) => s > 6 * MiB && ac.abort(),
+      }),
       CancelledError,
     );
     await assertNothingLeft(conn, env.bucket, key);
@@ -117,7 +172,14 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
     const key = uniqueKey('upload/cancel-put');
     const ac = new AbortController();
     await assert.rejects(
-      uploadFile({ ...conn, bucket: env.bucket, key, filePath: file('m23.bin', 23 * MiB), signal: ac.signal, onProgress: (s) => s > 4 * MiB && ac.abort() }),
+      uploadFile({
+        ...conn,
+        bucket: env.bucket,
+        key,
+        filePath: file('m23.bin', 23 * MiB),
+        signal: ac.signal,
+        onProgress: (s) => s > 4 * MiB && ac.abort(),
+      }),
       CancelledError,
     );
     await assertNothingLeft(conn, env.bucket, key);
@@ -130,14 +192,24 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
     fs.writeFileSync(p, randomBytes(23 * MiB));
     let truncated = false;
     const err = await uploadFile({
-      ...conn, bucket: env.bucket, key, filePath: p, partSize: 5 * MiB, multipartThreshold: 1, concurrency: 1, retry: FAST_RETRY,
+      ...conn,
+      bucket: env.bucket,
+      key,
+      filePath: p,
+      partSize: 5 * MiB,
+      multipartThreshold: 1,
+      concurrency: 1,
+      retry: FAST_RETRY,
       onProgress: (s) => {
         if (!truncated && s > 6 * MiB) {
           truncated = true;
           fs.truncateSync(p, 7 * MiB);
         }
       },
-    }).then(() => assert.fail('the upload of a truncated file succeeded'), (e: unknown) => e);
+    }).then(
+      () => assert.fail('the upload of a truncated file succeeded'),
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof FileChangedError, `expected FileChangedError, got ${String(err)}`);
     assert.match(err.message, /changed while it was being uploaded/);
     await assertNothingLeft(conn, env.bucket, key);
@@ -153,7 +225,8 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
     });
     after(async () => proxy?.close());
 
-    const isPart = (n: number) => (r: { method: string; query: URLSearchParams }) => r.method === 'PUT' && r.query.get('partNumber') === String(n);
+    const isPart = (n: number) => (r: { method: string; query: URLSearchParams }) =>
+      r.method === 'PUT' && r.query.get('partNumber') === String(n);
 
     it('retries a part whose connection is reset mid-body and a part answered 503, and completes identical', async (t) => {
       if (!conn || !env) return t.skip(NO_S3_SKIP_REASON);
@@ -164,17 +237,40 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
       created.push(key);
       const events: Array<[number, number]> = [];
       const lines: string[] = [];
-      const record = (m: unknown, ...a: unknown[]) => lines.push([m, ...a].map((x) => (x instanceof Error ? `${x.name}: ${x.message}` : String(x))).join(' '));
+      const record = (m: unknown, ...a: unknown[]) =>
+        lines.push([m, ...a].map((x) => (x instanceof Error ? `${x.name}: ${x.message}` : String(x))).join(' '));
       const log = { trace: record, debug: record, info: record, warn: record, error: record };
-      const result = await uploadFile({ ...viaProxy, bucket: env.bucket, key, filePath: file('m23.bin', 23 * MiB), partSize: 5 * MiB, multipartThreshold: 1, retry: FAST_RETRY, log, onProgress: (s, tt) => events.push([s, tt]) });
-      assert.ok(lines.some((l) => /part 2 .*retrying/.test(l)) && lines.some((l) => /part 4 .*retrying/.test(l)), `the retries are not logged:\n${lines.join('\n')}`);
-      assert.ok(lines.every((l) => !l.includes(env.accessKeySecret) && !/Signature=[0-9a-f]/.test(l)), 'a log line holds the secret or a signature');
+      const result = await uploadFile({
+        ...viaProxy,
+        bucket: env.bucket,
+        key,
+        filePath: file('m23.bin', 23 * MiB),
+        partSize: 5 * MiB,
+        multipartThreshold: 1,
+        retry: FAST_RETRY,
+        log,
+        onProgress: (s, tt) => events.push([s, tt]),
+      });
+      assert.ok(
+        lines.some((l) => /part 2 .*retrying/.test(l)) && lines.some((l) => /part 4 .*retrying/.test(l)),
+        `the retries are not logged:\n${lines.join('\n')}`,
+      );
+      assert.ok(
+        lines.every((l) => !l.includes(env.accessKeySecret) && !/Signature=[0-9a-f]/.test(l)),
+        'a log line holds the secret or a signature',
+      );
       assert.equal(result.parts, 5);
       monotonicTo(events, 23 * MiB);
-      const faults = proxy.requests.filter((r) => r.fault).map((r) => r.fault).sort();
+      const faults = proxy.requests
+        .filter((r) => r.fault)
+        .map((r) => r.fault)
+        .sort();
       // Every part carries its SHA-256 as the signed payload hash, which radosgw checks against the body.
       const parts = proxy.requests.filter((r) => r.method === 'PUT' && r.url.includes('partNumber='));
-      assert.ok(parts.length >= 7 && parts.every((r) => /^[0-9a-f]{64}$/.test(String(r.headers['x-amz-content-sha256']))), 'a part was sent without its payload hash');
+      assert.ok(
+        parts.length >= 7 && parts.every((r) => /^[0-9a-f]{64}$/.test(String(r.headers['x-amz-content-sha256']))),
+        'a part was sent without its payload hash',
+      );
       assert.deepEqual(faults, ['reset-request', 'unavailable']);
       assert.ok((await getBytes(conn, env.bucket, key)).bytes.equals(files['m23.bin']));
       assert.deepEqual(await listMultipartUploads(conn, env.bucket, key), []);
@@ -183,20 +279,40 @@ describe('uploadFile against radosgw', { concurrency: false }, () => {
     it('fails at once on a 403 for a part, with a clear error, and aborts the upload', async (t) => {
       if (!conn || !env) return t.skip(NO_S3_SKIP_REASON);
       proxy.clearFaults();
-      proxy.inject(isPart(2), { kind: 'respond', status: 403, body: s3ErrorXml('AccessDenied', 'Access Denied', 'req-403') });
+      proxy.inject(isPart(2), {
+        kind: 'respond',
+        status: 403,
+        body: s3ErrorXml('AccessDenied', 'Access Denied', 'req-403'),
+      });
       const key = uniqueKey('upload/forbidden');
       const seenBefore = proxy.requests.length;
-      const err = await uploadFile({ ...viaProxy, bucket: env.bucket, key, filePath: file('m23.bin', 23 * MiB), partSize: 5 * MiB, multipartThreshold: 1, concurrency: 2, retry: FAST_RETRY })
-        .then(() => assert.fail('expected a 403'), (e: unknown) => e);
+      const err = await uploadFile({
+        ...viaProxy,
+        bucket: env.bucket,
+        key,
+        filePath: file('m23.bin', 23 * MiB),
+        partSize: 5 * MiB,
+        multipartThreshold: 1,
+        concurrency: 2,
+        retry: FAST_RETRY,
+      }).then(
+        () => assert.fail('expected a 403'),
+        (e: unknown) => e,
+      );
       proxy.clearFaults();
       assert.ok(err instanceof ServiceError, `expected ServiceError, got ${String(err)}`);
       assert.equal(err.status, 403);
       assert.equal(err.code, 'AccessDenied');
       assert.equal(err.requestId, 'req-403');
       assert.ok(!err.message.includes(env.accessKeySecret));
-      const part2 = proxy.requests.slice(seenBefore).filter((r) => r.method === 'PUT' && /[?&]partNumber=2(&|$)/.test(r.url));
+      const part2 = proxy.requests
+        .slice(seenBefore)
+        .filter((r) => r.method === 'PUT' && /[?&]partNumber=2(&|$)/.test(r.url));
       assert.equal(part2.length, 1, 'a 403 must not be retried');
-      assert.ok(proxy.requests.slice(seenBefore).some((r) => r.method === 'DELETE' && r.url.includes('uploadId=')), 'the upload was not aborted');
+      assert.ok(
+        proxy.requests.slice(seenBefore).some((r) => r.method === 'DELETE' && r.url.includes('uploadId=')),
+        'the upload was not aborted',
+      );
       await assertNothingLeft(conn, env.bucket, key);
     });
   });

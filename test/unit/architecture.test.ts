@@ -37,16 +37,30 @@ const IO_MODULES = /^(node:)?(fs|fs\/promises|http|https|http2|net|tls|dgram|chi
 
 /** I/O imports, clock reads and randomness in one source file. */
 function purityProblems(path: string, text: string): string[] {
-  const problems = importsOf(text).filter((m) => IO_MODULES.test(m)).map((m) => `${path}: imports ${m}`);
+  const problems = importsOf(text)
+    .filter((m) => IO_MODULES.test(m))
+    .map((m) => `${path}: imports ${m}`);
   const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
   const visit = (node: ts.Node): void => {
     const at = () => `${path}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
-    if (ts.isNewExpression(node) && node.expression.getText() === 'Date' && !node.arguments?.length) problems.push(`${at()}: new Date() reads the clock`);
-    if (ts.isPropertyAccessExpression(node) && /^(Date\.now|performance\.now|process\.hrtime|Math\.random|crypto\.getRandomValues|crypto\.randomUUID)$/.test(node.getText())) {
+    if (ts.isNewExpression(node) && node.expression.getText() === 'Date' && !node.arguments?.length)
+      problems.push(`${at()}: new Date() reads the clock`);
+    if (
+      ts.isPropertyAccessExpression(node) &&
+      /^(Date\.now|performance\.now|process\.hrtime|Math\.random|crypto\.getRandomValues|crypto\.randomUUID)$/.test(
+        node.getText(),
+      )
+    ) {
       problems.push(`${at()}: ${node.getText()}`);
     }
-    if (ts.isCallExpression(node) && /^(fetch|Date|setTimeout|setInterval)$/.test(node.expression.getText())) problems.push(`${at()}: ${node.expression.getText()}()`);
-    if (ts.isIdentifier(node) && /^(fs|process)$/.test(node.text) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) problems.push(`${at()}: uses ${node.text}`);
+    if (ts.isCallExpression(node) && /^(fetch|Date|setTimeout|setInterval)$/.test(node.expression.getText()))
+      problems.push(`${at()}: ${node.expression.getText()}()`);
+    if (
+      ts.isIdentifier(node) &&
+      /^(fs|process)$/.test(node.text) &&
+      !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)
+    )
+      problems.push(`${at()}: uses ${node.text}`);
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -57,14 +71,18 @@ function purityProblems(path: string, text: string): string[] {
 function resolvedImports(file: string, text: string): string[] {
   return importsOf(text)
     .filter((m) => m.startsWith('.'))
-    .map((m) => relative(ROOT, resolve(ROOT, dirname(file), m)).split(sep).join('/'))
+    .map((m) =>
+      relative(ROOT, resolve(ROOT, dirname(file), m))
+        .split(sep)
+        .join('/'),
+    )
     .map((m) => (existsSync(join(ROOT, `${m}.ts`)) ? m : existsSync(join(ROOT, m, 'index.ts')) ? `${m}/index` : m));
 }
 
 /** Layer of a source file: core, app, vscode (the kit), features/<name>, or root (extension.ts, features/services.ts). */
 function layerOf(path: string): string {
   const m = /^src\/(core|app|vscode)\/|^src\/features\/([^/]+)\//.exec(path);
-  return !m ? 'root' : m[1] ?? `features/${m[2]}`;
+  return !m ? 'root' : (m[1] ?? `features/${m[2]}`);
 }
 
 /** Every import edge between two layers, as "from -> to (file)". */
@@ -87,31 +105,67 @@ describe('architecture', () => {
   it('the scan sees the sources (guards against an empty glob)', () => {
     assert.ok(SRC.some((f) => f.path === 'src/core/presign.ts'));
     assert.ok(SRC.some((f) => f.path === 'src/core/signing/crypto.ts'));
-    assert.deepEqual(importsOf("import a from 'x'; export { b } from 'y'; const c = require('z'); void import('w'); // import 'comment'"), ['x', 'y', 'z', 'w']);
-    assert.deepEqual(['src/core/presign.ts', 'src/app/ledger.ts', 'src/vscode/prompts.ts', 'src/features/presign/flow.ts', 'src/extension.ts'].map(layerOf), ['core', 'app', 'vscode', 'features/presign', 'root']);
-    assert.deepEqual(resolvedImports('src/features/presign/flow.ts', "import { a } from '../../core/index'; import { b } from '../ledger/ledgerStore'; import * as vscode from 'vscode';"), ['src/core/index', 'src/features/ledger/ledgerStore']);
+    assert.deepEqual(
+      importsOf(
+        "import a from 'x'; export { b } from 'y'; const c = require('z'); void import('w'); // import 'comment'",
+      ),
+      ['x', 'y', 'z', 'w'],
+    );
+    assert.deepEqual(
+      [
+        'src/core/presign.ts',
+        'src/app/ledger.ts',
+        'src/vscode/prompts.ts',
+        'src/features/presign/flow.ts',
+        'src/extension.ts',
+      ].map(layerOf),
+      ['core', 'app', 'vscode', 'features/presign', 'root'],
+    );
+    assert.deepEqual(
+      resolvedImports(
+        'src/features/presign/flow.ts',
+        "import { a } from '../../core/index'; import { b } from '../ledger/ledgerStore'; import * as vscode from 'vscode';",
+      ),
+      ['src/core/index', 'src/features/ledger/ledgerStore'],
+    );
   });
 
   it('no file under src/core or src/app imports vscode', () => {
-    assert.deepEqual(importers(/^vscode$/).filter((p) => p.startsWith('src/core/') || p.startsWith('src/app/')), []);
+    assert.deepEqual(
+      importers(/^vscode$/).filter((p) => p.startsWith('src/core/') || p.startsWith('src/app/')),
+      [],
+    );
   });
 
   it('the layers import only downwards: core nothing, app only core, the kit no feature', () => {
     const allowed: Record<string, string[]> = { core: [], app: ['core'], vscode: ['core', 'app'] };
     const wrong = layerEdges().filter((e) => e.from in allowed && !allowed[e.from].includes(e.to));
-    assert.deepEqual(wrong.map((e) => `${e.file} imports ${e.target}`), []);
+    assert.deepEqual(
+      wrong.map((e) => `${e.file} imports ${e.target}`),
+      [],
+    );
   });
 
   it('a feature imports another feature only through a listed pair', () => {
     const pairs = layerEdges().filter((e) => e.from.startsWith('features/') && e.to.startsWith('features/'));
-    assert.deepEqual(pairs.filter((e) => !FEATURE_PAIRS.has(`${e.from} -> ${e.to}`)).map((e) => `${e.file} imports ${e.target}`), []);
+    assert.deepEqual(
+      pairs.filter((e) => !FEATURE_PAIRS.has(`${e.from} -> ${e.to}`)).map((e) => `${e.file} imports ${e.target}`),
+      [],
+    );
     const used = new Set(pairs.map((e) => `${e.from} -> ${e.to}`));
-    assert.deepEqual([...FEATURE_PAIRS].filter((p) => !used.has(p)), [], 'a listed pair no longer exists: remove it from FEATURE_PAIRS');
+    assert.deepEqual(
+      [...FEATURE_PAIRS].filter((p) => !used.has(p)),
+      [],
+      'a listed pair no longer exists: remove it from FEATURE_PAIRS',
+    );
   });
 
   it('outside src/core, core is reached through src/core/index.ts only (the one door)', () => {
     const deep = layerEdges().filter((e) => e.to === 'core' && e.target !== 'src/core/index');
-    assert.deepEqual(deep.map((e) => `${e.file} imports ${e.target}`), []);
+    assert.deepEqual(
+      deep.map((e) => `${e.file} imports ${e.target}`),
+      [],
+    );
   });
 
   it('src/core/index.ts names every export (no export *)', () => {
@@ -126,13 +180,26 @@ describe('architecture', () => {
   });
 
   it('comments and strings name only files that exist in this repository', () => {
-    const scripts = readdirSync(join(ROOT, 'scripts'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(mjs|sh)$/.test(f)).map((f) => `scripts/${f.split(sep).join('/')}`);
-    const files = [...SRC.map((f) => f.path), ...tsFiles(join(ROOT, 'test')).map(rel), ...tsFiles(join(ROOT, 'bench')).map(rel), ...scripts, '.ci/run'];
+    const scripts = readdirSync(join(ROOT, 'scripts'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(mjs|sh)$/.test(f))
+      .map((f) => `scripts/${f.split(sep).join('/')}`);
+    const files = [
+      ...SRC.map((f) => f.path),
+      ...tsFiles(join(ROOT, 'test')).map(rel),
+      ...tsFiles(join(ROOT, 'bench')).map(rel),
+      ...scripts,
+      '.ci/run',
+    ];
     const missing = files.flatMap((file) => {
       const text = read(join(ROOT, file), 'utf8');
       return [...text.matchAll(/\b((?:src|test|scripts|bench|media)\/[\w.@/-]*\.(?:ts|mjs|js|json|md|sh|xml))\b/g)]
         .map((m) => m[1])
-        .filter((named) => !/[*<>{]/.test(named) && !existsSync(join(ROOT, named)) && !existsSync(join(ROOT, named.replace(/\.js$/, '.ts'))))
+        .filter(
+          (named) =>
+            !/[*<>{]/.test(named) &&
+            !existsSync(join(ROOT, named)) &&
+            !existsSync(join(ROOT, named.replace(/\.js$/, '.ts'))),
+        )
         .map((named) => `${file} names ${named}`);
     });
     assert.deepEqual(missing, []);
@@ -144,18 +211,27 @@ describe('architecture', () => {
 
   it('only src/core/http/transport.ts imports undici', () => {
     const users = importers(/^undici(\/|$)/);
-    if (SRC.some((f) => f.path === 'src/core/http/transport.ts')) assert.deepEqual(users, ['src/core/http/transport.ts']);
+    if (SRC.some((f) => f.path === 'src/core/http/transport.ts'))
+      assert.deepEqual(users, ['src/core/http/transport.ts']);
     else assert.deepEqual(users, []);
   });
 
   it('src/core/signing/** does no I/O, never reads the clock and uses no randomness', () => {
-    assert.deepEqual(SRC.filter((f) => f.path.startsWith('src/core/signing/')).flatMap((f) => purityProblems(f.path, f.text)), []);
+    assert.deepEqual(
+      SRC.filter((f) => f.path.startsWith('src/core/signing/')).flatMap((f) => purityProblems(f.path, f.text)),
+      [],
+    );
   });
 
   it('the purity scan catches what it looks for (self-test on a snippet)', () => {
-    const snippet = "import { readFileSync } from 'node:fs';\nconst a = new Date();\nconst b = Date.now();\nconst c = new Date(0);\nMath.random();\nprocess.env.X;";
+    const snippet =
+      "import { readFileSync } from 'node:fs';\nconst a = new Date();\nconst b = Date.now();\nconst c = new Date(0);\nMath.random();\nprocess.env.X;";
     assert.deepEqual(purityProblems('x.ts', snippet), [
-      'x.ts: imports node:fs', 'x.ts:2: new Date() reads the clock', 'x.ts:3: Date.now', 'x.ts:5: Math.random', 'x.ts:6: uses process',
+      'x.ts: imports node:fs',
+      'x.ts:2: new Date() reads the clock',
+      'x.ts:3: Date.now',
+      'x.ts:5: Math.random',
+      'x.ts:6: uses process',
     ]);
   });
 });

@@ -18,7 +18,10 @@ const BUNDLE = join(ROOT, 'dist', 'extension.js');
 const CORE = join(ROOT, 'dist', 'core.js');
 
 interface Manifest {
-  contributes: { commands: { command: string }[]; configuration: { properties: Record<string, { default?: unknown }> } };
+  contributes: {
+    commands: { command: string }[];
+    configuration: { properties: Record<string, { default?: unknown }> };
+  };
 }
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Manifest;
 
@@ -56,7 +59,8 @@ function s3Server() {
       setTimeout(() => req.resume(), chunk.length / THROTTLE_BYTES_PER_MS);
     });
     req.on('end', () => {
-      if (sha256.digest('hex') !== req.headers['x-amz-content-sha256']) return void res.writeHead(400).end('<Error><Code>XAmzContentSHA256Mismatch</Code></Error>');
+      if (sha256.digest('hex') !== req.headers['x-amz-content-sha256'])
+        return void res.writeHead(400).end('<Error><Code>XAmzContentSHA256Mismatch</Code></Error>');
       const object = { size, md5: md5.digest('hex') };
       objects.set(req.url!, object);
       res.writeHead(200, { ETag: `"${object.md5}"` }).end();
@@ -67,7 +71,13 @@ function s3Server() {
     if (req.method === 'PUT') return put(req, res);
     const object = req.method === 'HEAD' ? objects.get(req.url!) : undefined;
     if (!object) return void res.writeHead(req.method === 'HEAD' ? 404 : 501).end();
-    res.writeHead(200, { 'Content-Length': object.size, ETag: `"${object.md5}"`, 'Last-Modified': new Date().toUTCString() }).end();
+    res
+      .writeHead(200, {
+        'Content-Length': object.size,
+        ETag: `"${object.md5}"`,
+        'Last-Modified': new Date().toUTCString(),
+      })
+      .end();
   });
   return { server, objects, signatures };
 }
@@ -76,10 +86,15 @@ describe('dist/extension.js activated with a fake vscode', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oss-presign-bundle-'));
   const { server, objects, signatures } = s3Server();
   const fake = createFakeVscode({
-    defaults: Object.fromEntries(Object.entries(manifest.contributes.configuration.properties).map(([key, p]) => [key, p.default])),
+    defaults: Object.fromEntries(
+      Object.entries(manifest.contributes.configuration.properties).map(([key, p]) => [key, p.default]),
+    ),
     workspaceFolders: [dir],
   });
-  const { context, state, secrets } = fakeContext({ extensionPath: ROOT, globalStoragePath: join(dir, 'globalStorage') });
+  const { context, state, secrets } = fakeContext({
+    extensionPath: ROOT,
+    globalStoragePath: join(dir, 'globalStorage'),
+  });
   let extension: Extension;
   let api: Api;
 
@@ -89,8 +104,14 @@ describe('dist/extension.js activated with a fake vscode', () => {
     seen = { messages: fake.record.messages.length, log: fake.record.log.length, errors: fake.record.errors.length };
   });
   const newErrors = () => [
-    ...fake.record.messages.slice(seen.messages).filter((m) => m.level === 'error').map((m) => `shown: ${m.text}`),
-    ...fake.record.log.slice(seen.log).filter((l) => l.level === 'error').map((l) => `logged: ${l.text}`),
+    ...fake.record.messages
+      .slice(seen.messages)
+      .filter((m) => m.level === 'error')
+      .map((m) => `shown: ${m.text}`),
+    ...fake.record.log
+      .slice(seen.log)
+      .filter((l) => l.level === 'error')
+      .map((l) => `logged: ${l.text}`),
     ...fake.record.errors.slice(seen.errors).map((e) => `fake: ${String(e)}`),
   ];
 
@@ -99,7 +120,17 @@ describe('dist/extension.js activated with a fake vscode', () => {
     server.listen(0, '127.0.0.1');
     await new Promise((done) => server.once('listening', done));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    fake.settings.set('ossPresign.profiles', [{ id: PROFILE_ID, name: 'Loopback S3', provider: 's3', endpoint, region: 'us-east-1', accessKeyId: 'AKIDEXAMPLE', addressing: 'path' }]);
+    fake.settings.set('ossPresign.profiles', [
+      {
+        id: PROFILE_ID,
+        name: 'Loopback S3',
+        provider: 's3',
+        endpoint,
+        region: 'us-east-1',
+        accessKeyId: 'AKIDEXAMPLE',
+        addressing: 'path',
+      },
+    ]);
     secrets.set(`ossPresign.profile.${PROFILE_ID}.secret`, SECRET);
     extension = loadWithFakeVscode<Extension>(BUNDLE, fake.vscode);
     api = extension.activate(context);
@@ -114,9 +145,17 @@ describe('dist/extension.js activated with a fake vscode', () => {
   it('registers every command package.json contributes, and logs no error', () => {
     const contributed = manifest.contributes.commands.map((c) => c.command).sort();
     const registered = fake.commandIds();
-    assert.deepEqual(contributed.filter((id) => !registered.includes(id)), [], 'contributed but not registered');
+    assert.deepEqual(
+      contributed.filter((id) => !registered.includes(id)),
+      [],
+      'contributed but not registered',
+    );
     // Commands left out of package.json must be internal ones, which by VS Code's convention start with "_".
-    assert.deepEqual(registered.filter((id) => !contributed.includes(id) && !id.startsWith('_')), [], 'registered but not contributed');
+    assert.deepEqual(
+      registered.filter((id) => !contributed.includes(id) && !id.startsWith('_')),
+      [],
+      'registered but not contributed',
+    );
     assert.deepEqual(newErrors(), []);
   });
 
@@ -129,20 +168,39 @@ describe('dist/extension.js activated with a fake vscode', () => {
     }
     const presignPut = (from: Api, options: object) => (from.presignPut as (o: object) => unknown)(options);
     const options = {
-      provider: 's3', endpoint: 'https://s3.amazonaws.com', bucket: 'examplebucket', key: 'test.txt', accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-      accessKeySecret: SECRET, expiresSeconds: 86400, date: '2013-05-24T00:00:00Z', headers: { 'Content-Type': 'text/plain' },
+      provider: 's3',
+      endpoint: 'https://s3.amazonaws.com',
+      bucket: 'examplebucket',
+      key: 'test.txt',
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      accessKeySecret: SECRET,
+      expiresSeconds: 86400,
+      date: '2013-05-24T00:00:00Z',
+      headers: { 'Content-Type': 'text/plain' },
     };
     assert.deepEqual(presignPut(api, options), presignPut(core, options));
     // Errors thrown through the API are core's classes.
-    assert.throws(() => presignPut(api, { ...options, expiresSeconds: 0 }), (err) => err instanceof (core.ConfigError as typeof Error) && err instanceof (api.ConfigError as typeof Error));
+    assert.throws(
+      () => presignPut(api, { ...options, expiresSeconds: 0 }),
+      (err) => err instanceof (core.ConfigError as typeof Error) && err instanceof (api.ConfigError as typeof Error),
+    );
   });
 
   it('presigns a PUT: URL to the clipboard, ledger entry without the signature in global state, URL only in secrets', async () => {
     const file = join(dir, 'hello.txt');
     writeFileSync(file, 'hello\n');
-    const headerSet = (manifest.contributes.configuration.properties['ossPresign.headerSets'].default as { name: string }[])[0].name;
-    const entries = await fake.vscode.commands.executeCommand<{ id: string; bucket: string; key: string; location: string }[]>('ossPresign.presignPut', Uri.file(file), {
-      profileId: PROFILE_ID, bucket: BUCKET, headerSet, expirySeconds: 600, key: 'k.txt', copyFormat: 'url',
+    const headerSet = (
+      manifest.contributes.configuration.properties['ossPresign.headerSets'].default as { name: string }[]
+    )[0].name;
+    const entries = await fake.vscode.commands.executeCommand<
+      { id: string; bucket: string; key: string; location: string }[]
+    >('ossPresign.presignPut', Uri.file(file), {
+      profileId: PROFILE_ID,
+      bucket: BUCKET,
+      headerSet,
+      expirySeconds: 600,
+      key: 'k.txt',
+      copyFormat: 'url',
     });
     assert.deepEqual(newErrors(), []);
 
@@ -154,13 +212,24 @@ describe('dist/extension.js activated with a fake vscode', () => {
 
     assert.equal(entries.length, 1);
     const [entry] = entries;
-    assert.deepEqual({ bucket: entry.bucket, key: entry.key, location: entry.location }, { bucket: BUCKET, key: 'k.txt', location: `${url.origin}/${BUCKET}/k.txt` });
-    assert.deepEqual((context.globalState.get('ossPresign.ledger') as { id: string }[]).map((e) => e.id), [entry.id]);
+    assert.deepEqual(
+      { bucket: entry.bucket, key: entry.key, location: entry.location },
+      { bucket: BUCKET, key: 'k.txt', location: `${url.origin}/${BUCKET}/k.txt` },
+    );
+    assert.deepEqual(
+      (context.globalState.get('ossPresign.ledger') as { id: string }[]).map((e) => e.id),
+      [entry.id],
+    );
     assert.equal(secrets.get(`ossPresign.ledger.${entry.id}.url`), url.href);
 
     const stored = JSON.stringify([...state, ...fake.settings]);
     const logged = fake.record.log.map((l) => l.text).join('\n');
-    for (const [name, secret] of [['secret key', SECRET], ['signature', signature], ['URL', url.href], ['query string', url.search]]) {
+    for (const [name, secret] of [
+      ['secret key', SECRET],
+      ['signature', signature],
+      ['URL', url.href],
+      ['query string', url.search],
+    ]) {
       assert.ok(!stored.includes(secret), `the ${name} is in global state or settings`);
       assert.ok(!logged.includes(secret), `the ${name} is in the log`);
     }
@@ -172,19 +241,36 @@ describe('dist/extension.js activated with a fake vscode', () => {
     writeFileSync(file, bytes);
     // One PUT (the server has no multipart API).
     fake.settings.set('ossPresign.multipartThreshold', 2 * UPLOAD_BYTES);
-    const done = await fake.vscode.commands.executeCommand('ossPresign.uploadFile', Uri.file(file), { profileId: PROFILE_ID, bucket: BUCKET, key: 'big.bin' });
+    const done = await fake.vscode.commands.executeCommand('ossPresign.uploadFile', Uri.file(file), {
+      profileId: PROFILE_ID,
+      bucket: BUCKET,
+      key: 'big.bin',
+    });
     assert.deepEqual(newErrors(), []);
     const md5 = createHash('md5').update(bytes).digest('hex');
     assert.deepEqual(done, [{ key: 'big.bin', bytes: UPLOAD_BYTES, etag: md5 }]);
     assert.deepEqual(objects.get(`/${BUCKET}/big.bin`), { size: UPLOAD_BYTES, md5 });
 
-    const messages = fake.record.progress.filter((p) => p.title?.startsWith('Uploading big.bin')).flatMap((p) => p.reports.map((r) => r.message ?? ''));
+    const messages = fake.record.progress
+      .filter((p) => p.title?.startsWith('Uploading big.bin'))
+      .flatMap((p) => p.reports.map((r) => r.message ?? ''));
     const withTimeLeft = messages.filter((m) => / left\b/.test(m));
-    assert.ok(withTimeLeft.length >= 2, `expected several progress messages with the time left, got:\n${messages.join('\n')}`);
-    for (const m of withTimeLeft) assert.match(m, /\b\d+:\d{2} left$/, `the time left must read m:ss (as "1:35 left"), not "1 min 35 s left": ${m}`);
+    assert.ok(
+      withTimeLeft.length >= 2,
+      `expected several progress messages with the time left, got:\n${messages.join('\n')}`,
+    );
+    for (const m of withTimeLeft)
+      assert.match(
+        m,
+        /\b\d+:\d{2} left$/,
+        `the time left must read m:ss (as "1:35 left"), not "1 min 35 s left": ${m}`,
+      );
     const logged = fake.record.log.map((l) => l.text).join('\n');
     assert.ok(!logged.includes(SECRET), 'the secret key is in the log');
-    assert.ok(signatures.length >= 2 && signatures.every((s) => /^[0-9a-f]{64}$/.test(s) && !logged.includes(s)), `a request signature is in the log (or a request was unsigned): ${signatures.join(', ')}`);
+    assert.ok(
+      signatures.length >= 2 && signatures.every((s) => /^[0-9a-f]{64}$/.test(s) && !logged.includes(s)),
+      `a request signature is in the log (or a request was unsigned): ${signatures.join(', ')}`,
+    );
   });
 
   it('disposes everything it registered when its subscriptions are disposed', () => {

@@ -27,8 +27,20 @@ describe('src/vscode/ids.ts matches package.json', () => {
 
   it('has exactly the contributed views and view containers', () => {
     const { container, ...views } = Views;
-    assert.deepEqual(sorted(Object.values(views)), sorted(Object.values(c.views ?? {}).flat().map((v) => v.id)));
-    assert.ok(Object.values(c.viewsContainers ?? {}).flat().some((v) => v.id === container), `no view container "${container}"`);
+    assert.deepEqual(
+      sorted(Object.values(views)),
+      sorted(
+        Object.values(c.views ?? {})
+          .flat()
+          .map((v) => v.id),
+      ),
+    );
+    assert.ok(
+      Object.values(c.viewsContainers ?? {})
+        .flat()
+        .some((v) => v.id === container),
+      `no view container "${container}"`,
+    );
   });
 
   it('has exactly the contributed settings (relative to the section)', () => {

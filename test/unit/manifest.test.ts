@@ -54,7 +54,10 @@ describe('package.json and package.nls.json', () => {
   });
 
   it('has no empty strings in package.nls.json', () => {
-    assert.deepEqual(Object.keys(nls).filter((key) => nls[key].trim() === ''), []);
+    assert.deepEqual(
+      Object.keys(nls).filter((key) => nls[key].trim() === ''),
+      [],
+    );
   });
 
   it('gives every contributed command a category and a title', () => {
@@ -73,7 +76,10 @@ describe('package.json and package.nls.json', () => {
   it('links only contributed commands from localized strings', () => {
     const ids = new Set(commands.map((c) => c.command));
     const links = Object.values(nls).flatMap((s) => [...s.matchAll(/\(command:([\w.]+)/g)].map((m) => m[1]));
-    assert.deepEqual(links.filter((id) => !ids.has(id)), []);
+    assert.deepEqual(
+      links.filter((id) => !ids.has(id)),
+      [],
+    );
   });
 
   it('restricts only settings the extension contributes in untrusted workspaces', () => {
@@ -82,16 +88,24 @@ describe('package.json and package.nls.json', () => {
     const contributed = new Set(sections.flatMap((c) => Object.keys(c.properties ?? {})));
     const restricted = manifest.capabilities?.untrustedWorkspaces?.restrictedConfigurations ?? [];
     assert.ok(restricted.length > 0);
-    assert.deepEqual(restricted.filter((key) => !contributed.has(key)), []);
+    assert.deepEqual(
+      restricted.filter((key) => !contributed.has(key)),
+      [],
+    );
   });
 
   it('points at media files that exist', () => {
     const files = [
       manifest.icon,
-      ...Object.values(manifest.contributes?.viewsContainers ?? {}).flat().map((c) => c.icon),
+      ...Object.values(manifest.contributes?.viewsContainers ?? {})
+        .flat()
+        .map((c) => c.icon),
       ...(manifest.contributes?.walkthroughs ?? []).flatMap((w) => w.steps.map((s) => s.media?.markdown)),
     ].filter((f): f is string => typeof f === 'string');
     assert.ok(files.length > 0);
-    assert.deepEqual(files.filter((f) => !existsSync(join(ROOT, f))), []);
+    assert.deepEqual(
+      files.filter((f) => !existsSync(join(ROOT, f))),
+      [],
+    );
   });
 });

@@ -16,7 +16,11 @@ export interface BucketOptions extends ConnectionOptions {
 export async function getBucketCors(options: BucketOptions, opts?: SendOptions): Promise<CorsRule[]> {
   const bucket = validateBucket(options.provider, options.bucket);
   try {
-    const res = await sendSigned(options, { method: 'GET', bucket, query: [['cors', '']], signal: options.signal }, opts);
+    const res = await sendSigned(
+      options,
+      { method: 'GET', bucket, query: [['cors', '']], signal: options.signal },
+      opts,
+    );
     return parseCors(await readBody(res, { signal: options.signal }));
   } catch (err) {
     if (err instanceof ServiceError && err.code === 'NoSuchCORSConfiguration') return [];
@@ -25,7 +29,10 @@ export async function getBucketCors(options: BucketOptions, opts?: SendOptions):
 }
 
 /** Replaces the bucket's CORS rules. Throws `ServiceError`. */
-export async function putBucketCors(options: BucketOptions & { rules: readonly CorsRule[] }, opts?: SendOptions): Promise<void> {
+export async function putBucketCors(
+  options: BucketOptions & { rules: readonly CorsRule[] },
+  opts?: SendOptions,
+): Promise<void> {
   const bucket = validateBucket(options.provider, options.bucket);
   const body = buildCorsXml(options.rules);
   // S3 requires Content-MD5 on PutBucketCors.
@@ -33,7 +40,14 @@ export async function putBucketCors(options: BucketOptions & { rules: readonly C
   md5.update(Buffer.from(body));
   const res = await sendSigned(
     options,
-    { method: 'PUT', bucket, query: [['cors', '']], headers: { 'content-type': 'application/xml', 'content-md5': md5.digestBase64() }, body, signal: options.signal },
+    {
+      method: 'PUT',
+      bucket,
+      query: [['cors', '']],
+      headers: { 'content-type': 'application/xml', 'content-md5': md5.digestBase64() },
+      body,
+      signal: options.signal,
+    },
     opts,
   );
   await drain(res);
@@ -42,6 +56,10 @@ export async function putBucketCors(options: BucketOptions & { rules: readonly C
 /** Removes every CORS rule of the bucket. Throws `ServiceError`. */
 export async function deleteBucketCors(options: BucketOptions, opts?: SendOptions): Promise<void> {
   const bucket = validateBucket(options.provider, options.bucket);
-  const res = await sendSigned(options, { method: 'DELETE', bucket, query: [['cors', '']], signal: options.signal }, opts);
+  const res = await sendSigned(
+    options,
+    { method: 'DELETE', bucket, query: [['cors', '']], signal: options.signal },
+    opts,
+  );
   await drain(res);
 }

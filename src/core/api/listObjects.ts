@@ -32,7 +32,10 @@ export interface ListObjectsResult {
  */
 export async function listObjects(options: ListObjectsOptions, opts?: SendOptions): Promise<ListObjectsResult> {
   const bucket = validateBucket(options.provider, options.bucket);
-  const query: Array<[string, string]> = [['list-type', '2'], ['encoding-type', 'url']];
+  const query: Array<[string, string]> = [
+    ['list-type', '2'],
+    ['encoding-type', 'url'],
+  ];
   if (options.prefix) query.push(['prefix', options.prefix]);
   if (options.delimiter) query.push(['delimiter', options.delimiter]);
   if (options.continuationToken) query.push(['continuation-token', options.continuationToken]);

@@ -30,7 +30,11 @@ function target(options: ObjectOptions): { bucket: string; key: string } {
 
 /** HEAD of an object, or null when it does not exist. Throws `ServiceError` for other statuses (403, ...). */
 export async function headObject(options: ObjectOptions, opts?: SendOptions): Promise<ObjectHead | null> {
-  const res = await sendSigned(options, { method: 'HEAD', ...target(options), expectStatus: [404], signal: options.signal }, opts);
+  const res = await sendSigned(
+    options,
+    { method: 'HEAD', ...target(options), expectStatus: [404], signal: options.signal },
+    opts,
+  );
   await drain(res);
   if (res.status === 404) return null;
   const prefix = options.provider === 'oss' ? 'x-oss-meta-' : 'x-amz-meta-';
@@ -51,8 +55,13 @@ export async function headObject(options: ObjectOptions, opts?: SendOptions): Pr
  * GET of an object; the caller reads or drains `body`. `range` is an inclusive byte range `[start, end]`.
  * Throws `ServiceError` (NoSuchKey, ...).
  */
-export async function getObject(options: ObjectOptions & { range?: [number, number] }, opts?: SendOptions): Promise<SignedResponse> {
-  const headers: Record<string, string> = options.range ? { range: `bytes=${options.range[0]}-${options.range[1]}` } : {};
+export async function getObject(
+  options: ObjectOptions & { range?: [number, number] },
+  opts?: SendOptions,
+): Promise<SignedResponse> {
+  const headers: Record<string, string> = options.range
+    ? { range: `bytes=${options.range[0]}-${options.range[1]}` }
+    : {};
   return sendSigned(options, { method: 'GET', ...target(options), headers, signal: options.signal }, opts);
 }
 

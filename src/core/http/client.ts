@@ -12,7 +12,13 @@ import { uriEncode } from '../signing/encoding';
 import type { ConnectionOptions } from '../types';
 import { validateCredentials, validateSignatureVersion } from '../validate';
 import { parseError, type ParsedError } from '../xml';
-import { mapNetworkError, request, type RequestBody, type TransportResponse, type TransportTimeouts } from './transport';
+import {
+  mapNetworkError,
+  request,
+  type RequestBody,
+  type TransportResponse,
+  type TransportTimeouts,
+} from './transport';
 import { serviceErrorMessage, type ErrorMessageContext } from './serviceErrorMessage';
 
 /** SHA-256 of the empty string: the payload hash of body-less requests. */
@@ -53,7 +59,9 @@ export function clockFor(origin: string, log: Logger = nullLogger): Clock {
     const host = new URL(origin).host;
     clock = new SkewClock({
       onSkew: (ms) =>
-        log.warn(`[http] The clock of this computer is ${Math.round(Math.abs(ms) / 1000)} s ${ms > 0 ? 'behind' : 'ahead of'} ${host}: signing with the server's time. Fix the system clock (enable network time sync).`),
+        log.warn(
+          `[http] The clock of this computer is ${Math.round(Math.abs(ms) / 1000)} s ${ms > 0 ? 'behind' : 'ahead of'} ${host}: signing with the server's time. Fix the system clock (enable network time sync).`,
+        ),
     });
     clocks.set(origin, clock);
   }
@@ -79,7 +87,11 @@ function urlQuery(query: ReadonlyArray<readonly [string, string]>, bareEmpty: bo
  * `expectStatus`, `NetworkError` / `CancelledError` from the transport. A `RequestTimeTooSkewed` answer is
  * retried once with the server's time (only for replayable bodies: none, string or bytes).
  */
-export async function sendSigned(conn: ConnectionOptions, req: SignedRequest, opts: SendOptions = {}): Promise<SignedResponse> {
+export async function sendSigned(
+  conn: ConnectionOptions,
+  req: SignedRequest,
+  opts: SendOptions = {},
+): Promise<SignedResponse> {
   const ep = resolveEndpoint(conn);
   validateCredentials(conn.accessKeyId, conn.accessKeySecret);
   const log = opts.log ?? nullLogger;
@@ -144,21 +156,38 @@ async function sendOnce(
   });
   clock.observe(res.headers.date, new Date());
   const requestId = res.headers['x-oss-request-id'] ?? res.headers['x-amz-request-id'];
-  log.debug(`[http] ${req.method} ${target.host}${target.path} -> ${res.status}${requestId ? ` (request id ${requestId})` : ''} in ${Date.now() - started} ms`);
+  log.debug(
+    `[http] ${req.method} ${target.host}${target.path} -> ${res.status}${requestId ? ` (request id ${requestId})` : ''} in ${Date.now() - started} ms`,
+  );
   if (res.status < 300 || req.expectStatus?.includes(res.status)) return res;
 
   const body = req.method === 'HEAD' ? '' : await readBody(res, { signal: req.signal, url }).catch(() => '');
   let parsed = parseError(body);
   // S3 names the bucket's region in a header even when the body does not (HEAD, 301 redirects).
   const bucketRegion = res.headers['x-amz-bucket-region'];
-  if (bucketRegion && bucketRegion !== ep.region && !parsed?.region) parsed = { code: '', message: '', ...parsed, region: bucketRegion };
+  if (bucketRegion && bucketRegion !== ep.region && !parsed?.region)
+    parsed = { code: '', message: '', ...parsed, region: bucketRegion };
   // Skew: learn from the body's ServerTime (more precise than Date, and present when Date is not).
   if (parsed?.code === 'RequestTimeTooSkewed') clock.observe(parsed.serverTime ?? res.headers.date, new Date());
-  throw toServiceError(res.status, parsed, body, requestId, { provider: ep.provider, host: target.host, bucket: req.bucket, key: req.key, method: req.method, accessKeyId: conn.accessKeyId, region: ep.region });
+  throw toServiceError(res.status, parsed, body, requestId, {
+    provider: ep.provider,
+    host: target.host,
+    bucket: req.bucket,
+    key: req.key,
+    method: req.method,
+    accessKeyId: conn.accessKeyId,
+    region: ep.region,
+  });
 }
 
 /** Builds the `ServiceError` for an error status, with a message that says what to do next. */
-export function toServiceError(status: number, parsed: ParsedError | undefined, body: string, headerRequestId: string | undefined, ctx: ErrorMessageContext): ServiceError {
+export function toServiceError(
+  status: number,
+  parsed: ParsedError | undefined,
+  body: string,
+  headerRequestId: string | undefined,
+  ctx: ErrorMessageContext,
+): ServiceError {
   const code = parsed?.code || defaultCode(status, ctx.method);
   const requestId = parsed?.requestId || headerRequestId;
   const details: Record<string, unknown> = { host: ctx.host, method: ctx.method };
@@ -196,7 +225,10 @@ const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
  * Reads a response body as UTF-8 text. Throws `NetworkError` (`ResponseTooLarge`) past `limit` bytes, and
  * maps socket errors and aborts while reading like the transport does.
  */
-export async function readBody(res: SignedResponse, options: { limit?: number; signal?: AbortSignal | undefined; url?: string } = {}): Promise<string> {
+export async function readBody(
+  res: SignedResponse,
+  options: { limit?: number; signal?: AbortSignal | undefined; url?: string } = {},
+): Promise<string> {
   const limit = options.limit ?? DEFAULT_BODY_LIMIT;
   const chunks: Buffer[] = [];
   let size = 0;
@@ -206,7 +238,10 @@ export async function readBody(res: SignedResponse, options: { limit?: number; s
       size += buf.byteLength;
       if (size > limit) {
         res.body.destroy();
-        throw new NetworkError('ResponseTooLarge', `The response was larger than ${limit} bytes: this is not an API response; check the endpoint (is it a website or a proxy page?).`);
+        throw new NetworkError(
+          'ResponseTooLarge',
+          `The response was larger than ${limit} bytes: this is not an API response; check the endpoint (is it a website or a proxy page?).`,
+        );
       }
       chunks.push(buf);
     }

@@ -15,8 +15,13 @@ export interface ErrorMessageContext {
 function action(ctx: ErrorMessageContext): string {
   const p = ctx.provider === 'oss' ? 'oss:' : 's3:';
   if (!ctx.bucket) return `${p}ListBuckets`;
-  if (!ctx.key) return ctx.method === 'GET' ? `${p}ListObjects on bucket "${ctx.bucket}"` : `${ctx.method} on bucket "${ctx.bucket}"`;
-  const verb = { GET: 'GetObject', HEAD: 'GetObject', PUT: 'PutObject', POST: 'PutObject', DELETE: 'DeleteObject' }[ctx.method] ?? ctx.method;
+  if (!ctx.key)
+    return ctx.method === 'GET'
+      ? `${p}ListObjects on bucket "${ctx.bucket}"`
+      : `${ctx.method} on bucket "${ctx.bucket}"`;
+  const verb =
+    { GET: 'GetObject', HEAD: 'GetObject', PUT: 'PutObject', POST: 'PutObject', DELETE: 'DeleteObject' }[ctx.method] ??
+    ctx.method;
   return `${p}${verb} on "${ctx.bucket}/${ctx.key}"`;
 }
 
@@ -24,7 +29,12 @@ function action(ctx: ErrorMessageContext): string {
  * The message of a `ServiceError`. Never contains a secret: only the access key id, host, bucket, key and
  * what the service said.
  */
-export function serviceErrorMessage(status: number, code: string, parsed: ParsedError | undefined, ctx: ErrorMessageContext): string {
+export function serviceErrorMessage(
+  status: number,
+  code: string,
+  parsed: ParsedError | undefined,
+  ctx: ErrorMessageContext,
+): string {
   const where = ctx.bucket ? `bucket "${ctx.bucket}" on ${ctx.host}` : ctx.host;
   const ref = parsed?.requestId ? ` (request id ${parsed.requestId})` : '';
   switch (code) {
@@ -55,8 +65,10 @@ export function serviceErrorMessage(status: number, code: string, parsed: Parsed
     case 'AuthorizationHeaderMalformed':
     case 'IllegalLocationConstraintException':
     case 'InvalidRegion':
-      if (parsed?.region) return `Bucket "${ctx.bucket ?? ''}" is in region ${parsed.region}, not ${ctx.region}: set the profile's region to ${parsed.region}${ref}.`;
-      if (parsed?.endpoint) return `Bucket "${ctx.bucket ?? ''}" must be reached through ${parsed.endpoint}: set the profile's endpoint (and region) accordingly${ref}.`;
+      if (parsed?.region)
+        return `Bucket "${ctx.bucket ?? ''}" is in region ${parsed.region}, not ${ctx.region}: set the profile's region to ${parsed.region}${ref}.`;
+      if (parsed?.endpoint)
+        return `Bucket "${ctx.bucket ?? ''}" must be reached through ${parsed.endpoint}: set the profile's endpoint (and region) accordingly${ref}.`;
       return `${ctx.host} says the request went to the wrong region or endpoint for ${where}: check the profile's endpoint and region (now ${ctx.region})${ref}.`;
     case 'RequestTimeTooSkewed':
       return `${ctx.host} rejected the request time${parsed?.serverTime ? ` (server time ${parsed.serverTime})` : ''}: set this computer's clock correctly (enable network time sync), then retry${ref}.`;
@@ -79,7 +91,8 @@ export function serviceErrorMessage(status: number, code: string, parsed: Parsed
   if (parsed?.region && parsed.region !== ctx.region && (status === 301 || status === 400 || status === 403)) {
     return `Bucket "${ctx.bucket ?? ''}" is in region ${parsed.region}, not ${ctx.region}: set the profile's region to ${parsed.region}${ref}.`;
   }
-  if (status >= 500) return `${ctx.host} is unavailable (${status} ${code}): the service had a problem; retry later${ref}.`;
+  if (status >= 500)
+    return `${ctx.host} is unavailable (${status} ${code}): the service had a problem; retry later${ref}.`;
   const said = parsed?.message ? `: ${parsed.message}` : '';
   return `${ctx.host} answered ${status} ${code}${said}. Check the profile's endpoint, region and bucket, then retry${ref}.`;
 }

@@ -82,14 +82,23 @@ function resolveProxy(options: TransportOptions): ProxyConfig {
   const proxy = fromSetting || envProxy();
   if (proxy && !PROXY_URL.test(proxy)) {
     const where = fromSetting ? 'The proxy setting' : 'The HTTPS_PROXY/HTTP_PROXY environment variable';
-    throw new ConfigError('proxy', 'InvalidProxy', `${where} "${redactProxy(proxy)}" is not a proxy URL: set it to http://host:port (VS Code: the http.proxy setting), or remove it.`);
+    throw new ConfigError(
+      'proxy',
+      'InvalidProxy',
+      `${where} "${redactProxy(proxy)}" is not a proxy URL: set it to http://host:port (VS Code: the http.proxy setting), or remove it.`,
+    );
   }
   return { proxy, noProxy: options.noProxy ?? process.env.NO_PROXY ?? process.env.no_proxy };
 }
 
 function createDispatcher({ proxy, noProxy }: ProxyConfig): Dispatcher {
   const t = timeouts;
-  const agentOptions = { connect: { timeout: t.connectMs }, headersTimeout: t.headersMs, bodyTimeout: t.idleBodyMs, keepAliveTimeout: 10_000 };
+  const agentOptions = {
+    connect: { timeout: t.connectMs },
+    headersTimeout: t.headersMs,
+    bodyTimeout: t.idleBodyMs,
+    keepAliveTimeout: 10_000,
+  };
   const { Agent, EnvHttpProxyAgent, ProxyAgent } = undici();
   if (!proxy) return new Agent(agentOptions);
   // EnvHttpProxyAgent applies NO_PROXY; a plain ProxyAgent would send loopback traffic through the proxy too.
@@ -162,7 +171,8 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
   return out;
 }
 
-const TLS_CODES = /^(?:DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(?:VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(?:_LOCALLY)?)|CERT_(?:HAS_EXPIRED|NOT_YET_VALID|UNTRUSTED|REJECTED)|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_.*|EPROTO)$/;
+const TLS_CODES =
+  /^(?:DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(?:VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(?:_LOCALLY)?)|CERT_(?:HAS_EXPIRED|NOT_YET_VALID|UNTRUSTED|REJECTED)|ERR_TLS_CERT_ALTNAME_INVALID|ERR_SSL_.*|EPROTO)$/;
 
 function errorCode(err: unknown): string | undefined {
   for (let e: unknown = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
@@ -191,27 +201,70 @@ export function mapNetworkError(err: unknown, url: string, signal?: AbortSignal)
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new NetworkError('DnsError', `Cannot resolve ${host}${via}: check the endpoint host name and your network or DNS.`, err, details);
+      return new NetworkError(
+        'DnsError',
+        `Cannot resolve ${host}${via}: check the endpoint host name and your network or DNS.`,
+        err,
+        details,
+      );
     case 'ECONNREFUSED':
-      return new NetworkError('ConnectionRefused', `${host} refused the connection${via}: check the endpoint's port and that the server is running.`, err, details);
+      return new NetworkError(
+        'ConnectionRefused',
+        `${host} refused the connection${via}: check the endpoint's port and that the server is running.`,
+        err,
+        details,
+      );
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_SOCKET':
     case 'UND_ERR_CLOSED':
-      return new NetworkError('ConnectionReset', `The connection to ${host} was reset${via}: retry; if it keeps happening, check proxies or firewalls between you and the endpoint.`, err, details);
+      return new NetworkError(
+        'ConnectionReset',
+        `The connection to ${host} was reset${via}: retry; if it keeps happening, check proxies or firewalls between you and the endpoint.`,
+        err,
+        details,
+      );
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ETIMEDOUT':
-      return new NetworkError('Timeout', `Connecting to ${host} timed out${via}: check the endpoint, your network and any proxy, then retry.`, err, { ...details, timeout: 'connect' });
+      return new NetworkError(
+        'Timeout',
+        `Connecting to ${host} timed out${via}: check the endpoint, your network and any proxy, then retry.`,
+        err,
+        { ...details, timeout: 'connect' },
+      );
     case 'UND_ERR_HEADERS_TIMEOUT':
-      return new NetworkError('Timeout', `${host} did not answer in time${via}: the service may be overloaded; retry later.`, err, { ...details, timeout: 'headers' });
+      return new NetworkError(
+        'Timeout',
+        `${host} did not answer in time${via}: the service may be overloaded; retry later.`,
+        err,
+        { ...details, timeout: 'headers' },
+      );
     case 'UND_ERR_BODY_TIMEOUT':
-      return new NetworkError('Timeout', `${host} stopped sending data mid-response${via}: retry.`, err, { ...details, timeout: 'body' });
+      return new NetworkError('Timeout', `${host} stopped sending data mid-response${via}: retry.`, err, {
+        ...details,
+        timeout: 'body',
+      });
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new NetworkError('Unreachable', `${host} is unreachable${via}: check your network connection and VPN.`, err, details);
+      return new NetworkError(
+        'Unreachable',
+        `${host} is unreachable${via}: check your network connection and VPN.`,
+        err,
+        details,
+      );
   }
   if (TLS_CODES.test(code)) {
-    return new NetworkError('TlsError', `The TLS certificate of ${host} was not accepted (${code}): if this is a self-signed endpoint, add its CA to your system's trust store (or NODE_EXTRA_CA_CERTS), or use http:// for a local server.`, err, details);
+    return new NetworkError(
+      'TlsError',
+      `The TLS certificate of ${host} was not accepted (${code}): if this is a self-signed endpoint, add its CA to your system's trust store (or NODE_EXTRA_CA_CERTS), or use http:// for a local server.`,
+      err,
+      details,
+    );
   }
-  return new NetworkError('NetworkError', `The request to ${host} failed${via} (${code || (err instanceof Error ? err.name : 'unknown error')}): check the endpoint and your network, then retry.`, err, details);
+  return new NetworkError(
+    'NetworkError',
+    `The request to ${host} failed${via} (${code || (err instanceof Error ? err.name : 'unknown error')}): check the endpoint and your network, then retry.`,
+    err,
+    details,
+  );
 }

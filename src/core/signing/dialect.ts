@@ -131,16 +131,38 @@ export interface DialectSigner {
 }
 
 /** OSS V1 signs only these sub-resources (Go SDK v2 signer/v1.go whitelist, abridged to what we send). */
-const OSS_V1_SUBRESOURCES = new Set(['acl', 'uploads', 'uploadId', 'partNumber', 'cors', 'delete', 'location', 'tagging', 'continuation-token']);
+const OSS_V1_SUBRESOURCES = new Set([
+  'acl',
+  'uploads',
+  'uploadId',
+  'partNumber',
+  'cors',
+  'delete',
+  'location',
+  'tagging',
+  'continuation-token',
+]);
 
 function stepsOf(s: SigningSteps): SigningSteps {
-  return { ...(s.canonicalRequest ? { canonicalRequest: s.canonicalRequest } : {}), stringToSign: s.stringToSign, signature: s.signature };
+  return {
+    ...(s.canonicalRequest ? { canonicalRequest: s.canonicalRequest } : {}),
+    stringToSign: s.stringToSign,
+    signature: s.signature,
+  };
 }
 
 /** The date and the region and service of the credential scope a received V4 URL names (`<id>/<day>/<region>/<service>/...`). */
-function scopeOf(request: ReceivedRequest, dateParam: string, credentialParam: string): { date: Date; region: string; service: string | undefined } {
+function scopeOf(
+  request: ReceivedRequest,
+  dateParam: string,
+  credentialParam: string,
+): { date: Date; region: string; service: string | undefined } {
   const credential = (request.param(credentialParam) ?? '').split('/');
-  return { date: parseAmzDate(request.param(dateParam)) ?? new Date(0), region: credential[2] ?? '', service: credential[3] };
+  return {
+    date: parseAmzDate(request.param(dateParam)) ?? new Date(0),
+    region: credential[2] ?? '',
+    service: credential[3],
+  };
 }
 
 const ossV4: DialectSigner = {
@@ -148,18 +170,41 @@ const ossV4: DialectSigner = {
   presign(r) {
     // OSS V4 signs Content-Type, Content-MD5 and x-oss-* by default; every other chosen header is made an
     // additional header so that it is signed too ("sign every header the user chose").
-    const extra = [...(r.additionalHeaders ?? []), ...Object.keys(r.headers).filter((h) => !isOssV4DefaultSignedHeader(h.toLowerCase()))];
+    const extra = [
+      ...(r.additionalHeaders ?? []),
+      ...Object.keys(r.headers).filter((h) => !isOssV4DefaultSignedHeader(h.toLowerCase())),
+    ];
     const headers = extra.some((h) => h.toLowerCase() === 'host') ? { ...r.headers, host: r.host } : r.headers;
     const signed = signOssV4Query({
-      method: r.method, bucket: r.bucket, key: r.key, region: r.region, accessKeyId: r.accessKeyId, accessKeySecret: r.accessKeySecret,
-      securityToken: r.securityToken, date: r.date, headers, additionalHeaders: extra, query: r.query, expiresSeconds: r.expiresSeconds,
+      method: r.method,
+      bucket: r.bucket,
+      key: r.key,
+      region: r.region,
+      accessKeyId: r.accessKeyId,
+      accessKeySecret: r.accessKeySecret,
+      securityToken: r.securityToken,
+      date: r.date,
+      headers,
+      additionalHeaders: extra,
+      query: r.query,
+      expiresSeconds: r.expiresSeconds,
     });
-    return { search: `${signed.canonicalQuery}&x-oss-signature=${signed.signature}`, signedHeaders: signed.signedHeaders, steps: stepsOf(signed) };
+    return {
+      search: `${signed.canonicalQuery}&x-oss-signature=${signed.signature}`,
+      signedHeaders: signed.signedHeaders,
+      steps: stepsOf(signed),
+    };
   },
   authorize(r) {
     const signed = signOssV4Header({
-      method: r.method, bucket: r.bucket, key: r.key, region: r.region, accessKeyId: r.accessKeyId, accessKeySecret: r.accessKeySecret,
-      securityToken: r.securityToken, date: r.date,
+      method: r.method,
+      bucket: r.bucket,
+      key: r.key,
+      region: r.region,
+      accessKeyId: r.accessKeyId,
+      accessKeySecret: r.accessKeySecret,
+      securityToken: r.securityToken,
+      date: r.date,
       // OSS accepts only UNSIGNED-PAYLOAD in x-oss-content-sha256 (error 0002-00000214), so a payload hash is not used.
       headers: r.headers,
       query: r.query,
@@ -168,18 +213,25 @@ const ossV4: DialectSigner = {
   },
   rebuild(r) {
     const additional = (r.param('x-oss-additional-headers') ?? '').split(';').filter(Boolean);
-    const headers = additional.includes('host') && !r.headers.has('host') ? new Map([...r.headers, ['host', r.host]]) : r.headers;
+    const headers =
+      additional.includes('host') && !r.headers.has('host') ? new Map([...r.headers, ['host', r.host]]) : r.headers;
     return ossV4CanonicalRequest({
       method: r.method,
       canonicalUri: ossV4CanonicalUri(r.bucket, r.key),
-      canonicalQuery: canonicalQuery(r.params.filter(([k]) => k !== 'x-oss-signature'), true),
+      canonicalQuery: canonicalQuery(
+        r.params.filter(([k]) => k !== 'x-oss-signature'),
+        true,
+      ),
       headers,
       additionalHeaders: additional,
     }).canonicalRequest;
   },
   signature(r, rebuilt, secret) {
     const { date, region, service = 'oss' } = scopeOf(r, 'x-oss-date', 'x-oss-credential');
-    return ossV4Signature(ossV4SigningKey(secret, date, region, service), ossV4StringToSign(date, ossV4Scope(date, region, service), rebuilt));
+    return ossV4Signature(
+      ossV4SigningKey(secret, date, region, service),
+      ossV4StringToSign(date, ossV4Scope(date, region, service), rebuilt),
+    );
   },
 };
 
@@ -188,22 +240,48 @@ const ossV1: DialectSigner = {
   presign(r) {
     const expiresUnix = Math.floor(r.date.getTime() / 1000) + r.expiresSeconds;
     const signed = signOssV1Query({
-      method: r.method, bucket: r.bucket, key: r.key, accessKeyId: r.accessKeyId, accessKeySecret: r.accessKeySecret,
-      securityToken: r.securityToken, headers: r.headers, subResources: r.query, expiresUnix,
+      method: r.method,
+      bucket: r.bucket,
+      key: r.key,
+      accessKeyId: r.accessKeyId,
+      accessKeySecret: r.accessKeySecret,
+      securityToken: r.securityToken,
+      headers: r.headers,
+      subResources: r.query,
+      expiresUnix,
     });
-    return { search: queryString([...r.query, ...signed.query]), signedHeaders: signed.signedHeaders, steps: stepsOf(signed) };
+    return {
+      search: queryString([...r.query, ...signed.query]),
+      signedHeaders: signed.signedHeaders,
+      steps: stepsOf(signed),
+    };
   },
   authorize(r) {
     const signed = signOssV1Header({
-      method: r.method, bucket: r.bucket, key: r.key, accessKeyId: r.accessKeyId, accessKeySecret: r.accessKeySecret,
-      securityToken: r.securityToken, headers: r.headers, subResources: r.query.filter(([k]) => OSS_V1_SUBRESOURCES.has(k)), date: r.date.toUTCString(),
+      method: r.method,
+      bucket: r.bucket,
+      key: r.key,
+      accessKeyId: r.accessKeyId,
+      accessKeySecret: r.accessKeySecret,
+      securityToken: r.securityToken,
+      headers: r.headers,
+      subResources: r.query.filter(([k]) => OSS_V1_SUBRESOURCES.has(k)),
+      date: r.date.toUTCString(),
     });
     return { headers: signed.headers, stringToSign: signed.stringToSign };
   },
   rebuild(r) {
     const token = r.param('security-token');
     return ossV1StringToSign(
-      { method: r.method, bucket: r.bucket, key: r.key, accessKeyId: '', accessKeySecret: '', headers: Object.fromEntries(r.headers), subResources: token ? [['security-token', token]] : [] },
+      {
+        method: r.method,
+        bucket: r.bucket,
+        key: r.key,
+        accessKeyId: '',
+        accessKeySecret: '',
+        headers: Object.fromEntries(r.headers),
+        subResources: token ? [['security-token', token]] : [],
+      },
       r.param('Expires') ?? '',
     ).stringToSign;
   },
@@ -214,33 +292,63 @@ const s3V4: DialectSigner = {
   canonicalHeaders: sigV4CanonicalHeaders,
   presign(r) {
     const signed = signSigV4Query({
-      method: r.method, path: r.path, host: r.host, region: r.region, accessKeyId: r.accessKeyId, secretAccessKey: r.accessKeySecret,
-      sessionToken: r.securityToken, date: r.date, headers: r.headers, query: r.query, expiresSeconds: r.expiresSeconds,
+      method: r.method,
+      path: r.path,
+      host: r.host,
+      region: r.region,
+      accessKeyId: r.accessKeyId,
+      secretAccessKey: r.accessKeySecret,
+      sessionToken: r.securityToken,
+      date: r.date,
+      headers: r.headers,
+      query: r.query,
+      expiresSeconds: r.expiresSeconds,
     });
     // The URL carries the canonical query as signed (already encoded) plus the signature: encoded once.
-    return { search: `${signed.canonicalQuery}&X-Amz-Signature=${signed.signature}`, signedHeaders: signed.signedHeaders, steps: stepsOf(signed) };
+    return {
+      search: `${signed.canonicalQuery}&X-Amz-Signature=${signed.signature}`,
+      signedHeaders: signed.signedHeaders,
+      steps: stepsOf(signed),
+    };
   },
   authorize(r) {
     const signed = signSigV4Header({
-      method: r.method, path: r.path, host: r.host, region: r.region, accessKeyId: r.accessKeyId, secretAccessKey: r.accessKeySecret,
-      sessionToken: r.securityToken, date: r.date, headers: r.headers, query: r.query, payloadHash: r.payloadHash || undefined,
+      method: r.method,
+      path: r.path,
+      host: r.host,
+      region: r.region,
+      accessKeyId: r.accessKeyId,
+      secretAccessKey: r.accessKeySecret,
+      sessionToken: r.securityToken,
+      date: r.date,
+      headers: r.headers,
+      query: r.query,
+      payloadHash: r.payloadHash || undefined,
     });
     return { headers: signed.headers, canonicalRequest: signed.canonicalRequest, stringToSign: signed.stringToSign };
   },
   rebuild(r) {
     const names = (r.param('X-Amz-SignedHeaders') ?? 'host').split(';').filter(Boolean);
-    const signed = new Map(names.map((n) => [n, n === 'host' ? (r.headers.get('host') ?? r.host) : (r.headers.get(n) ?? '')]));
+    const signed = new Map(
+      names.map((n) => [n, n === 'host' ? (r.headers.get('host') ?? r.host) : (r.headers.get(n) ?? '')]),
+    );
     return sigV4CanonicalRequest({
       method: r.method,
       path: r.rawPath,
-      canonicalQuery: canonicalQuery(r.params.filter(([k]) => k !== 'X-Amz-Signature'), false),
+      canonicalQuery: canonicalQuery(
+        r.params.filter(([k]) => k !== 'X-Amz-Signature'),
+        false,
+      ),
       headers: signed,
       payloadHash: UNSIGNED_PAYLOAD,
     }).canonicalRequest;
   },
   signature(r, rebuilt, secret) {
     const { date, region, service = 's3' } = scopeOf(r, 'X-Amz-Date', 'X-Amz-Credential');
-    return sigV4Signature(sigV4SigningKey(secret, date, region, service), sigV4StringToSign(date, sigV4Scope(date, region, service), rebuilt));
+    return sigV4Signature(
+      sigV4SigningKey(secret, date, region, service),
+      sigV4StringToSign(date, sigV4Scope(date, region, service), rebuilt),
+    );
   },
 };
 

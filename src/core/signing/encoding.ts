@@ -50,7 +50,11 @@ export function canonicalQuery(params: ReadonlyArray<readonly [string, string]>,
  * another case is joined to the earlier value with `,` (how HTTP folds a repeated field) when `repeated` is `'join'`;
  * with `'last'` the last value replaces it.
  */
-export function lowerCaseHeaders(headers: Record<string, string>, canonicalValue: (value: string) => string, repeated: 'join' | 'last'): Map<string, string> {
+export function lowerCaseHeaders(
+  headers: Record<string, string>,
+  canonicalValue: (value: string) => string,
+  repeated: 'join' | 'last',
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();

@@ -32,10 +32,16 @@ export function ossV1CanonicalHeaders(headers: Record<string, string> = {}): Map
 }
 
 /** `/bucket/key` with the raw key, then `?` and the sorted sub-resources. */
-export function ossV1CanonicalizedResource(bucket: string | undefined, key: string | undefined, sub: ReadonlyArray<readonly [string, string]>): string {
+export function ossV1CanonicalizedResource(
+  bucket: string | undefined,
+  key: string | undefined,
+  sub: ReadonlyArray<readonly [string, string]>,
+): string {
   const base = bucket ? `/${bucket}/${key ?? ''}` : '/';
   if (!sub.length) return base;
-  const parts = [...sub].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k, v]) => (v === '' ? k : `${k}=${v}`));
+  const parts = [...sub]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([k, v]) => (v === '' ? k : `${k}=${v}`));
   return `${base}?${parts.join('&')}`;
 }
 
@@ -44,7 +50,10 @@ export function ossV1CanonicalizedResource(bucket: string | undefined, key: stri
  * VERB \n Content-MD5 \n Content-Type \n Date-or-Expires \n CanonicalizedOSSHeaders CanonicalizedResource
  * ```
  */
-export function ossV1StringToSign(input: OssV1Input, dateOrExpires: string): { stringToSign: string; signedHeaders: string[] } {
+export function ossV1StringToSign(
+  input: OssV1Input,
+  dateOrExpires: string,
+): { stringToSign: string; signedHeaders: string[] } {
   const lower = ossV1CanonicalHeaders(input.headers);
   const ossHeaders = [...lower.keys()].filter((n) => n.startsWith('x-oss-')).sort();
   const sub: Array<readonly [string, string]> = [...(input.subResources ?? [])];
@@ -55,12 +64,16 @@ export function ossV1StringToSign(input: OssV1Input, dateOrExpires: string): { s
     dateOrExpires,
     ossHeaders.map((n) => `${n}:${lower.get(n)}\n`).join('') + ossV1CanonicalizedResource(input.bucket, input.key, sub),
   ].join('\n');
-  const signedHeaders = [...lower.keys()].filter((n) => n === 'content-md5' || n === 'content-type' || n.startsWith('x-oss-')).sort();
+  const signedHeaders = [...lower.keys()]
+    .filter((n) => n === 'content-md5' || n === 'content-type' || n.startsWith('x-oss-'))
+    .sort();
   return { stringToSign, signedHeaders };
 }
 
 /** Query signing: `Expires` is an absolute unix time in seconds (signing time + expiry, truncated). */
-export function signOssV1Query(input: OssV1Input & { expiresUnix: number }): OssV1Steps & { query: Array<[string, string]> } {
+export function signOssV1Query(
+  input: OssV1Input & { expiresUnix: number },
+): OssV1Steps & { query: Array<[string, string]> } {
   const sub: Array<readonly [string, string]> = [...(input.subResources ?? [])];
   if (input.securityToken) sub.push(['security-token', input.securityToken]);
   const { stringToSign, signedHeaders } = ossV1StringToSign({ ...input, subResources: sub }, String(input.expiresUnix));
@@ -75,7 +88,9 @@ export function signOssV1Query(input: OssV1Input & { expiresUnix: number }): Oss
 }
 
 /** Header signing with an RFC 1123 `Date` (or `x-oss-date`) header value. */
-export function signOssV1Header(input: OssV1Input & { date: string }): OssV1Steps & { headers: Record<string, string> } {
+export function signOssV1Header(
+  input: OssV1Input & { date: string },
+): OssV1Steps & { headers: Record<string, string> } {
   const headers: Record<string, string> = { ...(input.headers ?? {}) };
   if (input.securityToken) headers['x-oss-security-token'] = input.securityToken;
   const { stringToSign, signedHeaders } = ossV1StringToSign({ ...input, headers }, input.date);

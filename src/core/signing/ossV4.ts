@@ -123,7 +123,12 @@ export function ossV4Signature(signingKey: Bytes, stringToSign: string): string 
   return toHex(hmacSha256WithSigningKey(signingKey, stringToSign));
 }
 
-function sign(input: OssV4Input, query: ReadonlyArray<readonly [string, string]>, headers: Map<string, string>, additional: string[]): OssV4Steps {
+function sign(
+  input: OssV4Input,
+  query: ReadonlyArray<readonly [string, string]>,
+  headers: Map<string, string>,
+  additional: string[],
+): OssV4Steps {
   const product = input.product ?? 'oss';
   const cq = canonicalQuery(query, true);
   const { canonicalRequest, signedHeaders } = ossV4CanonicalRequest({
@@ -134,15 +139,27 @@ function sign(input: OssV4Input, query: ReadonlyArray<readonly [string, string]>
     additionalHeaders: additional,
   });
   const stringToSign = ossV4StringToSign(input.date, ossV4Scope(input.date, input.region, product), canonicalRequest);
-  const signature = ossV4Signature(ossV4SigningKey(input.accessKeySecret, input.date, input.region, product), stringToSign);
-  return { canonicalRequest, stringToSign, signature, signedHeaders, additionalHeaders: additional, canonicalQuery: cq };
+  const signature = ossV4Signature(
+    ossV4SigningKey(input.accessKeySecret, input.date, input.region, product),
+    stringToSign,
+  );
+  return {
+    canonicalRequest,
+    stringToSign,
+    signature,
+    signedHeaders,
+    additionalHeaders: additional,
+    canonicalQuery: cq,
+  };
 }
 
 /**
  * Query signing (presigned URL). Returns the `x-oss-*` parameters to append to the URL (signature last,
  * user query first) and every intermediate step.
  */
-export function signOssV4Query(input: OssV4Input & { expiresSeconds: number }): OssV4Steps & { query: Array<[string, string]> } {
+export function signOssV4Query(
+  input: OssV4Input & { expiresSeconds: number },
+): OssV4Steps & { query: Array<[string, string]> } {
   const product = input.product ?? 'oss';
   const headers = ossV4CanonicalHeaders(input.headers);
   const additional = ossV4AdditionalHeaders(input.additionalHeaders, headers);

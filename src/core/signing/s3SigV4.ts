@@ -52,7 +52,15 @@ export function sigV4Scope(date: Date, region: string, service = 's3'): string {
  * one, and both ends are trimmed (spec 3.2: smithy `getCanonicalHeaders`); a name repeated in another case joined with `,`.
  */
 export function sigV4CanonicalHeaders(headers: Record<string, string> = {}): Map<string, string> {
-  return lowerCaseHeaders(headers, (v) => v.replace(/[\r\n]+/g, ' ').replace(/[ \t]+/g, ' ').trim(), 'join');
+  return lowerCaseHeaders(
+    headers,
+    (v) =>
+      v
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/[ \t]+/g, ' ')
+        .trim(),
+    'join',
+  );
 }
 
 /** The headers to sign: `headers` plus `host`, whose value is the host the request goes to, whatever `headers` says. */
@@ -101,7 +109,11 @@ export function sigV4Signature(signingKey: Bytes, stringToSign: string): string 
   return toHex(hmacSha256WithSigningKey(signingKey, stringToSign));
 }
 
-function sign(input: SigV4Input, query: ReadonlyArray<readonly [string, string]>, headers: Map<string, string>): SigV4Steps {
+function sign(
+  input: SigV4Input,
+  query: ReadonlyArray<readonly [string, string]>,
+  headers: Map<string, string>,
+): SigV4Steps {
   const service = input.service ?? 's3';
   const cq = canonicalQuery(query, false);
   const { canonicalRequest, signedHeaders } = sigV4CanonicalRequest({
@@ -112,12 +124,17 @@ function sign(input: SigV4Input, query: ReadonlyArray<readonly [string, string]>
     payloadHash: input.payloadHash ?? UNSIGNED_PAYLOAD,
   });
   const stringToSign = sigV4StringToSign(input.date, sigV4Scope(input.date, input.region, service), canonicalRequest);
-  const signature = sigV4Signature(sigV4SigningKey(input.secretAccessKey, input.date, input.region, service), stringToSign);
+  const signature = sigV4Signature(
+    sigV4SigningKey(input.secretAccessKey, input.date, input.region, service),
+    stringToSign,
+  );
   return { canonicalRequest, stringToSign, signature, signedHeaders, canonicalQuery: cq };
 }
 
 /** Query signing (presigned URL): returns the query parameters to put in the URL, signature last. */
-export function signSigV4Query(input: SigV4Input & { expiresSeconds: number }): SigV4Steps & { query: Array<[string, string]> } {
+export function signSigV4Query(
+  input: SigV4Input & { expiresSeconds: number },
+): SigV4Steps & { query: Array<[string, string]> } {
   const headers = canonicalHeaderMap(input.host, input.headers);
   const params: Array<[string, string]> = (input.query ?? []).map(([k, v]) => [k, v]);
   params.push(

@@ -6,7 +6,11 @@ import { CancelledError, ConfigError, StorageError } from '../errors';
 /** The file changed (size or modification time) while it was being uploaded. */
 export class FileChangedError extends StorageError {
   constructor(filePath: string, what: string) {
-    super('FileChanged', `${filePath} changed while it was being uploaded (${what}), so the upload was stopped and nothing was stored: upload it again once nothing is writing to it.`, { details: { filePath } });
+    super(
+      'FileChanged',
+      `${filePath} changed while it was being uploaded (${what}), so the upload was stopped and nothing was stored: upload it again once nothing is writing to it.`,
+      { details: { filePath } },
+    );
     this.name = 'FileChangedError';
   }
 }
@@ -27,9 +31,20 @@ export async function snapshotFile(filePath: string): Promise<FileSnapshot> {
     st = await fsp.stat(filePath);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError('filePath', code === 'ENOENT' ? 'FileNotFound' : 'FileUnreadable', code === 'ENOENT' ? `${filePath} does not exist: choose an existing file.` : `Cannot read ${filePath} (${code ?? 'error'}): check its permissions.`);
+    throw new ConfigError(
+      'filePath',
+      code === 'ENOENT' ? 'FileNotFound' : 'FileUnreadable',
+      code === 'ENOENT'
+        ? `${filePath} does not exist: choose an existing file.`
+        : `Cannot read ${filePath} (${code ?? 'error'}): check its permissions.`,
+    );
   }
-  if (!st.isFile()) throw new ConfigError('filePath', 'NotAFile', `${filePath} is not a regular file: choose a file (folders are uploaded file by file by the "Upload to Bucket..." command).`);
+  if (!st.isFile())
+    throw new ConfigError(
+      'filePath',
+      'NotAFile',
+      `${filePath} is not a regular file: choose a file (folders are uploaded file by file by the "Upload to Bucket..." command).`,
+    );
   return { path: filePath, size: st.size, mtimeMs: st.mtimeMs };
 }
 
@@ -80,7 +95,13 @@ function release(buffers: Buffer[]): void {
  * Digest of bytes [start, end) of the file. A short read means the file shrank.
  * @throws FileChangedError, CancelledError.
  */
-export async function hashRange(snap: FileSnapshot, start: number, end: number, algorithm: 'md5' | 'sha256', signal?: AbortSignal): Promise<Buffer> {
+export async function hashRange(
+  snap: FileSnapshot,
+  start: number,
+  end: number,
+  algorithm: 'md5' | 'sha256',
+  signal?: AbortSignal,
+): Promise<Buffer> {
   // node:crypto (OpenSSL hashing of file data) is loaded on the first upload, not when core loads: loading it is
   // half of core's start-up time, which the extension pays on activation.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
@@ -102,7 +123,11 @@ export async function hashRange(snap: FileSnapshot, start: number, end: number, 
       await fh.close();
     }
   }
-  if (pos !== end) throw new FileChangedError(snap.path, `only ${pos - start} of ${end - start} bytes could be read at offset ${start}`);
+  if (pos !== end)
+    throw new FileChangedError(
+      snap.path,
+      `only ${pos - start} of ${end - start} bytes could be read at offset ${start}`,
+    );
   return hash.digest();
 }
 
@@ -141,7 +166,8 @@ export function rangeBody(snap: FileSnapshot, start: number, end: number, onByte
     } finally {
       await fh.close();
     }
-    if (sent !== end - start) throw new FileChangedError(snap.path, `only ${sent} of ${end - start} bytes could be read at offset ${start}`);
+    if (sent !== end - start)
+      throw new FileChangedError(snap.path, `only ${sent} of ${end - start} bytes could be read at offset ${start}`);
   }
   return {
     body: body(),

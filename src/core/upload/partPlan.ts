@@ -38,15 +38,27 @@ export interface PartPlan {
  */
 export function choosePartSize(provider: Provider, fileSize: number, requested?: number): number {
   if (requested !== undefined && (!Number.isSafeInteger(requested) || requested <= 0)) {
-    throw new ConfigError('partSize', 'InvalidPartSize', `Part size ${String(requested)} is not a positive whole number of bytes: use for example 8388608 (8 MiB).`);
+    throw new ConfigError(
+      'partSize',
+      'InvalidPartSize',
+      `Part size ${String(requested)} is not a positive whole number of bytes: use for example 8388608 (8 MiB).`,
+    );
   }
   if (fileSize > MAX_OBJECT_SIZE) {
-    throw new ConfigError('fileSize', 'FileTooLarge', `The file is ${fileSize} bytes, more than the ${MAX_OBJECT_SIZE} bytes a multipart upload can hold: split it into several objects.`);
+    throw new ConfigError(
+      'fileSize',
+      'FileTooLarge',
+      `The file is ${fileSize} bytes, more than the ${MAX_OBJECT_SIZE} bytes a multipart upload can hold: split it into several objects.`,
+    );
   }
   let size = Math.max(requested ?? DEFAULT_PART_SIZE, MIN_PART_SIZE[provider]);
   if (Math.ceil(fileSize / size) > MAX_PARTS) size = Math.ceil(fileSize / MAX_PARTS / MiB) * MiB;
   if (size > MAX_PART_SIZE) {
-    throw new ConfigError('partSize', 'InvalidPartSize', `Part size ${size} is above the 5 GiB limit of one part: choose a smaller part size.`);
+    throw new ConfigError(
+      'partSize',
+      'InvalidPartSize',
+      `Part size ${size} is above the 5 GiB limit of one part: choose a smaller part size.`,
+    );
   }
   return size;
 }
@@ -57,7 +69,11 @@ export function choosePartSize(provider: Provider, fileSize: number, requested?:
  */
 export function planParts(provider: Provider, fileSize: number, requestedPartSize?: number): PartPlan {
   if (!Number.isSafeInteger(fileSize) || fileSize < 0) {
-    throw new ConfigError('fileSize', 'InvalidFileSize', `File size ${String(fileSize)} is not a byte count: pass the size of the file in bytes.`);
+    throw new ConfigError(
+      'fileSize',
+      'InvalidFileSize',
+      `File size ${String(fileSize)} is not a byte count: pass the size of the file in bytes.`,
+    );
   }
   const partSize = choosePartSize(provider, fileSize, requestedPartSize);
   const parts: PartRange[] = [];

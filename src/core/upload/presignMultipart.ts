@@ -36,19 +36,37 @@ export interface PresignMultipartOptions extends ConnectionOptions {
  * `partNumber` in the signed query.
  * @throws ConfigError (nothing was started), ServiceError / NetworkError / CancelledError from Initiate.
  */
-export async function presignMultipart(options: PresignMultipartOptions, opts?: SendOptions): Promise<PresignedMultipart & { partSize: number }> {
+export async function presignMultipart(
+  options: PresignMultipartOptions,
+  opts?: SendOptions,
+): Promise<PresignedMultipart & { partSize: number }> {
   const ep = resolveEndpoint(options);
   const bucket = validateBucket(ep.provider, options.bucket);
   const key = validateKey(ep.provider, options.key);
   const expiresSeconds = validateExpiry(options.expiresSeconds);
   const plan = planParts(ep.provider, options.fileSize, options.partSize);
   const given = options.headers ?? {};
-  const headers = requiredHeaders(ep.provider, Object.keys(given).some((h) => h.toLowerCase() === 'content-type') ? given : { ...given, 'Content-Type': detectContentType(key) }, options.metadata);
+  const headers = requiredHeaders(
+    ep.provider,
+    Object.keys(given).some((h) => h.toLowerCase() === 'content-type')
+      ? given
+      : { ...given, 'Content-Type': detectContentType(key) },
+    options.metadata,
+  );
   const uploadId = await initiateMultipart(options, bucket, key, headers, options.signal, opts);
-  const date = options.date !== undefined ? validateDate(options.date) : clockFor(objectUrl(ep, bucket, key).origin, opts?.log).now();
+  const date =
+    options.date !== undefined
+      ? validateDate(options.date)
+      : clockFor(objectUrl(ep, bucket, key).origin, opts?.log).now();
   const sign = (method: 'PUT' | 'POST' | 'DELETE', query: Array<[string, string]>, h?: Record<string, string>) =>
     presignRequest(options, { method, bucket, key, query, expiresSeconds, date, headers: h });
-  const parts = plan.parts.map((p) => ({ ...p, url: sign('PUT', [['partNumber', String(p.partNumber)], ['uploadId', uploadId]]).url }));
+  const parts = plan.parts.map((p) => ({
+    ...p,
+    url: sign('PUT', [
+      ['partNumber', String(p.partNumber)],
+      ['uploadId', uploadId],
+    ]).url,
+  }));
   // Content-Type is signed for Complete: OSS signs it whenever it is sent, and curl --data would send a form type.
   const complete = sign('POST', [['uploadId', uploadId]], { 'Content-Type': 'application/xml' });
   const abort = sign('DELETE', [['uploadId', uploadId]]);

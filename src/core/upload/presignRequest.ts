@@ -33,6 +33,11 @@ export interface PresignedRequest {
 export function presignRequest(conn: ConnectionOptions, input: PresignRequestInput): PresignedRequest {
   const target = resolvePresignTarget(conn, input.bucket, input.key, input.expiresSeconds);
   const headers = input.headers ?? {};
-  const { url, expiresAt } = signPresigned(conn, target, { method: input.method, date: input.date, headers, query: input.query });
+  const { url, expiresAt } = signPresigned(conn, target, {
+    method: input.method,
+    date: input.date,
+    headers,
+    query: input.query,
+  });
   return { method: input.method, url, headers, expiresAt };
 }

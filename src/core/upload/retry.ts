@@ -36,7 +36,11 @@ export function classifyFailure(err: unknown): 'retry' | 'skew' | 'fail' {
  * Delay before retry number `retry` (0 for the first retry): uniformly random in [0, min(maxDelayMs, baseDelayMs * 2^retry)].
  * `random` returns [0, 1); tests pass a fixed one.
  */
-export function backoffDelay(retry: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY, random: () => number = Math.random): number {
+export function backoffDelay(
+  retry: number,
+  policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+  random: () => number = Math.random,
+): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(retry, 30));
   return Math.floor(random() * cap);
 }

@@ -57,7 +57,11 @@ export interface UploadResult {
 /** The stored object does not match what was sent (size or ETag). */
 export class IntegrityError extends StorageError {
   constructor(key: string, what: string) {
-    super('IntegrityError', `The stored object ${key} does not match the file (${what}): upload it again; if this repeats, something between you and the service alters data.`, { details: { key } });
+    super(
+      'IntegrityError',
+      `The stored object ${key} does not match the file (${what}): upload it again; if this repeats, something between you and the service alters data.`,
+      { details: { key } },
+    );
     this.name = 'IntegrityError';
   }
 }
@@ -79,7 +83,11 @@ interface Job {
 function validateConcurrency(value: number | undefined): number {
   const c = value ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(c) || c < 1 || c > MAX_CONCURRENCY) {
-    throw new ConfigError('concurrency', 'InvalidConcurrency', `Concurrency ${String(value)} is out of range: use a whole number from 1 to ${MAX_CONCURRENCY} (4 suits most connections).`);
+    throw new ConfigError(
+      'concurrency',
+      'InvalidConcurrency',
+      `Concurrency ${String(value)} is out of range: use a whole number from 1 to ${MAX_CONCURRENCY} (4 suits most connections).`,
+    );
   }
   return c;
 }
@@ -97,12 +105,24 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadResu
   const concurrency = validateConcurrency(options.concurrency);
   const threshold = options.multipartThreshold ?? DEFAULT_MULTIPART_THRESHOLD;
   const given = options.headers ?? {};
-  const headers = requiredHeaders(provider, Object.keys(given).some((h) => h.toLowerCase() === 'content-type') ? given : { ...given, 'Content-Type': detectContentType(key) }, options.metadata);
+  const headers = requiredHeaders(
+    provider,
+    Object.keys(given).some((h) => h.toLowerCase() === 'content-type')
+      ? given
+      : { ...given, 'Content-Type': detectContentType(key) },
+    options.metadata,
+  );
   if (options.signal?.aborted) throw new CancelledError();
   const snap = await snapshotFile(options.filePath);
   const log = options.log ?? nullLogger;
   const job: Job = {
-    conn: options, provider, bucket, key, snap, headers, log,
+    conn: options,
+    provider,
+    bucket,
+    key,
+    snap,
+    headers,
+    log,
     progress: new ProgressTracker(snap.size, options.onProgress),
     signal: options.signal,
     policy: { ...DEFAULT_RETRY_POLICY, ...options.retry },
@@ -111,11 +131,19 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadResu
   job.progress.report();
   const multipart = snap.size >= threshold;
   if (!multipart && snap.size > MAX_PART_SIZE) {
-    throw new ConfigError('multipartThreshold', 'FileTooLargeForSinglePut', `${options.filePath} is ${snap.size} bytes, over the 5 GiB limit of a single PUT: lower the multipart threshold (ossPresign.multipartThreshold) so it is uploaded in parts.`);
+    throw new ConfigError(
+      'multipartThreshold',
+      'FileTooLargeForSinglePut',
+      `${options.filePath} is ${snap.size} bytes, over the 5 GiB limit of a single PUT: lower the multipart threshold (ossPresign.multipartThreshold) so it is uploaded in parts.`,
+    );
   }
-  log.info(`[upload] ${options.filePath} -> ${bucket}/${key} (${snap.size} bytes, ${multipart ? 'multipart' : 'single PUT'})`);
+  log.info(
+    `[upload] ${options.filePath} -> ${bucket}/${key} (${snap.size} bytes, ${multipart ? 'multipart' : 'single PUT'})`,
+  );
   const result = multipart ? await multipartUpload(job, options.partSize, concurrency) : await singlePut(job);
-  log.info(`[upload] done ${bucket}/${key}: ${result.bytes} bytes${result.parts ? ` in ${result.parts} parts` : ''}, ETag ${result.etag}`);
+  log.info(
+    `[upload] done ${bucket}/${key}: ${result.bytes} bytes${result.parts ? ` in ${result.parts} parts` : ''}, ETag ${result.etag}`,
+  );
   return result;
 }
 
@@ -124,7 +152,9 @@ function retryOptions(job: Job, what: string) {
     policy: job.policy,
     signal: job.signal,
     onRetry: (err: unknown, attempt: number, delayMs: number) =>
-      job.log.warn(`[upload] ${what} of ${job.bucket}/${job.key} failed (attempt ${attempt}: ${err instanceof Error ? err.message : String(err)}); retrying in ${delayMs} ms`),
+      job.log.warn(
+        `[upload] ${what} of ${job.bucket}/${job.key} failed (attempt ${attempt}: ${err instanceof Error ? err.message : String(err)}); retrying in ${delayMs} ms`,
+      ),
     // sendSigned has already learnt the server's time from the error: repeating the attempt signs with it.
     onSkew: () => job.log.warn(`[upload] ${what}: clock skew reported by the server; retrying with the server's time`),
   };
@@ -154,8 +184,14 @@ interface BodyChecksum {
  * which S3 and radosgw check against the body, and SHA-256 runs on the CPU's SHA extensions, several times faster
  * than MD5. OSS V4 accepts only UNSIGNED-PAYLOAD there, so OSS gets Content-MD5.
  */
-async function bodyChecksum(job: Job, start: number, end: number, signal: AbortSignal | undefined): Promise<BodyChecksum> {
-  if (job.provider === 's3') return { headers: {}, payloadHash: (await hashRange(job.snap, start, end, 'sha256', signal)).toString('hex') };
+async function bodyChecksum(
+  job: Job,
+  start: number,
+  end: number,
+  signal: AbortSignal | undefined,
+): Promise<BodyChecksum> {
+  if (job.provider === 's3')
+    return { headers: {}, payloadHash: (await hashRange(job.snap, start, end, 'sha256', signal)).toString('hex') };
   const md5 = await hashRange(job.snap, start, end, 'md5', signal);
   return { headers: { 'content-md5': md5.toString('base64') }, md5Hex: md5.toString('hex') };
 }
@@ -168,12 +204,20 @@ async function singlePut(job: Job): Promise<UploadResult> {
       attemptOnFile(job, async () => {
         const source = rangeBody(snap, 0, snap.size, (n) => job.progress.update(1, n));
         try {
-          const res = await sendSigned(job.conn, {
-            method: 'PUT', bucket: job.bucket, key: job.key,
-            headers: { ...job.headers, ...sum.headers }, payloadHash: sum.payloadHash,
-            body: source.body, contentLength: snap.size,
-            signal: job.signal,
-          }, job.send);
+          const res = await sendSigned(
+            job.conn,
+            {
+              method: 'PUT',
+              bucket: job.bucket,
+              key: job.key,
+              headers: { ...job.headers, ...sum.headers },
+              payloadHash: sum.payloadHash,
+              body: source.body,
+              contentLength: snap.size,
+              signal: job.signal,
+            },
+            job.send,
+          );
           await drain(res);
           return unquoteEtag(res.headers.etag);
         } finally {
@@ -183,25 +227,39 @@ async function singlePut(job: Job): Promise<UploadResult> {
     retryOptions(job, 'PUT'),
   );
   // A single PUT's ETag is the content MD5 (OSS in upper case), unless the object is encrypted with KMS.
-  if (sum.md5Hex && /^[0-9a-f]{32}$/i.test(etag) && etag.toLowerCase() !== sum.md5Hex) throw new IntegrityError(job.key, `ETag ${etag}, expected ${sum.md5Hex}`);
+  if (sum.md5Hex && /^[0-9a-f]{32}$/i.test(etag) && etag.toLowerCase() !== sum.md5Hex)
+    throw new IntegrityError(job.key, `ETag ${etag}, expected ${sum.md5Hex}`);
   const stored = await verifyStored(job);
   return { etag: etag || stored, bytes: snap.size };
 }
 
 /** HEAD the object: it must exist with the file's size and, when multipart, an ETag ending in `-<parts>`. */
 async function verifyStored(job: Job, parts?: number): Promise<string> {
-  const head = await withRetry(() => headObject({ ...job.conn, bucket: job.bucket, key: job.key, signal: job.signal }, job.send), retryOptions(job, 'HEAD'));
+  const head = await withRetry(
+    () => headObject({ ...job.conn, bucket: job.bucket, key: job.key, signal: job.signal }, job.send),
+    retryOptions(job, 'HEAD'),
+  );
   if (!head) throw new IntegrityError(job.key, 'the object is missing after the upload');
   if (head.size !== job.snap.size) throw new IntegrityError(job.key, `size ${head.size}, expected ${job.snap.size}`);
   const count = /-(\d+)$/.exec(head.etag)?.[1];
-  if (parts !== undefined && count !== undefined && Number(count) !== parts) throw new IntegrityError(job.key, `ETag ${head.etag} names ${count} parts, ${parts} were sent`);
+  if (parts !== undefined && count !== undefined && Number(count) !== parts)
+    throw new IntegrityError(job.key, `ETag ${head.etag} names ${count} parts, ${parts} were sent`);
   return head.etag;
 }
 
-async function multipartUpload(job: Job, requestedPartSize: number | undefined, concurrency: number): Promise<UploadResult> {
+async function multipartUpload(
+  job: Job,
+  requestedPartSize: number | undefined,
+  concurrency: number,
+): Promise<UploadResult> {
   const plan = planParts(job.provider, job.snap.size, requestedPartSize);
-  const uploadId = await withRetry(() => initiateMultipart(job.conn, job.bucket, job.key, job.headers, job.signal, job.send), retryOptions(job, 'InitiateMultipartUpload'));
-  job.log.debug(`[upload] ${job.bucket}/${job.key}: upload id ${uploadId}, ${plan.parts.length} parts of ${plan.partSize} bytes, ${concurrency} at a time`);
+  const uploadId = await withRetry(
+    () => initiateMultipart(job.conn, job.bucket, job.key, job.headers, job.signal, job.send),
+    retryOptions(job, 'InitiateMultipartUpload'),
+  );
+  job.log.debug(
+    `[upload] ${job.bucket}/${job.key}: upload id ${uploadId}, ${plan.parts.length} parts of ${plan.partSize} bytes, ${concurrency} at a time`,
+  );
   // One controller stops every part on the first failure as well as on the caller's cancel.
   const stop = new AbortController();
   const onCallerAbort = () => stop.abort();
@@ -220,10 +278,21 @@ async function multipartUpload(job: Job, requestedPartSize: number | undefined, 
             attemptOnFile(partJob, async () => {
               const source = rangeBody(job.snap, part.start, part.end, (n) => job.progress.update(part.partNumber, n));
               try {
-                return await uploadPart(job.conn, {
-                  bucket: job.bucket, key: job.key, uploadId, partNumber: part.partNumber, body: source.body,
-                  contentLength: part.end - part.start, headers: sum.headers, payloadHash: sum.payloadHash, signal: stop.signal,
-                }, job.send);
+                return await uploadPart(
+                  job.conn,
+                  {
+                    bucket: job.bucket,
+                    key: job.key,
+                    uploadId,
+                    partNumber: part.partNumber,
+                    body: source.body,
+                    contentLength: part.end - part.start,
+                    headers: sum.headers,
+                    payloadHash: sum.payloadHash,
+                    signal: stop.signal,
+                  },
+                  job.send,
+                );
               } finally {
                 source.release();
               }
@@ -245,16 +314,25 @@ async function multipartUpload(job: Job, requestedPartSize: number | undefined, 
     const completeOpts = retryOptions(partJob, 'CompleteMultipartUpload');
     await withRetry(async (attempt) => {
       try {
-        await completeMultipart(job.conn, { bucket: job.bucket, key: job.key, uploadId, parts, signal: stop.signal }, job.send);
+        await completeMultipart(
+          job.conn,
+          { bucket: job.bucket, key: job.key, uploadId, parts, signal: stop.signal },
+          job.send,
+        );
       } catch (err) {
         // A repeated Complete finds no upload when the first one succeeded but its answer was lost; HEAD decides below.
         if (!(attempt > 1 && err instanceof ServiceError && err.code === 'NoSuchUpload')) throw err;
       }
     }, completeOpts);
   } catch (err) {
-    job.log.warn(`[upload] ${job.bucket}/${job.key}: aborting multipart upload ${uploadId} (${isCancelled(err) ? 'cancelled' : err instanceof Error ? err.message : String(err)})`);
+    job.log.warn(
+      `[upload] ${job.bucket}/${job.key}: aborting multipart upload ${uploadId} (${isCancelled(err) ? 'cancelled' : err instanceof Error ? err.message : String(err)})`,
+    );
     await abortMultipart(job.conn, job.bucket, job.key, uploadId, job.send).catch((abortErr: unknown) =>
-      job.log.error(`[upload] could not abort multipart upload ${uploadId} of ${job.bucket}/${job.key}; it keeps its parts until aborted or a lifecycle rule removes it`, abortErr),
+      job.log.error(
+        `[upload] could not abort multipart upload ${uploadId} of ${job.bucket}/${job.key}; it keeps its parts until aborted or a lifecycle rule removes it`,
+        abortErr,
+      ),
     );
     throw err;
   } finally {

@@ -59,7 +59,11 @@ export async function copyUri(profiles: ProfileStore, node?: TreeNode): Promise<
 }
 
 /** Delete Object: after a modal confirmation naming bucket and key, deletes it and refreshes its folder. */
-export async function deleteObject({ profiles, log }: Services, tree: BucketTreeProvider, node?: unknown): Promise<void> {
+export async function deleteObject(
+  { profiles, log }: Services,
+  tree: BucketTreeProvider,
+  node?: unknown,
+): Promise<void> {
   if (!isObjectNode(node)) return;
   const profile = profiles.require(node.profileId);
   const remove = 'Delete';

@@ -23,6 +23,8 @@ export function bucketCommands(services: Services, tree: BucketTreeProvider): Co
     { id: Commands.deleteObject, run: (arg) => deleteObject(services, tree, arg) },
     // The extension-host tests reach the tree, the profile store and the extension's storage through this (to prove
     // no secret lands in settings or globalState); it exists only when VS Code runs the extension's tests.
-    ...(services.context.extensionMode === vscode.ExtensionMode.Test ? [{ id: TEST_HOOKS_COMMAND, run: () => ({ tree, profiles: services.profiles, context: services.context }) }] : []),
+    ...(services.context.extensionMode === vscode.ExtensionMode.Test
+      ? [{ id: TEST_HOOKS_COMMAND, run: () => ({ tree, profiles: services.profiles, context: services.context }) }]
+      : []),
   ];
 }

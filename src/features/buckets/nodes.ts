@@ -74,16 +74,37 @@ export function profileNode(profileId: string): ProfileNode {
   return { kind: 'profile', id: `p:${profileId}`, profileId };
 }
 
-export function bucketNode(profileId: string, bucket: string, extra: { bucketRegion?: string | undefined; bucketEndpoint?: string | undefined; creationDate?: Date } = {}): BucketNode {
+export function bucketNode(
+  profileId: string,
+  bucket: string,
+  extra: { bucketRegion?: string | undefined; bucketEndpoint?: string | undefined; creationDate?: Date } = {},
+): BucketNode {
   return { kind: 'bucket', id: `b:${profileId}/${bucket}`, profileId, bucket, prefix: '', ...extra };
 }
 
 export function prefixNode(parent: FolderNode, prefix: string): PrefixNode {
-  return { kind: 'prefix', id: `d:${parent.profileId}/${parent.bucket}/${prefix}`, profileId: parent.profileId, bucket: parent.bucket, prefix, ...locationOf(parent) };
+  return {
+    kind: 'prefix',
+    id: `d:${parent.profileId}/${parent.bucket}/${prefix}`,
+    profileId: parent.profileId,
+    bucket: parent.bucket,
+    prefix,
+    ...locationOf(parent),
+  };
 }
 
-export function objectNode(parent: FolderNode, o: { key: string; size: number; lastModified?: Date; etag?: string; storageClass?: string | undefined }): ObjectNode {
-  return { kind: 'object', id: `o:${parent.profileId}/${parent.bucket}/${o.key}`, profileId: parent.profileId, bucket: parent.bucket, ...o, ...locationOf(parent) };
+export function objectNode(
+  parent: FolderNode,
+  o: { key: string; size: number; lastModified?: Date; etag?: string; storageClass?: string | undefined },
+): ObjectNode {
+  return {
+    kind: 'object',
+    id: `o:${parent.profileId}/${parent.bucket}/${o.key}`,
+    profileId: parent.profileId,
+    bucket: parent.bucket,
+    ...o,
+    ...locationOf(parent),
+  };
 }
 
 function locationOf(node: NodeBase): { bucketRegion?: string | undefined; bucketEndpoint?: string | undefined } {
@@ -91,11 +112,31 @@ function locationOf(node: NodeBase): { bucketRegion?: string | undefined; bucket
 }
 
 export function loadMoreNode(parent: TreeNode): LoadMoreNode {
-  return { kind: 'loadMore', id: `${parent.id}#more`, parentId: parent.id, profileId: parent.profileId, ...folderOf(parent) };
+  return {
+    kind: 'loadMore',
+    id: `${parent.id}#more`,
+    parentId: parent.id,
+    profileId: parent.profileId,
+    ...folderOf(parent),
+  };
 }
 
-export function messageNode(parent: TreeNode, message: string, isError: boolean, action?: MessageNode['action']): MessageNode {
-  return { kind: 'message', id: `${parent.id}#msg`, parentId: parent.id, profileId: parent.profileId, message, isError, action, ...folderOf(parent) };
+export function messageNode(
+  parent: TreeNode,
+  message: string,
+  isError: boolean,
+  action?: MessageNode['action'],
+): MessageNode {
+  return {
+    kind: 'message',
+    id: `${parent.id}#msg`,
+    parentId: parent.id,
+    profileId: parent.profileId,
+    message,
+    isError,
+    action,
+    ...folderOf(parent),
+  };
 }
 
 function folderOf(node: TreeNode): { bucket?: string; prefix?: string | undefined } {
@@ -104,7 +145,12 @@ function folderOf(node: TreeNode): { bucket?: string; prefix?: string | undefine
 
 export function isFolderNode(node: unknown): node is FolderNode {
   const n = node as TreeNode | undefined;
-  return !!n && (n.kind === 'bucket' || n.kind === 'prefix') && typeof n.bucket === 'string' && typeof n.profileId === 'string';
+  return (
+    !!n &&
+    (n.kind === 'bucket' || n.kind === 'prefix') &&
+    typeof n.bucket === 'string' &&
+    typeof n.profileId === 'string'
+  );
 }
 
 export function isObjectNode(node: unknown): node is ObjectNode {

@@ -72,7 +72,9 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         item.iconPath = node.kind === 'bucket' ? new vscode.ThemeIcon('database') : vscode.ThemeIcon.Folder;
         const filter = this.filters.get(node.id);
         const region = node.kind === 'bucket' && node.bucketRegion ? node.bucketRegion : undefined;
-        const description = [region, filter !== undefined ? `filter: ${filter}*` : undefined].filter(Boolean).join(' · ');
+        const description = [region, filter !== undefined ? `filter: ${filter}*` : undefined]
+          .filter(Boolean)
+          .join(' · ');
         if (description) item.description = description;
         item.tooltip = new vscode.MarkdownString(
           `**${node.kind === 'bucket' ? 'Bucket' : 'Folder'}** ${md(`${node.bucket}/${node.prefix}`)}` +
@@ -94,11 +96,16 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon(node.isError ? 'error' : 'info');
         const parent = this.containers.get(node.parentId);
-        if (node.action === 'setSecret') item.command = { command: Commands.setSecret, title: 'Set Secret', arguments: [node] };
+        if (node.action === 'setSecret')
+          item.command = { command: Commands.setSecret, title: 'Set Secret', arguments: [node] };
         // A failed next page keeps the pages already shown: retry just that page.
-        else if (node.action === 'retryPage' && parent) item.command = { command: Commands.loadMore, title: 'Retry', arguments: [loadMoreNode(parent)] };
-        else if (node.isError || node.action === 'retry') item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };
-        item.tooltip = node.isError ? `${node.message}\n\nClick to ${node.action === 'setSecret' ? 'set the secret' : 'retry'}.` : node.message;
+        else if (node.action === 'retryPage' && parent)
+          item.command = { command: Commands.loadMore, title: 'Retry', arguments: [loadMoreNode(parent)] };
+        else if (node.isError || node.action === 'retry')
+          item.command = { command: Commands.refreshNode, title: 'Retry', arguments: [node] };
+        item.tooltip = node.isError
+          ? `${node.message}\n\nClick to ${node.action === 'setSecret' ? 'set the secret' : 'retry'}.`
+          : node.message;
         return withId(item, node);
       }
     }
@@ -119,7 +126,9 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'bucket') return this.containers.get(profileNode(node.profileId).id);
     const prefix = node.kind === 'object' ? node.key : node.prefix;
     const parent = parentPrefix(prefix);
-    return this.containers.get(parent ? `d:${node.profileId}/${node.bucket}/${parent}` : `b:${node.profileId}/${node.bucket}`);
+    return this.containers.get(
+      parent ? `d:${node.profileId}/${node.bucket}/${parent}` : `b:${node.profileId}/${node.bucket}`,
+    );
   }
 
   /** Fetches the next page of the folder a Load More node belongs to. */
@@ -147,7 +156,10 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   refreshNode(node: TreeNode): void {
     const container = this.containerOf(node);
     if (!container) return this.refresh();
-    const below = container.kind === 'profile' ? [`b:${container.profileId}/`, `d:${container.profileId}/`] : [`d:${container.profileId}/${container.bucket}/${container.prefix}`];
+    const below =
+      container.kind === 'profile'
+        ? [`b:${container.profileId}/`, `d:${container.profileId}/`]
+        : [`d:${container.profileId}/${container.bucket}/${container.prefix}`];
     for (const [id, paged] of this.children) {
       if (id === container.id || below.some((p) => id.startsWith(p))) {
         paged.clear();
@@ -183,7 +195,9 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     // An empty list shows the welcome view (Add Profile / Import Profiles); skipped entries must still be visible.
     if (problems.length > 0) {
       const root = profileNode('');
-      nodes.push(...problems.map((message, i): MessageNode => ({ ...messageNode(root, message, true), id: `settings#${i}` })));
+      nodes.push(
+        ...problems.map((message, i): MessageNode => ({ ...messageNode(root, message, true), id: `settings#${i}` })),
+      );
     }
     return nodes;
   }
@@ -197,7 +211,10 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   private containerOf(node: TreeNode): Container | undefined {
     const id = node.kind === 'loadMore' || node.kind === 'message' ? node.parentId : node.id;
-    return this.containers.get(id) ?? (node.kind === 'profile' || node.kind === 'bucket' || node.kind === 'prefix' ? this.intern(node) : undefined);
+    return (
+      this.containers.get(id) ??
+      (node.kind === 'profile' || node.kind === 'bucket' || node.kind === 'prefix' ? this.intern(node) : undefined)
+    );
   }
 
   private pagedFor(container: Container): PagedChildren<TreeNode> {
@@ -205,9 +222,14 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!paged) {
       paged = new PagedChildren<TreeNode>(async (token, signal) => {
         try {
-          return container.kind === 'profile' ? await this.loadBuckets(container, signal) : await this.loadFolder(container, token, signal);
+          return container.kind === 'profile'
+            ? await this.loadBuckets(container, signal)
+            : await this.loadFolder(container, token, signal);
         } catch (err) {
-          if (!isCancelled(err)) this.log.warn(`[tree] listing ${container.id.slice(2)} failed: ${err instanceof Error ? errorLine(err) : String(err)}`);
+          if (!isCancelled(err))
+            this.log.warn(
+              `[tree] listing ${container.id.slice(2)} failed: ${err instanceof Error ? errorLine(err) : String(err)}`,
+            );
           throw err;
         }
       });
@@ -248,13 +270,23 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       prefix: prefix || undefined,
       continuationToken: token,
     });
-    this.log.debug(`[tree] ${node.profileId} ${node.bucket}/${prefix}: ${page.prefixes.length} folders, ${page.objects.length} objects in ${Date.now() - started} ms${page.nextToken ? ', more' : ''}`);
+    this.log.debug(
+      `[tree] ${node.profileId} ${node.bucket}/${prefix}: ${page.prefixes.length} folders, ${page.objects.length} objects in ${Date.now() - started} ms${page.nextToken ? ', more' : ''}`,
+    );
     const items: TreeNode[] = page.prefixes.map((p) => this.intern(prefixNode(node, p)));
     for (const o of page.objects) {
       // A zero-byte "folder/" marker object stands for the folder itself, which is already the parent node.
       if (o.key === prefix && o.key.endsWith('/')) continue;
       const lastModified = o.lastModified ? new Date(o.lastModified) : undefined;
-      items.push(objectNode(node, { key: o.key, size: o.size, etag: o.etag, ...(lastModified && !Number.isNaN(lastModified.getTime()) ? { lastModified } : {}), storageClass: o.storageClass }));
+      items.push(
+        objectNode(node, {
+          key: o.key,
+          size: o.size,
+          etag: o.etag,
+          ...(lastModified && !Number.isNaN(lastModified.getTime()) ? { lastModified } : {}),
+          storageClass: o.storageClass,
+        }),
+      );
     }
     return { items, nextToken: page.nextToken };
   }
@@ -263,8 +295,18 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const out = [...paged.items];
     if (paged.error !== undefined && !isCancelled(paged.error)) {
       const err = paged.error;
-      const missingSecret = err instanceof ConfigError && err.code === 'MissingCredentials' && this.profiles.get(container.profileId)?.credentialSource === 'secretStorage';
-      out.push(messageNode(container, err instanceof Error ? err.message : String(err), true, missingSecret ? 'setSecret' : out.length > 0 ? 'retryPage' : 'retry'));
+      const missingSecret =
+        err instanceof ConfigError &&
+        err.code === 'MissingCredentials' &&
+        this.profiles.get(container.profileId)?.credentialSource === 'secretStorage';
+      out.push(
+        messageNode(
+          container,
+          err instanceof Error ? err.message : String(err),
+          true,
+          missingSecret ? 'setSecret' : out.length > 0 ? 'retryPage' : 'retry',
+        ),
+      );
     } else if (paged.hasMore && paged.isLoaded) {
       out.push(loadMoreNode(container));
     } else if (!paged.isLoaded && !paged.isLoading) {
@@ -272,7 +314,12 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       out.push(messageNode(container, 'Listing cancelled. Click to list again.', false, 'retry'));
     } else if (out.length === 0) {
       const filter = container.kind === 'profile' ? undefined : this.filters.get(container.id);
-      const what = container.kind === 'profile' ? 'No buckets. Add buckets to the profile if the key may not list them (Edit Profile).' : filter !== undefined ? `Nothing starts with "${filter}".` : 'Empty.';
+      const what =
+        container.kind === 'profile'
+          ? 'No buckets. Add buckets to the profile if the key may not list them (Edit Profile).'
+          : filter !== undefined
+            ? `Nothing starts with "${filter}".`
+            : 'Empty.';
       out.push(messageNode(container, what, false));
     }
     return out;
@@ -290,7 +337,10 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   private objectItem(node: ObjectNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(node.key.slice(parentPrefix(node.key).length) || node.key, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      node.key.slice(parentPrefix(node.key).length) || node.key,
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.iconPath = vscode.ThemeIcon.File;
     // The file name decides the file-icon theme's icon; the scheme is never opened.
     item.resourceUri = vscode.Uri.from({ scheme: 'oss-presign', path: '/' + node.key });
@@ -300,7 +350,12 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       `|---|---|`,
       `| Key | ${md(node.key)} |`,
       `| Size | ${formatSize(node.size)} (${node.size.toLocaleString('en-US')} bytes) |`,
-      node.lastModified ? `| Last modified | ${node.lastModified.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} |` : undefined,
+      node.lastModified
+        ? `| Last modified | ${node.lastModified
+            .toISOString()
+            .replace('T', ' ')
+            .replace(/\.\d+Z$/, ' UTC')} |`
+        : undefined,
       node.storageClass ? `| Storage class | ${md(node.storageClass)} |` : undefined,
       node.etag ? `| ETag | ${md(node.etag)} |` : undefined,
     ];
@@ -321,7 +376,9 @@ function profileTooltip(p: Profile): vscode.MarkdownString {
     `Endpoint: ${md(p.endpoint)}`,
     p.region ? `Region: ${md(p.region)}` : undefined,
     `Addressing: ${p.addressing ?? 'virtual'}, signature ${p.signatureVersion ?? 'v4'}`,
-    p.credentialSource === 'env' ? 'Keys: from the environment' : `Access key id: ${md(p.accessKeyId ?? '')} (secret in VS Code secret storage)`,
+    p.credentialSource === 'env'
+      ? 'Keys: from the environment'
+      : `Access key id: ${md(p.accessKeyId ?? '')} (secret in VS Code secret storage)`,
     p.buckets?.length ? `Buckets: ${p.buckets.map(md).join(', ')}` : undefined,
   ];
   return new vscode.MarkdownString(lines.filter(Boolean).join('\n\n'));

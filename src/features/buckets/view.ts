@@ -10,6 +10,10 @@ export function createBucketsView(services: Services): BucketTreeProvider {
   const tree = new BucketTreeProvider(profiles, log, settings.pageSize);
   const view = vscode.window.createTreeView(Views.buckets, { treeDataProvider: tree, showCollapseAll: true });
   // Collapsing a folder whose listing is still running stops that request (long listings stay cancellable).
-  context.subscriptions.push(tree, view, view.onDidCollapseElement((e) => tree.cancelLoad(e.element)));
+  context.subscriptions.push(
+    tree,
+    view,
+    view.onDidCollapseElement((e) => tree.cancelLoad(e.element)),
+  );
   return tree;
 }

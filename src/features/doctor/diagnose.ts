@@ -50,13 +50,17 @@ async function run(services: Services, args: DiagnoseArgs): Promise<Diagnosis | 
       prompt: 'Paste the presigned URL the uploader used.',
       value: fromClipboard ?? '',
       ignoreFocusOut: true,
-      validateInput: (v) => (isPresigned(v.trim()) ? undefined : 'Paste a whole presigned OSS or S3 URL (with its signature parameters).'),
+      validateInput: (v) =>
+        isPresigned(v.trim()) ? undefined : 'Paste a whole presigned OSS or S3 URL (with its signature parameters).',
     });
     if (!url) return undefined;
   }
   url = url.trim();
   const parsed = parsePresignedUrl(url);
-  const keyId = parsed.dialect === 'oss-v1' ? parsed.get('OSSAccessKeyId') : (parsed.get(parsed.dialect === 's3-v4' ? 'X-Amz-Credential' : 'x-oss-credential') ?? '').split('/')[0];
+  const keyId =
+    parsed.dialect === 'oss-v1'
+      ? parsed.get('OSSAccessKeyId')
+      : (parsed.get(parsed.dialect === 's3-v4' ? 'X-Amz-Credential' : 'x-oss-credential') ?? '').split('/')[0];
   const profile = services.profiles.list().find((p) => p.accessKeyId === keyId);
   const credentials = profile ? await services.profiles.connection(profile.id).catch(() => undefined) : undefined;
 
@@ -66,7 +70,10 @@ async function run(services: Services, args: DiagnoseArgs): Promise<Diagnosis | 
   if (args.file) {
     sentHeaders ??= args.signedHeaderValues ?? {};
     const trial = await tryPresignedUpload({ url, headers: sentHeaders, filePath: args.file.fsPath });
-    if (trial.status < 300) void vscode.window.showInformationMessage(`The upload succeeded (HTTP ${trial.status}): this URL works with these headers.`);
+    if (trial.status < 300)
+      void vscode.window.showInformationMessage(
+        `The upload succeeded (HTTP ${trial.status}): this URL works with these headers.`,
+      );
     errorXml = trial.errorXml;
     serverDate = trial.serverDate;
   } else if (!sentHeaders) {
@@ -79,8 +86,9 @@ async function run(services: Services, args: DiagnoseArgs): Promise<Diagnosis | 
     if (typed === undefined) return undefined;
     sentHeaders = parseHeaderList(typed);
     errorXml ??= await vscode.window.showInputBox({
-      title: 'Diagnose a Failed Upload (3/3): the server\'s error (optional)',
-      prompt: 'Paste the XML error body of the 403 (it contains the server\'s StringToSign / CanonicalRequest), or leave empty.',
+      title: "Diagnose a Failed Upload (3/3): the server's error (optional)",
+      prompt:
+        "Paste the XML error body of the 403 (it contains the server's StringToSign / CanonicalRequest), or leave empty.",
       ignoreFocusOut: true,
     });
   }
@@ -89,7 +97,9 @@ async function run(services: Services, args: DiagnoseArgs): Promise<Diagnosis | 
     sentHeaders: sentHeaders ?? {},
     signedHeaderValues: args.signedHeaderValues,
     errorXml: errorXml || undefined,
-    ...(credentials ? { credentials: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret } } : {}),
+    ...(credentials
+      ? { credentials: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret } }
+      : {}),
     serverDate,
     now: new Date(),
   });
@@ -105,10 +115,16 @@ function isPresigned(text: string): boolean {
 }
 
 function reportText(d: Diagnosis): string {
-  const lines = [`# Why the upload failed (${d.dialect})`, '', ...d.causes.map((c) => `- **${c.code}**: ${c.message}`), ''];
+  const lines = [
+    `# Why the upload failed (${d.dialect})`,
+    '',
+    ...d.causes.map((c) => `- **${c.code}**: ${c.message}`),
+    '',
+  ];
   if (d.diff.length) {
     lines.push('| line | signed | server verified |', '| ---: | --- | --- |');
-    for (const l of d.diff) lines.push(`| ${l.line} | \`${l.signed.replace(/\|/g, '\\|')}\` | \`${l.server.replace(/\|/g, '\\|')}\` |`);
+    for (const l of d.diff)
+      lines.push(`| ${l.line} | \`${l.signed.replace(/\|/g, '\\|')}\` | \`${l.server.replace(/\|/g, '\\|')}\` |`);
   }
   return lines.join('\n');
 }

@@ -9,7 +9,11 @@ import { reissue } from './reissue';
 export function ledgerCommands(services: Services, view: vscode.TreeView<LedgerEntry>): Command[] {
   // The view passes the clicked entry and, with several selected, all of them.
   const selected = (arg: unknown, all: unknown): LedgerEntry[] =>
-    Array.isArray(all) && all.length > 0 && all.every(isLedgerEntry) ? all : isLedgerEntry(arg) ? [arg] : [...view.selection];
+    Array.isArray(all) && all.length > 0 && all.every(isLedgerEntry)
+      ? all
+      : isLedgerEntry(arg)
+        ? [arg]
+        : [...view.selection];
   return [
     { id: Commands.reissue, run: (arg) => (isLedgerEntry(arg) ? reissue(services, arg) : undefined) },
     {
@@ -17,7 +21,9 @@ export function ledgerCommands(services: Services, view: vscode.TreeView<LedgerE
       run: async (arg, all) => {
         const entries = selected(arg, all);
         if (entries.length === 0) {
-          void vscode.window.showInformationMessage('Select the presigned URLs to remove in the Presigned URLs view first.');
+          void vscode.window.showInformationMessage(
+            'Select the presigned URLs to remove in the Presigned URLs view first.',
+          );
           return;
         }
         await services.ledger.remove(entries.map((e) => e.id));

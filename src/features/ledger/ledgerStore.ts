@@ -1,5 +1,12 @@
 import * as vscode from 'vscode';
-import { addLedgerEntry, ledgerUrlKey, partitionExpired, sanitizeLedger, urlLocation, type LedgerEntry } from '../../app/ledger';
+import {
+  addLedgerEntry,
+  ledgerUrlKey,
+  partitionExpired,
+  sanitizeLedger,
+  urlLocation,
+  type LedgerEntry,
+} from '../../app/ledger';
 
 const STATE_KEY = 'ossPresign.ledger';
 
@@ -37,7 +44,8 @@ export class LedgerStore implements vscode.Disposable {
 
   /** Records an issued URL: the URL into SecretStorage first, so state never names an entry without its URL. */
   async add(entry: LedgerEntry, url: string): Promise<void> {
-    if (entry.location !== urlLocation(entry.location)) throw new Error('A ledger entry must not carry a query string: it would put the signature into global state.');
+    if (entry.location !== urlLocation(entry.location))
+      throw new Error('A ledger entry must not carry a query string: it would put the signature into global state.');
     await this.secrets.store(ledgerUrlKey(entry.id), url);
     const { entries, dropped } = addLedgerEntry(this.list(), entry);
     await this.state.update(STATE_KEY, entries);
@@ -51,7 +59,8 @@ export class LedgerStore implements vscode.Disposable {
    */
   async addMany(items: ReadonlyArray<{ entry: LedgerEntry; url: string }>): Promise<LedgerEntry[]> {
     for (const { entry } of items) {
-      if (entry.location !== urlLocation(entry.location)) throw new Error('A ledger entry must not carry a query string: it would put the signature into global state.');
+      if (entry.location !== urlLocation(entry.location))
+        throw new Error('A ledger entry must not carry a query string: it would put the signature into global state.');
     }
     await Promise.all(items.map(({ entry, url }) => this.secrets.store(ledgerUrlKey(entry.id), url)));
     let entries = this.list();
@@ -76,7 +85,10 @@ export class LedgerStore implements vscode.Disposable {
   async remove(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const gone = new Set(ids);
-    await this.state.update(STATE_KEY, this.list().filter((e) => !gone.has(e.id)));
+    await this.state.update(
+      STATE_KEY,
+      this.list().filter((e) => !gone.has(e.id)),
+    );
     await Promise.all(ids.map((id) => this.secrets.delete(ledgerUrlKey(id))));
     this.emitter.fire();
   }

@@ -39,13 +39,17 @@ class LedgerTree implements vscode.TreeDataProvider<LedgerEntry>, vscode.FileDec
     // The countdown first: a narrow sidebar truncates the end of the description.
     item.description = `${describeRemaining(new Date(e.effectiveExpiresAt), now)}${e.tokenExpiryUnknown ? ' (or earlier: STS token)' : ''} · ${e.bucket} · ${e.headerSet}`;
     item.contextValue = expired ? 'ledgerExpired' : 'ledgerEntry';
-    item.iconPath = expired ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')) : new vscode.ThemeIcon('link');
+    item.iconPath = expired
+      ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
+      : new vscode.ThemeIcon('link');
     item.resourceUri = vscode.Uri.from({ scheme: SCHEME, path: `/${e.id}` });
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown(`**${e.method}** \`${e.bucket}/${e.key}\`\n\n`);
     tip.appendMarkdown(`Header set: ${e.headerSet} · profile ${e.profileId}\n\n`);
     tip.appendMarkdown(`Created ${e.createdAt} · valid ${formatDuration(e.expirySeconds)}\n\n`);
-    tip.appendMarkdown(`Works until ${e.effectiveExpiresAt}${e.effectiveExpiresAt !== e.urlExpiresAt ? ` (STS token; URL says ${e.urlExpiresAt})` : ''}${e.tokenExpiryUnknown ? ', or earlier if the STS token expires first' : ''}\n\n`);
+    tip.appendMarkdown(
+      `Works until ${e.effectiveExpiresAt}${e.effectiveExpiresAt !== e.urlExpiresAt ? ` (STS token; URL says ${e.urlExpiresAt})` : ''}${e.tokenExpiryUnknown ? ', or earlier if the STS token expires first' : ''}\n\n`,
+    );
     const headers = Object.entries(e.headers);
     if (headers.length) tip.appendCodeblock(headers.map(([n, v]) => `${n}: ${v}`).join('\n'), 'http');
     item.tooltip = tip;
@@ -74,11 +78,19 @@ export function createLedgerView(services: Services): vscode.TreeView<LedgerEntr
     timer = undefined;
     if (!view.visible) return;
     const now = Date.now();
-    const nextExpiry = Math.min(...services.ledger.list().map((e) => Date.parse(e.effectiveExpiresAt)).filter((t) => t > now));
-    timer = setTimeout(() => {
-      tree.refresh();
-      schedule();
-    }, Math.max(1000, Math.min(TICK_MS, nextExpiry - now + 500)));
+    const nextExpiry = Math.min(
+      ...services.ledger
+        .list()
+        .map((e) => Date.parse(e.effectiveExpiresAt))
+        .filter((t) => t > now),
+    );
+    timer = setTimeout(
+      () => {
+        tree.refresh();
+        schedule();
+      },
+      Math.max(1000, Math.min(TICK_MS, nextExpiry - now + 500)),
+    );
   };
   schedule();
   services.context.subscriptions.push(

@@ -3,7 +3,16 @@ import { resolveHeaderSet } from '../../app/headerSets';
 import { templateVariables } from '../../app/keyTemplate';
 import { isLedgerEntry } from '../../app/ledger';
 import type { Profile } from '../../app/profiles';
-import { browserEndpointAdvice, CancelledError, checkBrowserPut, corsRuleJson, corsRuleXml, getBucketCors, requiredHeaders, type CorsVerdict } from '../../core/index';
+import {
+  browserEndpointAdvice,
+  CancelledError,
+  checkBrowserPut,
+  corsRuleJson,
+  corsRuleXml,
+  getBucketCors,
+  requiredHeaders,
+  type CorsVerdict,
+} from '../../core/index';
 import { reportError } from '../../vscode/errors';
 import { pickBucket, pickHeaderSet, pickProfile } from '../../vscode/prompts';
 import { isBucketPlace } from '../../vscode/targets';
@@ -46,7 +55,13 @@ async function pageOrigin(services: Services, ask: boolean): Promise<string> {
  */
 export async function checkBrowserUpload(
   services: Services,
-  input: { profile: Profile; bucket: string; headers: Record<string, string>; askOrigin: boolean; afterSigning: boolean },
+  input: {
+    profile: Profile;
+    bucket: string;
+    headers: Record<string, string>;
+    askOrigin: boolean;
+    afterSigning: boolean;
+  },
 ): Promise<CorsVerdict | undefined> {
   try {
     const remembered = services.context.globalState.get<string>(ORIGIN_KEY);
@@ -55,14 +70,27 @@ export async function checkBrowserUpload(
     const rules = await getBucketCors({ ...conn, bucket: input.bucket });
     const verdict = checkBrowserPut(rules, { origin, headers: input.headers });
     const advice = browserEndpointAdvice(conn.provider, conn.endpoint, conn.addressing);
-    services.log.info(`[cors] ${input.bucket}: PUT from ${origin} with ${verdict.requestHeaders.join(', ') || 'no preflight headers'}: ${verdict.allowed ? `allowed by rule ${(verdict.ruleIndex ?? 0) + 1}` : 'blocked'}`);
+    services.log.info(
+      `[cors] ${input.bucket}: PUT from ${origin} with ${verdict.requestHeaders.join(', ') || 'no preflight headers'}: ${verdict.allowed ? `allowed by rule ${(verdict.ruleIndex ?? 0) + 1}` : 'blocked'}`,
+    );
     if (verdict.allowed) {
-      void vscode.window.showInformationMessage([`A browser PUT from ${origin} passes the CORS rules of ${input.bucket} (rule ${(verdict.ruleIndex ?? 0) + 1}).`, ...verdict.notes, ...(advice ? [advice] : [])].join(' '));
+      void vscode.window.showInformationMessage(
+        [
+          `A browser PUT from ${origin} passes the CORS rules of ${input.bucket} (rule ${(verdict.ruleIndex ?? 0) + 1}).`,
+          ...verdict.notes,
+          ...(advice ? [advice] : []),
+        ].join(' '),
+      );
     } else {
       const show = 'Show Rule to Add';
-      void vscode.window.showWarningMessage(`A browser PUT from ${origin} to ${input.bucket} would be blocked by CORS: ${verdict.reasons[0]}`, show).then((c) => {
-        if (c === show) void showReport(services, input.bucket, origin, verdict, advice);
-      });
+      void vscode.window
+        .showWarningMessage(
+          `A browser PUT from ${origin} to ${input.bucket} would be blocked by CORS: ${verdict.reasons[0]}`,
+          show,
+        )
+        .then((c) => {
+          if (c === show) void showReport(services, input.bucket, origin, verdict, advice);
+        });
       if (!input.afterSigning) await showReport(services, input.bucket, origin, verdict, advice);
     }
     return verdict;
@@ -72,7 +100,13 @@ export async function checkBrowserUpload(
   }
 }
 
-async function showReport(services: Services, bucket: string, origin: string, verdict: CorsVerdict, advice: string | undefined): Promise<void> {
+async function showReport(
+  services: Services,
+  bucket: string,
+  origin: string,
+  verdict: CorsVerdict,
+  advice: string | undefined,
+): Promise<void> {
   const rule = verdict.suggestedRule;
   const lines = [
     `# Browser upload to ${bucket} from ${origin}: blocked by CORS`,
@@ -83,10 +117,20 @@ async function showReport(services: Services, bucket: string, origin: string, ve
   ];
   if (rule) {
     lines.push(
-      '', '## Rule to add', '',
+      '',
+      '## Rule to add',
+      '',
       'Add this rule as the first one, before the existing rules: PutBucketCors replaces the whole configuration, and some servers (Ceph radosgw) check only the first rule whose origin matches. The OSS console and `ossutil cors` take the same fields.',
-      '', '```xml', corsRuleXml(rule), '```', '',
-      'As JSON for `aws s3api put-bucket-cors` (one entry of `CORSRules`):', '', '```json', corsRuleJson(rule), '```',
+      '',
+      '```xml',
+      corsRuleXml(rule),
+      '```',
+      '',
+      'As JSON for `aws s3api put-bucket-cors` (one entry of `CORSRules`):',
+      '',
+      '```json',
+      corsRuleJson(rule),
+      '```',
     );
   }
   if (advice) lines.push('', '## Endpoint', '', advice);
@@ -97,7 +141,13 @@ async function showReport(services: Services, bucket: string, origin: string, ve
 export async function checkCorsCommand(services: Services, arg: unknown): Promise<CorsVerdict | undefined> {
   const { profiles, log } = services;
   if (isLedgerEntry(arg)) {
-    return checkBrowserUpload(services, { profile: profiles.require(arg.profileId), bucket: arg.bucket, headers: arg.headers, askOrigin: true, afterSigning: false });
+    return checkBrowserUpload(services, {
+      profile: profiles.require(arg.profileId),
+      bucket: arg.bucket,
+      headers: arg.headers,
+      askOrigin: true,
+      afterSigning: false,
+    });
   }
   const place = isBucketPlace(arg) ? arg : undefined;
   const profile = place ? profiles.require(place.profileId) : await pickProfile(profiles, { title: TITLE });
@@ -106,7 +156,13 @@ export async function checkCorsCommand(services: Services, arg: unknown): Promis
   // Content-Type "auto" depends on the file; the active editor's file stands in for the files to upload.
   const sample = vscode.window.activeTextEditor?.document.fileName.split(/[\\/]/).pop() || 'upload.bin';
   // Only header names (and a safelisted Content-Type) matter to the preflight, so no file needs hashing.
-  const resolved = resolveHeaderSet({ ...set, contentMd5: undefined }, profile.provider, { vars: templateVariables({ relativePath: sample, now: new Date() }) });
-  const headers = requiredHeaders(profile.provider, set.contentMd5 ? { ...resolved.headers, 'Content-MD5': 'md5' } : resolved.headers, resolved.metadata);
+  const resolved = resolveHeaderSet({ ...set, contentMd5: undefined }, profile.provider, {
+    vars: templateVariables({ relativePath: sample, now: new Date() }),
+  });
+  const headers = requiredHeaders(
+    profile.provider,
+    set.contentMd5 ? { ...resolved.headers, 'Content-MD5': 'md5' } : resolved.headers,
+    resolved.metadata,
+  );
   return checkBrowserUpload(services, { profile, bucket, headers, askOrigin: true, afterSigning: false });
 }

@@ -8,7 +8,14 @@ import { checkCorsCommand } from './checkCors';
 import { copySnippet } from './copySnippet';
 import { presignTarget, runPresign, type PresignOptions } from './flow';
 
-const OPTION_NAMES: ReadonlyArray<keyof PresignOptions> = ['profileId', 'bucket', 'headerSet', 'expirySeconds', 'key', 'copyFormat'];
+const OPTION_NAMES: ReadonlyArray<keyof PresignOptions> = [
+  'profileId',
+  'bucket',
+  'headerSet',
+  'expirySeconds',
+  'key',
+  'copyFormat',
+];
 
 const COPY_COMMANDS: ReadonlyArray<[string, SnippetFormat]> = [
   [Commands.copyUrl, 'url'],
@@ -29,12 +36,27 @@ export function presignCommands(services: Services): Command[] {
       id: Commands.presignPut,
       run: async (arg0, arg1) => {
         const options = commandOptions<PresignOptions>(arg1, OPTION_NAMES);
-        return runPresign(services, await presignTarget(arg0, options ? undefined : arg1, !options), options ?? {}, !options);
+        return runPresign(
+          services,
+          await presignTarget(arg0, options ? undefined : arg1, !options),
+          options ?? {},
+          !options,
+        );
       },
     },
-    { id: Commands.presignPutLast, run: async (arg0, arg1) => runPresign(services, await presignTarget(arg0, arg1, false), {}, false) },
-    ...COPY_COMMANDS.map(([id, format]): Command => ({ id, run: (arg0, arg1) => copySnippet(services, format, arg0, arg1) })),
+    {
+      id: Commands.presignPutLast,
+      run: async (arg0, arg1) => runPresign(services, await presignTarget(arg0, arg1, false), {}, false),
+    },
+    ...COPY_COMMANDS.map(([id, format]): Command => ({
+      id,
+      run: (arg0, arg1) => copySnippet(services, format, arg0, arg1),
+    })),
     { id: Commands.checkCors, run: (arg) => checkCorsCommand(services, arg) },
-    { id: Commands.editHeaderSets, run: () => vscode.commands.executeCommand('workbench.action.openSettings', `${Settings.section}.${Settings.headerSets}`) },
+    {
+      id: Commands.editHeaderSets,
+      run: () =>
+        vscode.commands.executeCommand('workbench.action.openSettings', `${Settings.section}.${Settings.headerSets}`),
+    },
   ];
 }

@@ -10,16 +10,32 @@ import { copySnippets, FORMAT_LABELS } from './handover';
  * entry, copies its URL (from secret storage) in that format again; on a file, folder or tree node, presigns it
  * and copies the result in that format.
  */
-export async function copySnippet(services: Services, format: SnippetFormat, arg0: unknown, arg1: unknown): Promise<unknown> {
+export async function copySnippet(
+  services: Services,
+  format: SnippetFormat,
+  arg0: unknown,
+  arg1: unknown,
+): Promise<unknown> {
   if (!isLedgerEntry(arg0)) {
     return runPresign(services, await presignTarget(arg0, arg1, true), { copyFormat: format }, true);
   }
   const entry = services.ledger.get(arg0.id) ?? arg0;
   const url = await services.ledger.url(entry.id);
   if (!url) {
-    throw new ConfigError('ledger', 'UrlGone', `The URL for ${entry.bucket}/${entry.key} is no longer in VS Code's secret storage (removed in another window?): re-issue it from the Presigned URLs view.`);
+    throw new ConfigError(
+      'ledger',
+      'UrlGone',
+      `The URL for ${entry.bucket}/${entry.key} is no longer in VS Code's secret storage (removed in another window?): re-issue it from the Presigned URLs view.`,
+    );
   }
-  await copySnippets(format, [{ url, headers: entry.headers, filePath: entry.filePath ?? entry.key.split('/').pop() ?? entry.key, expiresAt: new Date(entry.urlExpiresAt) }]);
+  await copySnippets(format, [
+    {
+      url,
+      headers: entry.headers,
+      filePath: entry.filePath ?? entry.key.split('/').pop() ?? entry.key,
+      expiresAt: new Date(entry.urlExpiresAt),
+    },
+  ]);
   const note = isExpired(entry, new Date()) ? ' It has expired: re-issue it for a working URL.' : '';
   void vscode.window.showInformationMessage(`Copied ${entry.bucket}/${entry.key} as ${FORMAT_LABELS[format]}.${note}`);
   return entry;

@@ -4,9 +4,25 @@ import { needsContentMd5, resolveHeaderSet, type HeaderSet } from '../../app/hea
 import type { TemplateVariables } from '../../app/keyTemplate';
 import { LEDGER_MAX_ENTRIES, urlLocation, type LedgerEntry } from '../../app/ledger';
 import type { Profile } from '../../app/profiles';
-import { CancelledError, ConfigError, md5File, presignPut, redact, validateExpiry, type SnippetFormat } from '../../core/index';
+import {
+  CancelledError,
+  ConfigError,
+  md5File,
+  presignPut,
+  redact,
+  validateExpiry,
+  type SnippetFormat,
+} from '../../core/index';
 import { withCancellableProgress } from '../../vscode/progress';
-import { findHeaderSet, objectKeys, pickBucket, pickExpiry, pickHeaderSet, pickProfile, templateVariablesFor } from '../../vscode/prompts';
+import {
+  findHeaderSet,
+  objectKeys,
+  pickBucket,
+  pickExpiry,
+  pickHeaderSet,
+  pickProfile,
+  templateVariablesFor,
+} from '../../vscode/prompts';
 import { settings } from '../../vscode/settings';
 import { commandTarget, type CommandTarget } from '../../vscode/targets';
 import type { Services } from '../services';
@@ -42,7 +58,14 @@ const CONFIRM_FILE_COUNT = 20;
 
 /** The files to presign for a command's arguments (`interactive` false: never ask). */
 export function presignTarget(arg0: unknown, arg1: unknown, interactive: boolean): Promise<CommandTarget> {
-  return commandTarget(arg0, arg1, { title: 'Presign PUT', verb: 'presign', openLabel: 'Presign', confirmAbove: CONFIRM_FILE_COUNT, confirm: (n) => `Presign ${n} URLs`, interactive });
+  return commandTarget(arg0, arg1, {
+    title: 'Presign PUT',
+    verb: 'presign',
+    openLabel: 'Presign',
+    confirmAbove: CONFIRM_FILE_COUNT,
+    confirm: (n) => `Presign ${n} URLs`,
+    interactive,
+  });
 }
 
 /** Files signed between two yields to the event loop (and two progress reports). */
@@ -53,34 +76,80 @@ const BATCH = 100;
  * the last settings, signs, logs, records in the ledger and hands the result over. Returns the ledger entries
  * as stored. `ask` false: never ask; take missing answers from the last settings.
  */
-export async function runPresign(services: Services, target: CommandTarget, options: PresignOptions, ask: boolean): Promise<LedgerEntry[]> {
+export async function runPresign(
+  services: Services,
+  target: CommandTarget,
+  options: PresignOptions,
+  ask: boolean,
+): Promise<LedgerEntry[]> {
   const { profiles, context } = services;
   const last = context.globalState.get<LastSettings>(LAST_SETTINGS_KEY);
   const fromLast = <T>(value: T | undefined, what: string): T => {
     if (value !== undefined) return value;
-    throw new ConfigError('lastPresign', 'NoLastSettings', `No ${what} to reuse yet: run "OSS Presign: Presign PUT URL..." once; "with Last Settings" then repeats its choices.`);
+    throw new ConfigError(
+      'lastPresign',
+      'NoLastSettings',
+      `No ${what} to reuse yet: run "OSS Presign: Presign PUT URL..." once; "with Last Settings" then repeats its choices.`,
+    );
   };
   const { place } = target;
   const profileId = options.profileId ?? place?.profileId;
-  const profile: Profile = profileId ? profiles.require(profileId) : ask ? await pickProfile(profiles, { title: TITLE, preferred: last?.profileId, placeHolder: 'Which storage profile signs the URL?' }) : profiles.require(fromLast(last?.profileId, 'profile'));
+  const profile: Profile = profileId
+    ? profiles.require(profileId)
+    : ask
+      ? await pickProfile(profiles, {
+          title: TITLE,
+          preferred: last?.profileId,
+          placeHolder: 'Which storage profile signs the URL?',
+        })
+      : profiles.require(fromLast(last?.profileId, 'profile'));
   const sameProfile = last?.profileId === profile.id ? last : undefined;
-  const bucket = options.bucket ?? place?.bucket ?? (ask ? await pickBucket(profiles, profile, { title: TITLE, preferred: sameProfile?.bucket, log: services.log }) : fromLast(sameProfile?.bucket, 'bucket'));
-  const set = options.headerSet ? findHeaderSet(options.headerSet) : ask ? await pickHeaderSet(profile.provider, { title: TITLE, preferred: last?.headerSet }) : findHeaderSet(fromLast(last?.headerSet, 'header set'));
-  const expirySeconds = validateExpiry(options.expirySeconds ?? (ask ? await pickExpiry({ title: TITLE, preferred: last?.expirySeconds, placeHolder: 'Anyone holding the URL can upload until it expires' }) : fromLast(last?.expirySeconds, 'expiry')));
+  const bucket =
+    options.bucket ??
+    place?.bucket ??
+    (ask
+      ? await pickBucket(profiles, profile, { title: TITLE, preferred: sameProfile?.bucket, log: services.log })
+      : fromLast(sameProfile?.bucket, 'bucket'));
+  const set = options.headerSet
+    ? findHeaderSet(options.headerSet)
+    : ask
+      ? await pickHeaderSet(profile.provider, { title: TITLE, preferred: last?.headerSet })
+      : findHeaderSet(fromLast(last?.headerSet, 'header set'));
+  const expirySeconds = validateExpiry(
+    options.expirySeconds ??
+      (ask
+        ? await pickExpiry({
+            title: TITLE,
+            preferred: last?.expirySeconds,
+            placeHolder: 'Anyone holding the URL can upload until it expires',
+          })
+        : fromLast(last?.expirySeconds, 'expiry')),
+  );
 
   const now = new Date();
   const files = target.files.map((uri) => ({ uri, vars: templateVariablesFor(uri, now) }));
   const fixedKey = options.key ?? (place?.kind === 'object' ? place.key : undefined);
-  const keys = await objectKeys(profile.provider, files, { title: TITLE, fixedKey, prefix: place?.kind === 'object' ? undefined : place?.prefix, ask });
+  const keys = await objectKeys(profile.provider, files, {
+    title: TITLE,
+    fixedKey,
+    prefix: place?.kind === 'object' ? undefined : place?.prefix,
+    ask,
+  });
 
   const conn = await profiles.connection(profile.id);
   const signOne = async (file: { uri: vscode.Uri; vars: TemplateVariables }, key: string, signal?: AbortSignal) => {
     const contentMd5 = needsContentMd5(set) ? await md5File(localPath(file.uri), signal) : undefined;
     const { headers, metadata } = resolveHeaderSet(set, profile.provider, { vars: file.vars, contentMd5 });
     const signed = presignPut({ ...conn, bucket, key, expiresSeconds: expirySeconds, headers, metadata });
-    const expiry = effectiveExpiry({ urlExpiresAt: signed.expiresAt, signatureVersion: conn.signatureVersion ?? 'v4', hasSecurityToken: !!conn.securityToken });
+    const expiry = effectiveExpiry({
+      urlExpiresAt: signed.expiresAt,
+      signatureVersion: conn.signatureVersion ?? 'v4',
+      hasSecurityToken: !!conn.securityToken,
+    });
     // A presigned URL is a bearer credential: only its redacted form is logged (whatever the Logger does).
-    (files.length > BATCH ? services.log.debug : services.log.info)(`[presign] PUT ${bucket}/${key} (${profile.id}, set "${set.name}") headers ${JSON.stringify(signed.headers)}, expires ${expiry.effectiveExpiresAt.toISOString()}: ${redact(signed.url)}`);
+    (files.length > BATCH ? services.log.debug : services.log.info)(
+      `[presign] PUT ${bucket}/${key} (${profile.id}, set "${set.name}") headers ${JSON.stringify(signed.headers)}, expires ${expiry.effectiveExpiresAt.toISOString()}: ${redact(signed.url)}`,
+    );
     return { file, key, signed, expiry };
   };
   const issued: Awaited<ReturnType<typeof signOne>>[] = [];
@@ -100,21 +169,33 @@ export async function runPresign(services: Services, target: CommandTarget, opti
     await withCancellableProgress('Presigning', async (signal, progress) => {
       let reported = 0;
       await signAll(signal, (done) => {
-        progress.report({ message: `${done}/${files.length} files`, increment: ((done - reported) * 100) / files.length });
+        progress.report({
+          message: `${done}/${files.length} files`,
+          increment: ((done - reported) * 100) / files.length,
+        });
         reported = done;
       });
     });
   } else {
     await signAll();
   }
-  if (files.length > 1) services.log.info(`[presign] ${files.length} URLs for ${bucket} (${profile.id}, set "${set.name}")`);
+  if (files.length > 1)
+    services.log.info(`[presign] ${files.length} URLs for ${bucket} (${profile.id}, set "${set.name}")`);
 
   // The ledger keeps the newest entries only: record just those, so a folder of thousands of files does not write
   // thousands of URLs to secret storage only to delete them again.
   const entries = await services.ledger.addMany(
-    issued.slice(-LEDGER_MAX_ENTRIES).map(({ file, key, signed, expiry }) => ({ entry: ledgerEntry(profile, bucket, key, set, expirySeconds, signed, expiry, localPath(file.uri)), url: signed.url })),
+    issued.slice(-LEDGER_MAX_ENTRIES).map(({ file, key, signed, expiry }) => ({
+      entry: ledgerEntry(profile, bucket, key, set, expirySeconds, signed, expiry, localPath(file.uri)),
+      url: signed.url,
+    })),
   );
-  await context.globalState.update(LAST_SETTINGS_KEY, { profileId: profile.id, bucket, headerSet: set.name, expirySeconds } satisfies LastSettings);
+  await context.globalState.update(LAST_SETTINGS_KEY, {
+    profileId: profile.id,
+    bucket,
+    headerSet: set.name,
+    expirySeconds,
+  } satisfies LastSettings);
 
   const format = options.copyFormat ?? settings.copyFormat();
   await handOver(services, {
@@ -123,7 +204,12 @@ export async function runPresign(services: Services, target: CommandTarget, opti
     keys: issued.map((i) => i.key),
     set,
     format,
-    items: issued.map(({ file, signed }) => ({ url: signed.url, headers: signed.headers, filePath: localPath(file.uri), expiresAt: signed.expiresAt })),
+    items: issued.map(({ file, signed }) => ({
+      url: signed.url,
+      headers: signed.headers,
+      filePath: localPath(file.uri),
+      expiresAt: signed.expiresAt,
+    })),
     expiry: issued[0].expiry,
     ask,
   });
@@ -131,7 +217,12 @@ export async function runPresign(services: Services, target: CommandTarget, opti
 }
 
 function localPath(uri: vscode.Uri): string {
-  if (uri.scheme !== 'file') throw new ConfigError('file', 'NotALocalFile', `${uri.toString()} is not a local file: open or copy it to the local disk to presign an upload of it.`);
+  if (uri.scheme !== 'file')
+    throw new ConfigError(
+      'file',
+      'NotALocalFile',
+      `${uri.toString()} is not a local file: open or copy it to the local disk to presign an upload of it.`,
+    );
   return uri.fsPath;
 }
 

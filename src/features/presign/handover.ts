@@ -7,7 +7,13 @@ import { Views } from '../../vscode/ids';
 import type { Services } from '../services';
 import { checkBrowserUpload } from './checkCors';
 
-export const FORMAT_LABELS: Record<SnippetFormat, string> = { url: 'URL', curl: 'curl', fetch: 'fetch (browser)', python: 'Python requests', powershell: 'PowerShell' };
+export const FORMAT_LABELS: Record<SnippetFormat, string> = {
+  url: 'URL',
+  curl: 'curl',
+  fetch: 'fetch (browser)',
+  python: 'Python requests',
+  powershell: 'PowerShell',
+};
 
 /** The snippets of every item in one text, for the clipboard (a blank line between files). */
 function snippetText(format: SnippetFormat, items: readonly SnippetInput[]): string {
@@ -24,7 +30,16 @@ export async function copySnippets(format: SnippetFormat, items: readonly Snippe
  */
 export async function handOver(
   services: Services,
-  input: { profile: Profile; bucket: string; keys: string[]; set: HeaderSet; format: SnippetFormat; items: SnippetInput[]; expiry: EffectiveExpiry; ask: boolean },
+  input: {
+    profile: Profile;
+    bucket: string;
+    keys: string[];
+    set: HeaderSet;
+    format: SnippetFormat;
+    items: SnippetInput[];
+    expiry: EffectiveExpiry;
+    ask: boolean;
+  },
 ): Promise<void> {
   const { items, format, expiry } = input;
   await copySnippets(format, items);
@@ -34,7 +49,13 @@ export async function handOver(
   const copyFetch = 'Copy as fetch';
   const openLedger = 'Open Ledger';
   void vscode.window
-    .showInformationMessage(`Presigned PUT for ${what} copied as ${FORMAT_LABELS[format]} (${describeRemaining(expiry.effectiveExpiresAt, new Date())}).`, copyUrl, copyCurl, copyFetch, openLedger)
+    .showInformationMessage(
+      `Presigned PUT for ${what} copied as ${FORMAT_LABELS[format]} (${describeRemaining(expiry.effectiveExpiresAt, new Date())}).`,
+      copyUrl,
+      copyCurl,
+      copyFetch,
+      openLedger,
+    )
     .then(async (choice) => {
       if (choice === copyUrl) await copySnippets('url', items);
       else if (choice === copyCurl) await copySnippets('curl', items);
@@ -43,6 +64,12 @@ export async function handOver(
     });
   if (expiry.warnings.length) void vscode.window.showWarningMessage(expiry.warnings.join(' '));
   if (input.set.browser) {
-    void checkBrowserUpload(services, { profile: input.profile, bucket: input.bucket, headers: items[0].headers, askOrigin: input.ask, afterSigning: true });
+    void checkBrowserUpload(services, {
+      profile: input.profile,
+      bucket: input.bucket,
+      headers: items[0].headers,
+      askOrigin: input.ask,
+      afterSigning: true,
+    });
   }
 }

@@ -17,7 +17,9 @@ export async function addProfile({ profiles }: Services): Promise<void> {
   const result = await runProfileWizard(profiles);
   if (!result) return;
   const saved = await profiles.add(result.profile, result.secret);
-  void vscode.window.showInformationMessage(`Profile "${saved.name}" added. Its secret is in VS Code's secret storage.`);
+  void vscode.window.showInformationMessage(
+    `Profile "${saved.name}" added. Its secret is in VS Code's secret storage.`,
+  );
 }
 
 /** Edit Profile: the Add Profile wizard pre-filled; an empty secret keeps the stored one. */
@@ -36,7 +38,11 @@ export async function removeProfile(services: Services, arg?: unknown): Promise<
   const remove = 'Remove';
   const answer = await vscode.window.showWarningMessage(
     `Remove profile "${profile.name}"?`,
-    { modal: true, detail: 'Its secret key and session token are deleted from VS Code\'s secret storage. Buckets and objects are not touched.' },
+    {
+      modal: true,
+      detail:
+        "Its secret key and session token are deleted from VS Code's secret storage. Buckets and objects are not touched.",
+    },
     remove,
   );
   if (answer !== remove) return;
@@ -48,13 +54,17 @@ export async function setSecret(services: Services, arg?: unknown): Promise<void
   const profile = await profileOf(services, arg, 'Set Secret');
   const title = `Set Secret of "${profile.name}"`;
   const secret = await vscode.window.showInputBox({
-    title, password: true, ignoreFocusOut: true,
+    title,
+    password: true,
+    ignoreFocusOut: true,
     prompt: `Access key secret for ${profile.accessKeyId ?? 'the profile'} (kept in VS Code secret storage, never in settings)`,
     validateInput: (t) => (t ? undefined : 'Paste the access key secret.'),
   });
   if (!secret) return;
   const token = await vscode.window.showInputBox({
-    title, password: true, ignoreFocusOut: true,
+    title,
+    password: true,
+    ignoreFocusOut: true,
     prompt: 'STS session token, if the key is temporary (leave empty for a permanent key)',
   });
   if (token === undefined) return;
@@ -72,7 +82,10 @@ export async function importProfiles(services: Services): Promise<void> {
   const home = process.env.HOME || os.homedir();
   const { candidates, skipped } = await importFromHome(home);
   for (const s of skipped) log.info(`[import] skipped ${s.source}: ${s.reason}`);
-  const fresh = withFreshIds(candidates, profiles.list().map((p) => p.id));
+  const fresh = withFreshIds(
+    candidates,
+    profiles.list().map((p) => p.id),
+  );
   if (fresh.length === 0) {
     const add = 'Add Profile';
     const found = `No profile with static access keys found${skipped.length ? ` (${skipped.length} skipped: ${skipped.map((s) => `${s.source}: ${s.reason}`).join('; ')})` : ''}.`;
@@ -91,9 +104,18 @@ export async function importProfiles(services: Services): Promise<void> {
         candidate: c,
       };
     }),
-    { canPickMany: true, ignoreFocusOut: true, title: 'Import Profiles', placeHolder: 'Profiles to import (secrets go to VS Code secret storage)' },
+    {
+      canPickMany: true,
+      ignoreFocusOut: true,
+      title: 'Import Profiles',
+      placeHolder: 'Profiles to import (secrets go to VS Code secret storage)',
+    },
   );
   if (!picked?.length) return;
-  const added = await profiles.addAll(picked.map(({ candidate: c }) => ({ profile: c.profile, secret: { secret: c.secret, token: c.token } })));
-  void vscode.window.showInformationMessage(`Imported ${added.length} profile(s): ${added.map((p) => p.name).join(', ')}.`);
+  const added = await profiles.addAll(
+    picked.map(({ candidate: c }) => ({ profile: c.profile, secret: { secret: c.secret, token: c.token } })),
+  );
+  void vscode.window.showInformationMessage(
+    `Imported ${added.length} profile(s): ${added.map((p) => p.name).join(', ')}.`,
+  );
 }

@@ -1,6 +1,13 @@
 import * as vscode from 'vscode';
 import { ConfigError, type Logger, type ConnectionOptions } from '../../core/index';
-import { connectionForBucket, connectionOptions, credentialsFromEnv, validateProfile, type BucketLocation, type Profile } from '../../app/profiles';
+import {
+  connectionForBucket,
+  connectionOptions,
+  credentialsFromEnv,
+  validateProfile,
+  type BucketLocation,
+  type Profile,
+} from '../../app/profiles';
 import type { ProfileSecret, SecretStore } from './secretStore';
 import { Settings } from '../../vscode/ids';
 import { settings } from '../../vscode/settings';
@@ -58,7 +65,12 @@ export class ProfileStore implements vscode.Disposable {
   /** Like `get`, but a missing profile is a ConfigError that says what to do. */
   require(id: string): Profile {
     const profile = this.get(id);
-    if (!profile) throw new ConfigError('profile', 'UnknownProfile', `There is no profile "${id}" (any more): pick another one or run "OSS Presign: Add Profile".`);
+    if (!profile)
+      throw new ConfigError(
+        'profile',
+        'UnknownProfile',
+        `There is no profile "${id}" (any more): pick another one or run "OSS Presign: Add Profile".`,
+      );
     return profile;
   }
 
@@ -75,7 +87,12 @@ export class ProfileStore implements vscode.Disposable {
     const taken = new Set(this.list().map((p) => p.id));
     const valid = entries.map((e) => {
       const profile = validateProfile(e.profile);
-      if (taken.has(profile.id)) throw new ConfigError('id', 'DuplicateProfileId', `A profile with the id "${profile.id}" exists already: choose another name.`);
+      if (taken.has(profile.id))
+        throw new ConfigError(
+          'id',
+          'DuplicateProfileId',
+          `A profile with the id "${profile.id}" exists already: choose another name.`,
+        );
       taken.add(profile.id);
       return { profile, secret: e.secret };
     });
@@ -91,7 +108,9 @@ export class ProfileStore implements vscode.Disposable {
       for (const id of stored) await this.secrets.delete(id).catch(() => undefined);
       throw err;
     }
-    this.log.info(`[profiles] added ${valid.map((v) => `${v.profile.id} (${v.profile.provider} ${new URL(v.profile.endpoint).host})`).join(', ')}`);
+    this.log.info(
+      `[profiles] added ${valid.map((v) => `${v.profile.id} (${v.profile.provider} ${new URL(v.profile.endpoint).host})`).join(', ')}`,
+    );
     return valid.map((v) => v.profile);
   }
 
@@ -100,7 +119,12 @@ export class ProfileStore implements vscode.Disposable {
     const valid = validateProfile(profile);
     const entries = this.rawEntries();
     const index = entries.findIndex((e) => (e as { id?: unknown })?.id === valid.id);
-    if (index < 0) throw new ConfigError('profile', 'UnknownProfile', `There is no profile "${valid.id}" to update: it was removed, perhaps in another window. Add it again with "OSS Presign: Add Profile".`);
+    if (index < 0)
+      throw new ConfigError(
+        'profile',
+        'UnknownProfile',
+        `There is no profile "${valid.id}" to update: it was removed, perhaps in another window. Add it again with "OSS Presign: Add Profile".`,
+      );
     if (secret) await this.secrets.set(valid.id, secret);
     entries[index] = toSetting(valid);
     await this.write(entries);
@@ -118,7 +142,12 @@ export class ProfileStore implements vscode.Disposable {
 
   async setSecret(id: string, secret: string, token?: string): Promise<void> {
     this.require(id);
-    if (!secret) throw new ConfigError('accessKeySecret', 'MissingCredentials', 'The secret is empty: paste the access key secret.');
+    if (!secret)
+      throw new ConfigError(
+        'accessKeySecret',
+        'MissingCredentials',
+        'The secret is empty: paste the access key secret.',
+      );
     await this.secrets.set(id, token ? { secret, token } : { secret });
     this.log.info(`[profiles] secret of ${id} set${token ? ' (with a session token)' : ''}`);
   }
@@ -135,12 +164,21 @@ export class ProfileStore implements vscode.Disposable {
 
   private async profileConnection(id: string): Promise<ConnectionOptions> {
     const profile = this.require(id);
-    if (profile.credentialSource === 'env') return connectionOptions(profile, credentialsFromEnv(profile.provider, this.env, profile.accessKeyId));
+    if (profile.credentialSource === 'env')
+      return connectionOptions(profile, credentialsFromEnv(profile.provider, this.env, profile.accessKeyId));
     const stored = await this.secrets.get(id);
     if (!stored) {
-      throw new ConfigError('accessKeySecret', 'MissingCredentials', `Profile "${profile.name}" has no secret key in VS Code's secret storage (new window, or removed in another one): run "OSS Presign: Set Secret".`);
+      throw new ConfigError(
+        'accessKeySecret',
+        'MissingCredentials',
+        `Profile "${profile.name}" has no secret key in VS Code's secret storage (new window, or removed in another one): run "OSS Presign: Set Secret".`,
+      );
     }
-    return connectionOptions(profile, { accessKeyId: profile.accessKeyId ?? '', accessKeySecret: stored.secret, securityToken: stored.token || undefined });
+    return connectionOptions(profile, {
+      accessKeyId: profile.accessKeyId ?? '',
+      accessKeySecret: stored.secret,
+      securityToken: stored.token || undefined,
+    });
   }
 
   private read(): { profiles: Profile[]; problems: string[] } {
@@ -151,7 +189,12 @@ export class ProfileStore implements vscode.Disposable {
     this.rawEntries().forEach((entry, i) => {
       try {
         const p = validateProfile(entry);
-        if (seen.has(p.id)) throw new ConfigError('id', 'DuplicateProfileId', `Profile id "${p.id}" is used twice: give one of them another id.`);
+        if (seen.has(p.id))
+          throw new ConfigError(
+            'id',
+            'DuplicateProfileId',
+            `Profile id "${p.id}" is used twice: give one of them another id.`,
+          );
         seen.add(p.id);
         profiles.push(p);
       } catch (err) {

@@ -25,10 +25,14 @@ export class VsCodeSecretStore implements SecretStore {
 
   constructor(private readonly secrets: vscode.SecretStorage) {
     this.onDidChange = (listener, thisArgs, disposables) =>
-      secrets.onDidChange((e) => {
-        const m = /^ossPresign\.profile\.(.+)\.(?:secret|token)$/.exec(e.key);
-        if (m) listener.call(thisArgs, m[1]);
-      }, undefined, disposables);
+      secrets.onDidChange(
+        (e) => {
+          const m = /^ossPresign\.profile\.(.+)\.(?:secret|token)$/.exec(e.key);
+          if (m) listener.call(thisArgs, m[1]);
+        },
+        undefined,
+        disposables,
+      );
   }
 
   async get(profileId: string): Promise<ProfileSecret | undefined> {

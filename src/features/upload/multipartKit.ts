@@ -1,7 +1,14 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CancelledError, ConfigError, multipartKitManifest, multipartKitScript, abortMultipart, presignMultipart } from '../../core/index';
+import {
+  CancelledError,
+  ConfigError,
+  multipartKitManifest,
+  multipartKitScript,
+  abortMultipart,
+  presignMultipart,
+} from '../../core/index';
 import { reportError } from '../../vscode/errors';
 import type { Services } from '../services';
 import { pickExpiry } from '../../vscode/prompts';
@@ -32,23 +39,54 @@ const DEFAULT_KIT_SECONDS = 86_400;
  * credentials needed) and `<file>.multipart-kit.json` (every presigned request), for someone else to upload it.
  */
 export async function createMultipartKitCommand(services: Services, arg0: unknown, arg1: unknown): Promise<KitFiles> {
-  const { files, profile, bucket, keys, conn, options, interactive } = await uploadTarget<KitCommandOptions>(services, TITLE, arg0, arg1, ['profileId', 'bucket', 'key', 'prefix', 'expiresSeconds', 'partSize', 'outputDir']);
-  if (files.length !== 1) throw new ConfigError('file', 'OneFileOnly', `A kit is for one file, and ${files.length} were chosen: create one kit per file.`);
+  const { files, profile, bucket, keys, conn, options, interactive } = await uploadTarget<KitCommandOptions>(
+    services,
+    TITLE,
+    arg0,
+    arg1,
+    ['profileId', 'bucket', 'key', 'prefix', 'expiresSeconds', 'partSize', 'outputDir'],
+  );
+  if (files.length !== 1)
+    throw new ConfigError(
+      'file',
+      'OneFileOnly',
+      `A kit is for one file, and ${files.length} were chosen: create one kit per file.`,
+    );
   const [file] = files;
   const [key] = keys;
-  const expiresSeconds = options.expiresSeconds ?? (interactive ? await pickExpiry({ title: TITLE, placeHolder: 'Anyone holding the kit can upload this file until then' }) : DEFAULT_KIT_SECONDS);
+  const expiresSeconds =
+    options.expiresSeconds ??
+    (interactive
+      ? await pickExpiry({ title: TITLE, placeHolder: 'Anyone holding the kit can upload this file until then' })
+      : DEFAULT_KIT_SECONDS);
   const base = path.basename(file.fsPath);
-  const scriptPath = options.outputDir ? path.join(options.outputDir, `${base}.upload.sh`) : await pickScriptPath(file, base);
+  const scriptPath = options.outputDir
+    ? path.join(options.outputDir, `${base}.upload.sh`)
+    : await pickScriptPath(file, base);
   const manifestPath = scriptPath.replace(/(\.upload)?\.sh$/i, '') + '.multipart-kit.json';
   const { size } = await fsp.stat(file.fsPath);
 
-  const kit = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${TITLE}: starting the upload of ${key}` }, () =>
-    presignMultipart({ ...conn, bucket, key, fileSize: size, expiresSeconds, partSize: options.partSize || undefined }, { log: services.log }),
+  const kit = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `${TITLE}: starting the upload of ${key}` },
+    () =>
+      presignMultipart(
+        { ...conn, bucket, key, fileSize: size, expiresSeconds, partSize: options.partSize || undefined },
+        { log: services.log },
+      ),
   );
-  const manifest = multipartKitManifest(kit, { provider: profile.provider, bucket, key, fileName: base, fileSize: size, partSize: kit.partSize });
+  const manifest = multipartKitManifest(kit, {
+    provider: profile.provider,
+    bucket,
+    key,
+    fileName: base,
+    fileSize: size,
+    partSize: kit.partSize,
+  });
   await fsp.writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
   await fsp.writeFile(scriptPath, multipartKitScript(manifest), { mode: 0o700 });
-  services.log.info(`[kit] ${bucket}/${key}: upload ${kit.uploadId}, ${kit.parts.length} parts of ${kit.partSize} bytes, URLs valid until ${kit.expiresAt.toISOString()}; wrote ${scriptPath} and ${manifestPath}`);
+  services.log.info(
+    `[kit] ${bucket}/${key}: upload ${kit.uploadId}, ${kit.parts.length} parts of ${kit.partSize} bytes, URLs valid until ${kit.expiresAt.toISOString()}; wrote ${scriptPath} and ${manifestPath}`,
+  );
 
   const open = 'Open Script';
   const abort = 'Abort Upload';

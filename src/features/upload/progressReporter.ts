@@ -35,7 +35,10 @@ export class UploadProgressReporter {
   private message(sent: number): string {
     const rate = this.meter.bytesPerSecond();
     const left = this.meter.secondsLeft(this.total);
-    const parts = [`${Math.floor(this.total === 0 ? 100 : (sent / this.total) * 100)}%`, `${formatBytes(sent)} of ${formatBytes(this.total)}`];
+    const parts = [
+      `${Math.floor(this.total === 0 ? 100 : (sent / this.total) * 100)}%`,
+      `${formatBytes(sent)} of ${formatBytes(this.total)}`,
+    ];
     if (rate > 0) parts.push(`${formatBytes(rate)}/s`);
     if (left !== undefined && sent < this.total) parts.push(`${formatTimeLeft(left)} left`);
     return `${this.label}: ${parts.join(' · ')}`;

@@ -34,11 +34,22 @@ export interface UploadTarget {
  * The files, profile, bucket and keys of an upload command: from its arguments (Explorer selection, a Buckets view
  * node, the palette) and, when the second argument is an options object, from it without asking anything.
  */
-export async function uploadTarget<T extends UploadCommandOptions>(services: Services, title: string, arg0: unknown, arg1: unknown, optionNames: ReadonlyArray<keyof T>): Promise<UploadTarget & { options: Partial<T> }> {
+export async function uploadTarget<T extends UploadCommandOptions>(
+  services: Services,
+  title: string,
+  arg0: unknown,
+  arg1: unknown,
+  optionNames: ReadonlyArray<keyof T>,
+): Promise<UploadTarget & { options: Partial<T> }> {
   const options = commandOptions<T>(arg1, optionNames);
   const interactive = !options;
   const { files, place } = await commandTarget(arg0, interactive ? arg1 : undefined, {
-    title, verb: 'upload', openLabel: 'Upload', confirmAbove: CONFIRM_FILE_COUNT, confirm: (n) => `Upload ${n} Files`, interactive,
+    title,
+    verb: 'upload',
+    openLabel: 'Upload',
+    confirmAbove: CONFIRM_FILE_COUNT,
+    confirm: (n) => `Upload ${n} Files`,
+    interactive,
   });
   const { profiles, log } = services;
   const profileId = options?.profileId ?? place?.profileId;
@@ -46,12 +57,16 @@ export async function uploadTarget<T extends UploadCommandOptions>(services: Ser
   const bucket = options?.bucket ?? place?.bucket ?? (await pickBucket(profiles, profile, { title, log }));
   const overwrite = place?.kind === 'object' ? place.key : undefined;
   const now = new Date();
-  const keys = await objectKeys(profile.provider, files.map((uri) => ({ vars: templateVariablesFor(uri, now) })), {
-    title,
-    fixedKey: options?.key ?? overwrite,
-    prefix: options?.prefix ?? (overwrite === undefined ? place?.prefix : undefined),
-    ask: interactive,
-  });
+  const keys = await objectKeys(
+    profile.provider,
+    files.map((uri) => ({ vars: templateVariablesFor(uri, now) })),
+    {
+      title,
+      fixedKey: options?.key ?? overwrite,
+      prefix: options?.prefix ?? (overwrite === undefined ? place?.prefix : undefined),
+      ask: interactive,
+    },
+  );
   // A node of the tree knows its bucket's region, which may differ from the profile's endpoint.
   const conn = await profiles.connection(profile.id, place?.bucket === bucket ? place : undefined);
   return { files, profile, bucket, keys, conn, place, interactive, options: options ?? {} };

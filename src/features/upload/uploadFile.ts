@@ -18,19 +18,48 @@ const GET_LINK_SECONDS = 3600;
  * A second argument `{ profileId, bucket, key?, prefix? }` answers the questions instead (then nothing is asked).
  * Returns the uploaded objects.
  */
-export async function uploadFileCommand(services: Services, statusBar: UploadStatusBar, arg0: unknown, arg1: unknown): Promise<UploadOutcome[]> {
-  const { files, bucket, keys, conn, place } = await uploadTarget<UploadCommandOptions>(services, TITLE, arg0, arg1, ['profileId', 'bucket', 'key', 'prefix']);
+export async function uploadFileCommand(
+  services: Services,
+  statusBar: UploadStatusBar,
+  arg0: unknown,
+  arg1: unknown,
+): Promise<UploadOutcome[]> {
+  const { files, bucket, keys, conn, place } = await uploadTarget<UploadCommandOptions>(services, TITLE, arg0, arg1, [
+    'profileId',
+    'bucket',
+    'key',
+    'prefix',
+  ]);
   const node = place && place.kind !== 'object' ? place : undefined;
-  const items = await Promise.all(files.map(async (uri, i) => ({ filePath: uri.fsPath, key: keys[i], size: (await fsp.stat(uri.fsPath)).size })));
+  const items = await Promise.all(
+    files.map(async (uri, i) => ({ filePath: uri.fsPath, key: keys[i], size: (await fsp.stat(uri.fsPath)).size })),
+  );
 
   const run = await runUploads(services, statusBar, conn, bucket, items);
   // The tree shows the new objects: the node the upload came from, or everything.
   await vscode.commands.executeCommand(node ? Commands.refreshNode : Commands.refresh, ...(node ? [node] : []));
   if (run.failed.length > 0) {
     if (run.done.length === 0 && run.failed.length === 1) throw run.failed[0].error;
-    reportError(new Error(`${run.failed.length} of ${items.length} files failed to upload (${run.failed.map((f) => f.key).slice(0, 3).join(', ')}${run.failed.length > 3 ? ', ...' : ''}): see the "OSS Presign" output for each reason, then upload those again.`), services.log, '[upload]');
+    reportError(
+      new Error(
+        `${run.failed.length} of ${items.length} files failed to upload (${run.failed
+          .map((f) => f.key)
+          .slice(0, 3)
+          .join(
+            ', ',
+          )}${run.failed.length > 3 ? ', ...' : ''}): see the "OSS Presign" output for each reason, then upload those again.`,
+      ),
+      services.log,
+      '[upload]',
+    );
   }
-  if (run.done.length > 0) announce(services, run.done, bucket, () => presignGet({ ...conn, bucket, key: run.done[0].key, expiresSeconds: GET_LINK_SECONDS }).url);
+  if (run.done.length > 0)
+    announce(
+      services,
+      run.done,
+      bucket,
+      () => presignGet({ ...conn, bucket, key: run.done[0].key, expiresSeconds: GET_LINK_SECONDS }).url,
+    );
   return run.done;
 }
 
@@ -39,14 +68,17 @@ function announce(services: Services, done: UploadOutcome[], bucket: string, get
   const copyGet = 'Copy Presigned GET';
   const reveal = 'Reveal in Tree';
   const bytes = done.reduce((n, d) => n + d.bytes, 0);
-  const what = done.length === 1 ? `${done[0].key} (${formatBytes(bytes)})` : `${done.length} files (${formatBytes(bytes)})`;
+  const what =
+    done.length === 1 ? `${done[0].key} (${formatBytes(bytes)})` : `${done.length} files (${formatBytes(bytes)})`;
   const actions = done.length === 1 ? [copyKey, copyGet, reveal] : [copyKey, reveal];
   void vscode.window.showInformationMessage(`Uploaded ${what} to ${bucket}.`, ...actions).then(async (choice) => {
     try {
       if (choice === copyKey) await vscode.env.clipboard.writeText(done.map((d) => d.key).join('\n'));
       if (choice === copyGet) {
         await vscode.env.clipboard.writeText(getUrl());
-        void vscode.window.showInformationMessage(`Copied a presigned GET link to ${done[0].key}, valid for 1 hour. Anyone holding it can download the object until then.`);
+        void vscode.window.showInformationMessage(
+          `Copied a presigned GET link to ${done[0].key}, valid for 1 hour. Anyone holding it can download the object until then.`,
+        );
       }
       if (choice === reveal) await vscode.commands.executeCommand(`${Views.buckets}.focus`);
     } catch (err) {

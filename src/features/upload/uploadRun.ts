@@ -31,7 +31,13 @@ export interface UploadRun {
  * left) and the status-bar item. Cancelling stops every upload (their multipart uploads are aborted) and throws
  * `CancelledError`; other failures are collected per file.
  */
-export async function runUploads(services: Services, statusBar: UploadStatusBar, conn: ConnectionOptions, bucket: string, items: UploadItem[]): Promise<UploadRun> {
+export async function runUploads(
+  services: Services,
+  statusBar: UploadStatusBar,
+  conn: ConnectionOptions,
+  bucket: string,
+  items: UploadItem[],
+): Promise<UploadRun> {
   const multipartThreshold = settings.multipartThreshold();
   const concurrency = settings.uploadConcurrency();
   const total = items.reduce((n, i) => n + i.size, 0);
@@ -41,7 +47,12 @@ export async function runUploads(services: Services, statusBar: UploadStatusBar,
   const run: UploadRun = { done: [], failed: [] };
   try {
     await withCancellableProgress(title, async (signal, progress) => {
-      const reporter = new UploadProgressReporter(progress, total, items.length === 1 ? 'Sent' : `${items.length} files`, (p) => status.update(p));
+      const reporter = new UploadProgressReporter(
+        progress,
+        total,
+        items.length === 1 ? 'Sent' : `${items.length} files`,
+        (p) => status.update(p),
+      );
       const combined = new CombinedProgress(total, (sent) => reporter.update(sent));
       let next = 0;
       const worker = async () => {
@@ -49,7 +60,12 @@ export async function runUploads(services: Services, statusBar: UploadStatusBar,
           const item = items[next++];
           try {
             const result = await uploadFile({
-              ...conn, bucket, key: item.key, filePath: item.filePath, signal, log: services.log,
+              ...conn,
+              bucket,
+              key: item.key,
+              filePath: item.filePath,
+              signal,
+              log: services.log,
               onProgress: combined.for(item.key),
               multipartThreshold: multipartThreshold || undefined,
               concurrency,

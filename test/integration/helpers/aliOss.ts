@@ -3,7 +3,13 @@
 import { createRequire } from 'node:module';
 
 export interface AliOss {
-  signatureUrlV4(method: string, expires: number, request: { headers: Record<string, string>; queries?: Record<string, string> }, key: string, additionalHeaders?: string[]): Promise<string>;
+  signatureUrlV4(
+    method: string,
+    expires: number,
+    request: { headers: Record<string, string>; queries?: Record<string, string> },
+    key: string,
+    additionalHeaders?: string[],
+  ): Promise<string>;
   signatureUrl(key: string, options: Record<string, unknown>, strictObjectNameValidation?: boolean): string;
 }
 

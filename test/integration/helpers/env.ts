@@ -116,7 +116,9 @@ export async function rawRequest(req: RawRequest): Promise<RawResponse> {
         });
       },
     );
-    r.setTimeout(req.timeoutMs ?? 30_000, () => r.destroy(new Error(`rawRequest ${req.method} ${req.url}: no answer in time`)));
+    r.setTimeout(req.timeoutMs ?? 30_000, () =>
+      r.destroy(new Error(`rawRequest ${req.method} ${req.url}: no answer in time`)),
+    );
     r.on('error', reject);
     r.end(body);
   });

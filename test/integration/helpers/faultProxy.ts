@@ -117,7 +117,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
 
   /** Forwards the request and hands the origin's response to `onResponse`; answers 502 if the origin fails. */
-  const forward = (req: http.IncomingMessage, res: http.ServerResponse, onResponse: (o: http.IncomingMessage) => void): void => {
+  const forward = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    onResponse: (o: http.IncomingMessage) => void,
+  ): void => {
     const out = http.request(
       {
         host: originHost,
@@ -147,7 +151,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
 
   /** Passes the origin's body through until `afterBytes` have gone out, then cuts the connection. */
-  const cutResponse = (res: http.ServerResponse, o: http.IncomingMessage, afterBytes: number, how: 'reset' | 'close'): void => {
+  const cutResponse = (
+    res: http.ServerResponse,
+    o: http.IncomingMessage,
+    afterBytes: number,
+    how: 'reset' | 'close',
+  ): void => {
     sendHead(res, o);
     const socket = res.socket;
     let left = afterBytes;
@@ -204,7 +213,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       }
       case 'reset-response':
       case 'close-response':
-        forward(req, res, (o) => cutResponse(res, o, fault.afterBytes ?? 1, fault.kind === 'reset-response' ? 'reset' : 'close'));
+        forward(req, res, (o) =>
+          cutResponse(res, o, fault.afterBytes ?? 1, fault.kind === 'reset-response' ? 'reset' : 'close'),
+        );
         return;
       case 'slow-headers':
         forward(req, res, (o) => {

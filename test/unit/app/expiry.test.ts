@@ -1,13 +1,22 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeRemaining, effectiveExpiry, EXPIRY_PRESETS, formatDuration, parseDuration } from '../../../src/app/expiry';
+import {
+  describeRemaining,
+  effectiveExpiry,
+  EXPIRY_PRESETS,
+  formatDuration,
+  parseDuration,
+} from '../../../src/app/expiry';
 import { ConfigError } from '../../../src/core/errors';
 
 const url = new Date('2026-01-01T13:00:00Z');
 
 describe('expiry', () => {
   it('offers the presets up to the 7-day cap', () => {
-    assert.deepEqual(EXPIRY_PRESETS.map((p) => p.seconds), [900, 3600, 43200, 86400, 604800]);
+    assert.deepEqual(
+      EXPIRY_PRESETS.map((p) => p.seconds),
+      [900, 3600, 43200, 86400, 604800],
+    );
   });
 
   it('parses custom durations', () => {
@@ -19,7 +28,10 @@ describe('expiry', () => {
   });
 
   it('enforces the 7-day cap and rejects non-durations', () => {
-    assert.throws(() => parseDuration('7d1s'), (e: unknown) => e instanceof ConfigError && /longer than 7 days/.test(e.message));
+    assert.throws(
+      () => parseDuration('7d1s'),
+      (e: unknown) => e instanceof ConfigError && /longer than 7 days/.test(e.message),
+    );
     assert.throws(() => parseDuration('604801'), ConfigError);
     assert.throws(() => parseDuration('0'), ConfigError);
     assert.throws(() => parseDuration('soon'), /not a duration/);
@@ -35,7 +47,12 @@ describe('expiry', () => {
 
   it('is the token expiry when the STS token expires first, and warns with both times', () => {
     const token = new Date('2026-01-01T12:30:00Z');
-    const e = effectiveExpiry({ urlExpiresAt: url, signatureVersion: 'v4', hasSecurityToken: true, tokenExpiresAt: token });
+    const e = effectiveExpiry({
+      urlExpiresAt: url,
+      signatureVersion: 'v4',
+      hasSecurityToken: true,
+      tokenExpiresAt: token,
+    });
     assert.equal(e.effectiveExpiresAt, token);
     assert.equal(e.limitedBy, 'token');
     assert.equal(e.warnings.length, 1);
@@ -43,7 +60,12 @@ describe('expiry', () => {
   });
 
   it('is the URL expiry when the token outlives it', () => {
-    const e = effectiveExpiry({ urlExpiresAt: url, signatureVersion: 'v4', hasSecurityToken: true, tokenExpiresAt: new Date('2026-01-02T00:00:00Z') });
+    const e = effectiveExpiry({
+      urlExpiresAt: url,
+      signatureVersion: 'v4',
+      hasSecurityToken: true,
+      tokenExpiresAt: new Date('2026-01-02T00:00:00Z'),
+    });
     assert.equal(e.effectiveExpiresAt, url);
     assert.deepEqual(e.warnings, []);
   });

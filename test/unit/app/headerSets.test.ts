@@ -1,11 +1,24 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_HEADER_SETS, headerSetPreview, needsContentMd5, parseHeaderSets, resolveHeaderSet, storageClassFor, type HeaderSet } from '../../../src/app/headerSets';
+import {
+  DEFAULT_HEADER_SETS,
+  headerSetPreview,
+  needsContentMd5,
+  parseHeaderSets,
+  resolveHeaderSet,
+  storageClassFor,
+  type HeaderSet,
+} from '../../../src/app/headerSets';
 import { templateVariables } from '../../../src/app/keyTemplate';
 import { requiredHeaders } from '../../../src/core/presign';
 import { ConfigError } from '../../../src/core/errors';
 
-const vars = templateVariables({ relativePath: 'img/logo.png', workspaceFolder: 'web', now: new Date('2026-01-02T03:04:05Z'), uuid: 'u-1' });
+const vars = templateVariables({
+  relativePath: 'img/logo.png',
+  workspaceFolder: 'web',
+  now: new Date('2026-01-02T03:04:05Z'),
+  uuid: 'u-1',
+});
 
 const full: HeaderSet = {
   name: 'Everything',
@@ -23,7 +36,10 @@ const full: HeaderSet = {
 
 describe('header sets', () => {
   it('ships the three default sets', () => {
-    assert.deepEqual(DEFAULT_HEADER_SETS.map((s) => s.name), ['Default (Content-Type only)', 'Browser upload', 'Archive (IA storage class)']);
+    assert.deepEqual(
+      DEFAULT_HEADER_SETS.map((s) => s.name),
+      ['Default (Content-Type only)', 'Browser upload', 'Archive (IA storage class)'],
+    );
     assert.deepEqual(parseHeaderSets(undefined), DEFAULT_HEADER_SETS);
     assert.deepEqual(parseHeaderSets([]), DEFAULT_HEADER_SETS);
   });
@@ -51,7 +67,10 @@ describe('header sets', () => {
     assert.equal(r.headers['x-amz-acl'], 'private');
     assert.equal(r.headers['x-amz-tagging'], 'project=web&a%20b=c%26d');
     assert.equal(r.headers['If-None-Match'], '*');
-    assert.equal(Object.keys(r.headers).some((h) => h.startsWith('x-oss-')), false);
+    assert.equal(
+      Object.keys(r.headers).some((h) => h.startsWith('x-oss-')),
+      false,
+    );
     // presignPut accepts the result unchanged (no foreign-provider header).
     assert.ok(requiredHeaders('s3', r.headers, r.metadata)['x-amz-meta-owner']);
   });
@@ -66,7 +85,10 @@ describe('header sets', () => {
   it('needs the file MD5 for contentMd5 "auto" and says so without it', () => {
     assert.equal(needsContentMd5(full), true);
     assert.equal(needsContentMd5({ name: 'x', contentMd5: 'abc=' }), false);
-    assert.throws(() => resolveHeaderSet(full, 'oss', { vars }), (e: unknown) => e instanceof ConfigError && e.code === 'MissingContentMd5');
+    assert.throws(
+      () => resolveHeaderSet(full, 'oss', { vars }),
+      (e: unknown) => e instanceof ConfigError && e.code === 'MissingContentMd5',
+    );
   });
 
   it('sends a fixed Content-Type as given and omits unset fields', () => {
@@ -76,7 +98,10 @@ describe('header sets', () => {
 
   it('previews a set in one line with the provider names', () => {
     assert.equal(headerSetPreview(DEFAULT_HEADER_SETS[2], 'oss'), 'Content-Type: auto · x-oss-storage-class: IA');
-    assert.equal(headerSetPreview(DEFAULT_HEADER_SETS[2], 's3'), 'Content-Type: auto · x-amz-storage-class: STANDARD_IA');
+    assert.equal(
+      headerSetPreview(DEFAULT_HEADER_SETS[2], 's3'),
+      'Content-Type: auto · x-amz-storage-class: STANDARD_IA',
+    );
     assert.match(headerSetPreview(full, 's3'), /If-None-Match: \* · x-amz-meta-\{Owner, source\}$/);
   });
 
@@ -84,7 +109,10 @@ describe('header sets', () => {
     assert.throws(() => parseHeaderSets({}), ConfigError);
     assert.throws(() => parseHeaderSets([{ contentType: 'auto' }]), /#1 has no "name"/);
     assert.throws(() => parseHeaderSets([{ name: 'a' }, { name: 'a' }]), /Two header sets are named "a"/);
-    assert.throws(() => parseHeaderSets([{ name: 'a', forbidOverwrite: 'yes' }]), /"forbidOverwrite" of header set "a"/);
+    assert.throws(
+      () => parseHeaderSets([{ name: 'a', forbidOverwrite: 'yes' }]),
+      /"forbidOverwrite" of header set "a"/,
+    );
     assert.throws(() => parseHeaderSets([{ name: 'a', metadata: { n: 1 } }]), /"metadata" of header set "a"/);
     assert.deepEqual(parseHeaderSets([{ name: 'a', tagging: 'k=v' }]), [{ name: 'a', tagging: 'k=v' }]);
   });

@@ -4,7 +4,12 @@ import { expandTemplate, objectKeyFor, templateVariables } from '../../../src/ap
 import { ConfigError } from '../../../src/core/errors';
 
 const now = new Date('2026-11-25T23:59:59Z');
-const vars = templateVariables({ relativePath: 'docs\\Q3 report.final.pdf', workspaceFolder: 'site', now, uuid: '123e4567-e89b-12d3-a456-426614174000' });
+const vars = templateVariables({
+  relativePath: 'docs\\Q3 report.final.pdf',
+  workspaceFolder: 'site',
+  now,
+  uuid: '123e4567-e89b-12d3-a456-426614174000',
+});
 
 describe('key templates', () => {
   it('derives every variable from the workspace-relative path', () => {
@@ -31,10 +36,13 @@ describe('key templates', () => {
   });
 
   it('expands several variables and repeats', () => {
-    assert.equal(expandTemplate('${workspaceFolder}/${date}/${fileBasename}-${uuid}${ext}', vars), 'site/2026-11-25/Q3 report.final-123e4567-e89b-12d3-a456-426614174000.pdf');
+    assert.equal(
+      expandTemplate('${workspaceFolder}/${date}/${fileBasename}-${uuid}${ext}', vars),
+      'site/2026-11-25/Q3 report.final-123e4567-e89b-12d3-a456-426614174000.pdf',
+    );
   });
 
-  it('prepends a prefix node\'s prefix, adding the slash when missing', () => {
+  it("prepends a prefix node's prefix, adding the slash when missing", () => {
     assert.equal(objectKeyFor('${fileName}', vars, 'photos/2024/'), 'photos/2024/Q3 report.final.pdf');
     assert.equal(objectKeyFor('${fileName}', vars, 'photos'), 'photos/Q3 report.final.pdf');
     assert.equal(objectKeyFor('/${fileName}', vars, ''), 'Q3 report.final.pdf');
@@ -48,8 +56,14 @@ describe('key templates', () => {
   });
 
   it('rejects unknown variables and unclosed ${, naming the valid ones', () => {
-    assert.throws(() => expandTemplate('${filename}', vars), (e: unknown) => e instanceof ConfigError && /Unknown variable "\$\{filename\}".*\$\{fileName\}/.test(e.message));
-    assert.throws(() => expandTemplate('a/${date', vars), (e: unknown) => e instanceof ConfigError && /without a closing/.test(e.message));
+    assert.throws(
+      () => expandTemplate('${filename}', vars),
+      (e: unknown) => e instanceof ConfigError && /Unknown variable "\$\{filename\}".*\$\{fileName\}/.test(e.message),
+    );
+    assert.throws(
+      () => expandTemplate('a/${date', vars),
+      (e: unknown) => e instanceof ConfigError && /without a closing/.test(e.message),
+    );
   });
 
   it('leaves a lone $ alone', () => {

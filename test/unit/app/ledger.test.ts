@@ -1,11 +1,30 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addLedgerEntry, isExpired, ledgerUrlKey, partitionExpired, sanitizeLedger, urlLocation, type LedgerEntry } from '../../../src/app/ledger';
+import {
+  addLedgerEntry,
+  isExpired,
+  ledgerUrlKey,
+  partitionExpired,
+  sanitizeLedger,
+  urlLocation,
+  type LedgerEntry,
+} from '../../../src/app/ledger';
 
 function entry(id: string, effectiveExpiresAt: string): LedgerEntry {
   return {
-    id, profileId: 'p', provider: 's3', bucket: 'b', key: `k/${id}`, method: 'PUT', headerSet: 'Default', headers: { 'Content-Type': 'text/plain' },
-    expirySeconds: 900, createdAt: '2026-01-01T00:00:00.000Z', urlExpiresAt: effectiveExpiresAt, effectiveExpiresAt, location: `http://h/b/k/${id}`,
+    id,
+    profileId: 'p',
+    provider: 's3',
+    bucket: 'b',
+    key: `k/${id}`,
+    method: 'PUT',
+    headerSet: 'Default',
+    headers: { 'Content-Type': 'text/plain' },
+    expirySeconds: 900,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    urlExpiresAt: effectiveExpiresAt,
+    effectiveExpiresAt,
+    location: `http://h/b/k/${id}`,
   };
 }
 const now = new Date('2026-01-01T12:00:00Z');
@@ -22,8 +41,14 @@ describe('ledger model', () => {
   it('knows expired entries', () => {
     assert.equal(isExpired(entry('a', '2026-01-01T11:59:59Z'), now), true);
     assert.equal(isExpired(entry('a', '2026-01-01T12:00:01Z'), now), false);
-    const { kept, expired } = partitionExpired([entry('a', '2026-01-01T11:00:00Z'), entry('b', '2026-01-01T13:00:00Z')], now);
-    assert.deepEqual(kept.map((e) => e.id), ['b']);
+    const { kept, expired } = partitionExpired(
+      [entry('a', '2026-01-01T11:00:00Z'), entry('b', '2026-01-01T13:00:00Z')],
+      now,
+    );
+    assert.deepEqual(
+      kept.map((e) => e.id),
+      ['b'],
+    );
     assert.deepEqual(expired, ['a']);
   });
 
@@ -35,7 +60,10 @@ describe('ledger model', () => {
       list = r.entries;
       dropped.push(...r.dropped);
     }
-    assert.deepEqual(list.map((e) => e.id), ['3', '2']);
+    assert.deepEqual(
+      list.map((e) => e.id),
+      ['3', '2'],
+    );
     assert.deepEqual(dropped, ['1']);
   });
 

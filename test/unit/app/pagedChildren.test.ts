@@ -10,7 +10,10 @@ function pagedList(total: number, pageSize: number) {
     calls.push(token);
     const start = token ? Number(token) : 0;
     const end = Math.min(total, start + pageSize);
-    const page: Page<number> = { items: Array.from({ length: end - start }, (_, i) => start + i), ...(end < total ? { nextToken: String(end) } : {}) };
+    const page: Page<number> = {
+      items: Array.from({ length: end - start }, (_, i) => start + i),
+      ...(end < total ? { nextToken: String(end) } : {}),
+    };
     return new Promise((resolve) => pending.push({ resolve: () => resolve(page), signal }));
   };
   const settle = async () => {

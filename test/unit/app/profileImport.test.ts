@@ -54,14 +54,39 @@ accessKeySecret = devSecret
 region = cn-shanghai
 `;
 
-const ALIYUN = JSON.stringify({
-  current: 'default',
-  profiles: [
-    { name: 'default', mode: 'AK', access_key_id: 'LTAI5tCli', access_key_secret: 'cliSecret', sts_token: '', region_id: 'cn-beijing' },
-    { name: 'sts', mode: 'StsToken', access_key_id: 'STS.id', access_key_secret: 'stsSecret', sts_token: 'stsTok', region_id: 'ap-southeast-1' },
-    { name: 'role', mode: 'RamRoleArn', access_key_id: 'x', access_key_secret: 'y', ram_role_arn: 'acs:ram::1:role/r', region_id: 'cn-hangzhou' },
-  ],
-}, null, 2);
+const ALIYUN = JSON.stringify(
+  {
+    current: 'default',
+    profiles: [
+      {
+        name: 'default',
+        mode: 'AK',
+        access_key_id: 'LTAI5tCli',
+        access_key_secret: 'cliSecret',
+        sts_token: '',
+        region_id: 'cn-beijing',
+      },
+      {
+        name: 'sts',
+        mode: 'StsToken',
+        access_key_id: 'STS.id',
+        access_key_secret: 'stsSecret',
+        sts_token: 'stsTok',
+        region_id: 'ap-southeast-1',
+      },
+      {
+        name: 'role',
+        mode: 'RamRoleArn',
+        access_key_id: 'x',
+        access_key_secret: 'y',
+        ram_role_arn: 'acs:ram::1:role/r',
+        region_id: 'cn-hangzhou',
+      },
+    ],
+  },
+  null,
+  2,
+);
 
 function malformed(fn: () => unknown, pattern: RegExp, secret?: string): void {
   assert.throws(fn, (err: unknown) => {
@@ -77,38 +102,78 @@ describe('AWS credentials and config', () => {
   const { candidates, skipped } = parseAwsFiles(AWS_CREDENTIALS, AWS_CONFIG);
 
   it('imports static-key profiles with region, endpoint and addressing from config', () => {
-    assert.deepEqual(candidates.map((c) => c.profile), [
-      { id: 'aws-default', name: 'aws default', provider: 's3', endpoint: 'https://s3.eu-west-1.amazonaws.com', region: 'eu-west-1', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', credentialSource: 'secretStorage' },
-      { id: 'aws-minio', name: 'aws minio', provider: 's3', endpoint: 'http://127.0.0.1:9001', region: 'us-east-1', addressing: 'path', accessKeyId: 'minioadmin', credentialSource: 'secretStorage' },
-    ]);
+    assert.deepEqual(
+      candidates.map((c) => c.profile),
+      [
+        {
+          id: 'aws-default',
+          name: 'aws default',
+          provider: 's3',
+          endpoint: 'https://s3.eu-west-1.amazonaws.com',
+          region: 'eu-west-1',
+          accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+          credentialSource: 'secretStorage',
+        },
+        {
+          id: 'aws-minio',
+          name: 'aws minio',
+          provider: 's3',
+          endpoint: 'http://127.0.0.1:9001',
+          region: 'us-east-1',
+          addressing: 'path',
+          accessKeyId: 'minioadmin',
+          credentialSource: 'secretStorage',
+        },
+      ],
+    );
     assert.equal(candidates[0].secret, AWS_SECRET);
     assert.equal(candidates[0].token, undefined);
     assert.equal(candidates[1].token, 'tok en');
   });
 
   it('skips SSO profiles with the reason and ignores sso-session sections', () => {
-    assert.deepEqual(skipped, [{ source: '~/.aws/config [sso]', reason: 'uses AWS SSO; only static access keys can be imported' }]);
+    assert.deepEqual(skipped, [
+      { source: '~/.aws/config [sso]', reason: 'uses AWS SSO; only static access keys can be imported' },
+    ]);
   });
 
   it('rejects a malformed line with the file and line number, without quoting it', () => {
-    malformed(() => parseAwsFiles(`[default]\naws_access_key_id = A\n${AWS_SECRET}\n`, ''), /~\/\.aws\/credentials, line 3/, AWS_SECRET);
+    malformed(
+      () => parseAwsFiles(`[default]\naws_access_key_id = A\n${AWS_SECRET}\n`, ''),
+      /~\/\.aws\/credentials, line 3/,
+      AWS_SECRET,
+    );
     malformed(() => parseAwsFiles('', 'region = x\n[default]\n'), /~\/\.aws\/config, line 1: a setting comes before/);
-    malformed(() => parseAwsFiles('[default]\naws_access_key_id=A\naws_secret_access_key=B\n', '[default]\nendpoint_url = not a url\n'), /\[default\]: Endpoint "not a url" is not a URL/);
+    malformed(
+      () =>
+        parseAwsFiles(
+          '[default]\naws_access_key_id=A\naws_secret_access_key=B\n',
+          '[default]\nendpoint_url = not a url\n',
+        ),
+      /\[default\]: Endpoint "not a url" is not a URL/,
+    );
   });
 });
 
 describe('ossutil config', () => {
   it('imports ossutil 1 [Credentials] and ossutil 2 [profile] sections, ignoring [Bucket-Endpoint]', () => {
     const { candidates } = parseOssutilConfig(OSSUTIL);
-    assert.deepEqual(candidates.map((c) => [c.profile.id, c.profile.endpoint, c.profile.region, c.profile.accessKeyId, c.token]), [
-      ['ossutil-credentials', 'https://oss-cn-hangzhou.aliyuncs.com', 'cn-hangzhou', 'LTAI5tOssutil', 'sts-token-1'],
-      ['ossutil-dev', 'https://oss-cn-shanghai.aliyuncs.com', 'cn-shanghai', 'LTAI5tDev', undefined],
-    ]);
+    assert.deepEqual(
+      candidates.map((c) => [c.profile.id, c.profile.endpoint, c.profile.region, c.profile.accessKeyId, c.token]),
+      [
+        ['ossutil-credentials', 'https://oss-cn-hangzhou.aliyuncs.com', 'cn-hangzhou', 'LTAI5tOssutil', 'sts-token-1'],
+        ['ossutil-dev', 'https://oss-cn-shanghai.aliyuncs.com', 'cn-shanghai', 'LTAI5tDev', undefined],
+      ],
+    );
     assert.equal(candidates[0].secret, OSS_SECRET);
   });
 
   it('rejects a malformed file with the line', () => {
-    malformed(() => parseOssutilConfig(`[Credentials]\naccessKeyID=x\n${OSS_SECRET}\n`), /~\/\.ossutilconfig, line 3/, OSS_SECRET);
+    malformed(
+      () => parseOssutilConfig(`[Credentials]\naccessKeyID=x\n${OSS_SECRET}\n`),
+      /~\/\.ossutilconfig, line 3/,
+      OSS_SECRET,
+    );
     malformed(() => parseOssutilConfig('[]\n'), /line 1: the section header/);
   });
 });
@@ -116,11 +181,17 @@ describe('ossutil config', () => {
 describe('aliyun config.json', () => {
   it('imports AK and StsToken profiles and skips other modes', () => {
     const { candidates, skipped } = parseAliyunConfig(ALIYUN);
-    assert.deepEqual(candidates.map((c) => [c.profile.id, c.profile.endpoint, c.profile.region, c.secret, c.token]), [
-      ['aliyun-default', 'https://oss-cn-beijing.aliyuncs.com', 'cn-beijing', 'cliSecret', undefined],
-      ['aliyun-sts', 'https://oss-ap-southeast-1.aliyuncs.com', 'ap-southeast-1', 'stsSecret', 'stsTok'],
-    ]);
-    assert.deepEqual(skipped.map((s) => s.source), ['~/.aliyun/config.json [role]']);
+    assert.deepEqual(
+      candidates.map((c) => [c.profile.id, c.profile.endpoint, c.profile.region, c.secret, c.token]),
+      [
+        ['aliyun-default', 'https://oss-cn-beijing.aliyuncs.com', 'cn-beijing', 'cliSecret', undefined],
+        ['aliyun-sts', 'https://oss-ap-southeast-1.aliyuncs.com', 'ap-southeast-1', 'stsSecret', 'stsTok'],
+      ],
+    );
+    assert.deepEqual(
+      skipped.map((s) => s.source),
+      ['~/.aliyun/config.json [role]'],
+    );
   });
 
   it('rejects invalid JSON with the line, without quoting the text', () => {
@@ -144,16 +215,36 @@ describe('importFromHome', () => {
   };
 
   it('reads all three files from a home directory', async () => {
-    const dir = home({ '.aws/credentials': AWS_CREDENTIALS, '.aws/config': AWS_CONFIG, '.ossutilconfig': OSSUTIL, '.aliyun/config.json': ALIYUN });
+    const dir = home({
+      '.aws/credentials': AWS_CREDENTIALS,
+      '.aws/config': AWS_CONFIG,
+      '.ossutilconfig': OSSUTIL,
+      '.aliyun/config.json': ALIYUN,
+    });
     const { candidates, skipped } = await importFromHome(dir);
-    assert.deepEqual(candidates.map((c) => c.profile.id), ['aws-default', 'aws-minio', 'ossutil-credentials', 'ossutil-dev', 'aliyun-default', 'aliyun-sts']);
+    assert.deepEqual(
+      candidates.map((c) => c.profile.id),
+      ['aws-default', 'aws-minio', 'ossutil-credentials', 'ossutil-dev', 'aliyun-default', 'aliyun-sts'],
+    );
     assert.equal(skipped.length, 2);
   });
 
   it('imports nothing when one file is malformed', async () => {
-    for (const [rel, text] of [['.aws/config', '[profile x\n'], ['.ossutilconfig', 'no section\n'], ['.aliyun/config.json', '{']] as const) {
-      const dir = home({ '.aws/credentials': AWS_CREDENTIALS, '.ossutilconfig': OSSUTIL, '.aliyun/config.json': ALIYUN, [rel]: text });
-      await assert.rejects(importFromHome(dir), (err: unknown) => err instanceof ConfigError && err.message.includes(rel.replace('.aws/', '.aws/')));
+    for (const [rel, text] of [
+      ['.aws/config', '[profile x\n'],
+      ['.ossutilconfig', 'no section\n'],
+      ['.aliyun/config.json', '{'],
+    ] as const) {
+      const dir = home({
+        '.aws/credentials': AWS_CREDENTIALS,
+        '.ossutilconfig': OSSUTIL,
+        '.aliyun/config.json': ALIYUN,
+        [rel]: text,
+      });
+      await assert.rejects(
+        importFromHome(dir),
+        (err: unknown) => err instanceof ConfigError && err.message.includes(rel.replace('.aws/', '.aws/')),
+      );
     }
   });
 

@@ -1,26 +1,52 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../../src/core/errors';
-import { connectionForBucket, connectionOptions, credentialsFromEnv, profileIdFor, validateProfile } from '../../../src/app/profiles';
+import {
+  connectionForBucket,
+  connectionOptions,
+  credentialsFromEnv,
+  profileIdFor,
+  validateProfile,
+} from '../../../src/app/profiles';
 
-const base = { id: 'prod', name: 'Prod', provider: 'oss', endpoint: 'https://oss-cn-hangzhou.aliyuncs.com/', accessKeyId: 'LTAI5tExample' };
+const base = {
+  id: 'prod',
+  name: 'Prod',
+  provider: 'oss',
+  endpoint: 'https://oss-cn-hangzhou.aliyuncs.com/',
+  accessKeyId: 'LTAI5tExample',
+};
 
 function rejects(input: unknown, field: string, pattern: RegExp): void {
-  assert.throws(() => validateProfile(input), (err: unknown) => {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    assert.equal(err.field, field);
-    assert.match(err.message, pattern);
-    return true;
-  });
+  assert.throws(
+    () => validateProfile(input),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
+      assert.equal(err.field, field);
+      assert.match(err.message, pattern);
+      return true;
+    },
+  );
 }
 
 describe('validateProfile', () => {
   it('normalises a valid OSS profile (endpoint origin, default credential source)', () => {
-    assert.deepEqual(validateProfile(base), { ...base, endpoint: 'https://oss-cn-hangzhou.aliyuncs.com', credentialSource: 'secretStorage' });
+    assert.deepEqual(validateProfile(base), {
+      ...base,
+      endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+      credentialSource: 'secretStorage',
+    });
   });
 
   it('keeps optional fields and de-duplicates the fixed bucket list', () => {
-    const p = validateProfile({ ...base, provider: 's3', endpoint: 'http://127.0.0.1:9000', region: ' us-east-1 ', addressing: 'path', buckets: ['a-b', 'a-b', 'c.d'] });
+    const p = validateProfile({
+      ...base,
+      provider: 's3',
+      endpoint: 'http://127.0.0.1:9000',
+      region: ' us-east-1 ',
+      addressing: 'path',
+      buckets: ['a-b', 'a-b', 'c.d'],
+    });
     assert.equal(p.region, 'us-east-1');
     assert.equal(p.addressing, 'path');
     assert.deepEqual(p.buckets, ['a-b', 'c.d']);
@@ -41,8 +67,16 @@ describe('validateProfile', () => {
     rejects({ ...base, provider: 'gcs' }, 'provider', /Unknown provider/);
     rejects({ ...base, endpoint: 'https://host/bucket' }, 'endpoint', /has a path/);
     rejects({ ...base, region: 'oss-cn-hangzhou!' }, 'region', /region id/);
-    rejects({ ...base, addressing: 'cname', provider: 's3', endpoint: 'https://s3.amazonaws.com' }, 'addressing', /for OSS/);
-    rejects({ ...base, provider: 's3', endpoint: 'https://s3.amazonaws.com', signatureVersion: 'v1' }, 'signatureVersion', /only for OSS/);
+    rejects(
+      { ...base, addressing: 'cname', provider: 's3', endpoint: 'https://s3.amazonaws.com' },
+      'addressing',
+      /for OSS/,
+    );
+    rejects(
+      { ...base, provider: 's3', endpoint: 'https://s3.amazonaws.com', signatureVersion: 'v1' },
+      'signatureVersion',
+      /only for OSS/,
+    );
     rejects({ ...base, accessKeyId: undefined }, 'accessKeyId', /Edit Profile/);
     rejects({ ...base, buckets: ['Bad_Bucket'] }, 'buckets', /not valid for OSS/);
     rejects({ ...base, credentialSource: 'file' }, 'credentialSource', /secretStorage/);
@@ -50,7 +84,11 @@ describe('validateProfile', () => {
 
   it('needs a region for an OSS custom domain', () => {
     rejects({ ...base, endpoint: 'https://files.example.com', addressing: 'cname' }, 'region', /region/);
-    assert.equal(validateProfile({ ...base, endpoint: 'https://files.example.com', addressing: 'cname', region: 'cn-shanghai' }).region, 'cn-shanghai');
+    assert.equal(
+      validateProfile({ ...base, endpoint: 'https://files.example.com', addressing: 'cname', region: 'cn-shanghai' })
+        .region,
+      'cn-shanghai',
+    );
   });
 
   it('allows an env profile without an access key id', () => {
@@ -62,11 +100,22 @@ describe('validateProfile', () => {
 
 describe('credentialsFromEnv', () => {
   it('reads the OSS variables, with the session token', () => {
-    assert.deepEqual(credentialsFromEnv('oss', { OSS_ACCESS_KEY_ID: 'id', OSS_ACCESS_KEY_SECRET: 'sec', OSS_SESSION_TOKEN: 'tok', AWS_ACCESS_KEY_ID: 'no' }), { accessKeyId: 'id', accessKeySecret: 'sec', securityToken: 'tok' });
+    assert.deepEqual(
+      credentialsFromEnv('oss', {
+        OSS_ACCESS_KEY_ID: 'id',
+        OSS_ACCESS_KEY_SECRET: 'sec',
+        OSS_SESSION_TOKEN: 'tok',
+        AWS_ACCESS_KEY_ID: 'no',
+      }),
+      { accessKeyId: 'id', accessKeySecret: 'sec', securityToken: 'tok' },
+    );
   });
 
   it('reads the AWS variables for S3', () => {
-    assert.deepEqual(credentialsFromEnv('s3', { AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'sec' }), { accessKeyId: 'id', accessKeySecret: 'sec' });
+    assert.deepEqual(credentialsFromEnv('s3', { AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'sec' }), {
+      accessKeyId: 'id',
+      accessKeySecret: 'sec',
+    });
   });
 
   it('falls back to the profile access key id', () => {
@@ -76,18 +125,29 @@ describe('credentialsFromEnv', () => {
   it('names the missing variable', () => {
     assert.throws(() => credentialsFromEnv('oss', { OSS_ACCESS_KEY_SECRET: 's' }), /OSS_ACCESS_KEY_ID is not set/);
     assert.throws(() => credentialsFromEnv('oss', { OSS_ACCESS_KEY_ID: 'i' }), /OSS_ACCESS_KEY_SECRET is not set/);
-    assert.throws(() => credentialsFromEnv('s3', { AWS_ACCESS_KEY_ID: 'i', AWS_SECRET_ACCESS_KEY: ' ' }), /AWS_SECRET_ACCESS_KEY is not set/);
+    assert.throws(
+      () => credentialsFromEnv('s3', { AWS_ACCESS_KEY_ID: 'i', AWS_SECRET_ACCESS_KEY: ' ' }),
+      /AWS_SECRET_ACCESS_KEY is not set/,
+    );
   });
 
   it('never puts the secret into the error', () => {
-    assert.throws(() => credentialsFromEnv('s3', { AWS_ACCESS_KEY_ID: 'has space', AWS_SECRET_ACCESS_KEY: 'topSecretValue' }), (err: Error) => !err.message.includes('topSecretValue'));
+    assert.throws(
+      () => credentialsFromEnv('s3', { AWS_ACCESS_KEY_ID: 'has space', AWS_SECRET_ACCESS_KEY: 'topSecretValue' }),
+      (err: Error) => !err.message.includes('topSecretValue'),
+    );
   });
 });
 
 describe('connectionOptions and profileIdFor', () => {
   it('combines a profile and credentials without undefined fields', () => {
     const c = connectionOptions(validateProfile(base), { accessKeyId: 'LTAI5tExample', accessKeySecret: 's' });
-    assert.deepEqual(c, { provider: 'oss', endpoint: 'https://oss-cn-hangzhou.aliyuncs.com', accessKeyId: 'LTAI5tExample', accessKeySecret: 's' });
+    assert.deepEqual(c, {
+      provider: 'oss',
+      endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+      accessKeyId: 'LTAI5tExample',
+      accessKeySecret: 's',
+    });
   });
 
   it('makes a slug id that is not taken yet', () => {
@@ -100,11 +160,14 @@ describe('connectionOptions and profileIdFor', () => {
 describe('connectionForBucket', () => {
   const oss = connectionOptions(validateProfile(base), { accessKeyId: 'LTAI5tExample', accessKeySecret: 's' });
 
-  it('switches a standard OSS endpoint to the bucket\'s region', () => {
+  it("switches a standard OSS endpoint to the bucket's region", () => {
     const c = connectionForBucket(oss, { bucketRegion: 'cn-beijing', bucketEndpoint: 'oss-cn-beijing.aliyuncs.com' });
     assert.equal(c.endpoint, 'https://oss-cn-beijing.aliyuncs.com');
     assert.equal(c.region, 'cn-beijing');
-    assert.equal(connectionForBucket(oss, { bucketRegion: 'cn-shenzhen' }).endpoint, 'https://oss-cn-shenzhen.aliyuncs.com');
+    assert.equal(
+      connectionForBucket(oss, { bucketRegion: 'cn-shenzhen' }).endpoint,
+      'https://oss-cn-shenzhen.aliyuncs.com',
+    );
   });
 
   it('keeps the connection for the same region, custom domains and custom S3 endpoints', () => {
@@ -112,12 +175,20 @@ describe('connectionForBucket', () => {
     assert.equal(connectionForBucket(oss, undefined), oss);
     const minio = { ...oss, provider: 's3' as const, endpoint: 'http://127.0.0.1:9000' };
     assert.equal(connectionForBucket(minio, { bucketRegion: 'eu-west-1' }), minio);
-    const cname = { ...oss, endpoint: 'https://files.example.com', addressing: 'cname' as const, region: 'cn-hangzhou' };
+    const cname = {
+      ...oss,
+      endpoint: 'https://files.example.com',
+      addressing: 'cname' as const,
+      region: 'cn-hangzhou',
+    };
     assert.equal(connectionForBucket(cname, { bucketRegion: 'cn-beijing' }), cname);
   });
 
   it('switches a regional AWS endpoint', () => {
     const aws = { ...oss, provider: 's3' as const, endpoint: 'https://s3.us-east-1.amazonaws.com' };
-    assert.equal(connectionForBucket(aws, { bucketRegion: 'eu-central-1' }).endpoint, 'https://s3.eu-central-1.amazonaws.com');
+    assert.equal(
+      connectionForBucket(aws, { bucketRegion: 'eu-central-1' }).endpoint,
+      'https://s3.eu-central-1.amazonaws.com',
+    );
   });
 });

@@ -45,10 +45,14 @@ interface Loaded {
 
 /** One program: the bundled declarations and the consumer, with the options of tsconfig.json (no vscode types). */
 function load(): Loaded {
-  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
-  });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+    },
+  );
   assert.ok(config, 'tsconfig.json could not be read');
   const options: ts.CompilerOptions = {
     ...config.options,
@@ -65,9 +69,10 @@ function load(): Loaded {
   const { fileExists, readFile, getSourceFile } = host;
   host.fileExists = (file) => resolve(file) === CONSUMER || fileExists.call(host, file);
   host.readFile = (file) => (resolve(file) === CONSUMER ? CONSUMER_SOURCE : readFile.call(host, file));
-  host.getSourceFile = (file, languageVersion, ...rest) => (resolve(file) === CONSUMER
-    ? ts.createSourceFile(file, CONSUMER_SOURCE, languageVersion, true)
-    : getSourceFile.call(host, file, languageVersion, ...rest));
+  host.getSourceFile = (file, languageVersion, ...rest) =>
+    resolve(file) === CONSUMER
+      ? ts.createSourceFile(file, CONSUMER_SOURCE, languageVersion, true)
+      : getSourceFile.call(host, file, languageVersion, ...rest);
   const program = ts.createProgram({ rootNames: [DTS, CONSUMER], options, host });
   const source = program.getSourceFile(DTS);
   assert.ok(source, `${DTS} is not in the program`);
@@ -83,7 +88,9 @@ function exportsOf(program: ts.Program, source: ts.SourceFile): Exports {
   const types: string[] = [];
   for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
     // `export type { X }` exports only the type side of X, even when X is a class.
-    const typeOnly = (symbol.declarations ?? []).some((d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly));
+    const typeOnly = (symbol.declarations ?? []).some(
+      (d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly),
+    );
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
     (!typeOnly && target.flags & ts.SymbolFlags.Value ? values : types).push(symbol.name);
   }
@@ -147,11 +154,29 @@ function documentedNames(markdown: string): string[] | null {
 
 it('README "### Reference" parsing: leading backticked names of list items, up to the next ## or ### heading', () => {
   const markdown = [
-    '## Programmatic API', '- `notInReference`: before the subsection', '### Reference', 'Text with `ignored`.',
-    '- `presignPut(options)`, `presignGet(options)`: presigned URLs; see `alsoIgnored`', '- `ConfigError` (class): thrown on bad input',
-    '* `Page<T>` and `PageLoader<T>`', '```', '- `inFence`', '```', '  - `nested` / `Other.member`', '### Next', '- `afterIt`',
+    '## Programmatic API',
+    '- `notInReference`: before the subsection',
+    '### Reference',
+    'Text with `ignored`.',
+    '- `presignPut(options)`, `presignGet(options)`: presigned URLs; see `alsoIgnored`',
+    '- `ConfigError` (class): thrown on bad input',
+    '* `Page<T>` and `PageLoader<T>`',
+    '```',
+    '- `inFence`',
+    '```',
+    '  - `nested` / `Other.member`',
+    '### Next',
+    '- `afterIt`',
   ].join('\n');
-  assert.deepEqual(documentedNames(markdown), ['ConfigError', 'Other', 'Page', 'PageLoader', 'nested', 'presignGet', 'presignPut']);
+  assert.deepEqual(documentedNames(markdown), [
+    'ConfigError',
+    'Other',
+    'Page',
+    'PageLoader',
+    'nested',
+    'presignGet',
+    'presignPut',
+  ]);
   assert.equal(documentedNames('## Programmatic API\n- `a`\n## Reference\n- `b`'), null);
   assert.equal(documentedNames('## Other\n### Reference\n- `b`'), null);
 });
@@ -164,11 +189,14 @@ describe('dist/core.d.ts: the bundled declarations of the programmatic API', () 
     const runtime = Object.keys(require(CORE) as object).sort();
     const notDeclared = minus(runtime, dts.exports.values);
     const notExported = minus(dts.exports.values, runtime);
-    assert.ok(notDeclared.length + notExported.length === 0, [
-      'dist/core.d.ts and dist/core.js disagree (rebuild both: npm run build):',
-      `  exported by dist/core.js but not declared as a value in dist/core.d.ts: ${list(notDeclared)}`,
-      `  declared as a value in dist/core.d.ts but not exported by dist/core.js: ${list(notExported)}`,
-    ].join('\n'));
+    assert.ok(
+      notDeclared.length + notExported.length === 0,
+      [
+        'dist/core.d.ts and dist/core.js disagree (rebuild both: npm run build):',
+        `  exported by dist/core.js but not declared as a value in dist/core.d.ts: ${list(notDeclared)}`,
+        `  declared as a value in dist/core.d.ts but not exported by dist/core.js: ${list(notExported)}`,
+      ].join('\n'),
+    );
   });
 
   it('is self-contained: no import of a relative path, no reference to vscode', (t) => {
@@ -176,12 +204,21 @@ describe('dist/core.d.ts: the bundled declarations of the programmatic API', () 
     if (!dts) return;
     const info = ts.preProcessFile(dts.text, true, true);
     const problems = [
-      ...info.importedFiles.map((f) => f.fileName).filter((m) => m.startsWith('.') || m.startsWith('/') || /^vscode(\/|$)/.test(m)).map((m) => `imports '${m}'`),
+      ...info.importedFiles
+        .map((f) => f.fileName)
+        .filter((m) => m.startsWith('.') || m.startsWith('/') || /^vscode(\/|$)/.test(m))
+        .map((m) => `imports '${m}'`),
       ...info.referencedFiles.map((f) => `/// <reference path="${f.fileName}" />`),
-      ...info.typeReferenceDirectives.filter((f) => /^vscode(\/|$)/.test(f.fileName)).map((f) => `/// <reference types="${f.fileName}" />`),
+      ...info.typeReferenceDirectives
+        .filter((f) => /^vscode(\/|$)/.test(f.fileName))
+        .map((f) => `/// <reference types="${f.fileName}" />`),
       ...(info.ambientExternalModules ?? []).filter((m) => /^vscode(\/|$)/.test(m)).map((m) => `declare module '${m}'`),
     ];
-    assert.deepEqual(problems, [], `dist/core.d.ts must stand alone and must not need VS Code:\n  ${problems.join('\n  ')}`);
+    assert.deepEqual(
+      problems,
+      [],
+      `dist/core.d.ts must stand alone and must not need VS Code:\n  ${problems.join('\n  ')}`,
+    );
   });
 
   it('compiles, and a consumer importing presignPut and PresignPutOptions from dist/core type-checks', (t) => {
@@ -192,28 +229,46 @@ describe('dist/core.d.ts: the bundled declarations of the programmatic API', () 
     const diagnostics = [
       ...dts.program.getOptionsDiagnostics(),
       ...dts.program.getGlobalDiagnostics(),
-      ...[dts.source, consumer].flatMap((file) => [...dts.program.getSyntacticDiagnostics(file), ...dts.program.getSemanticDiagnostics(file)]),
+      ...[dts.source, consumer].flatMap((file) => [
+        ...dts.program.getSyntacticDiagnostics(file),
+        ...dts.program.getSemanticDiagnostics(file),
+      ]),
     ];
-    const host: ts.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' };
+    const host: ts.FormatDiagnosticsHost = {
+      getCanonicalFileName: (f) => f,
+      getCurrentDirectory: () => ROOT,
+      getNewLine: () => '\n',
+    };
     assert.equal(diagnostics.length, 0, ts.formatDiagnostics(diagnostics, host));
     const specifier = consumer.statements.find(ts.isImportDeclaration)?.moduleSpecifier;
-    const target = specifier && dts.program.getTypeChecker().getSymbolAtLocation(specifier)?.valueDeclaration?.getSourceFile().fileName;
-    assert.equal(target && resolve(target), DTS, 'the consumer\'s import of dist/core resolves to dist/core.d.ts');
+    const target =
+      specifier &&
+      dts.program.getTypeChecker().getSymbolAtLocation(specifier)?.valueDeclaration?.getSourceFile().fileName;
+    assert.equal(target && resolve(target), DTS, "the consumer's import of dist/core resolves to dist/core.d.ts");
   });
 
   it('exports exactly the names README.md documents under "## Programmatic API" / "### Reference"', (t) => {
     const dts = declarations(t);
     if (!dts) return;
     const documented = documentedNames(readFileSync(README, 'utf8'));
-    assert.ok(documented, "README.md has no '### Reference' under '## Programmatic API': add it, one list item per name (- `name(args)`: ...)");
-    assert.ok(documented.length > 0, "README.md's '### Reference' under '## Programmatic API' has no list item starting with a backticked name");
+    assert.ok(
+      documented,
+      "README.md has no '### Reference' under '## Programmatic API': add it, one list item per name (- `name(args)`: ...)",
+    );
+    assert.ok(
+      documented.length > 0,
+      "README.md's '### Reference' under '## Programmatic API' has no list item starting with a backticked name",
+    );
     const exported = [...dts.exports.values, ...dts.exports.types];
     const undocumented = minus(exported, documented);
     const notExported = minus(documented, exported);
-    assert.ok(undocumented.length + notExported.length === 0, [
-      "README.md's '### Reference' (## Programmatic API) and dist/core.d.ts disagree:",
-      `  exported but not documented: ${list(undocumented)}`,
-      `  documented but not exported: ${list(notExported)}`,
-    ].join('\n'));
+    assert.ok(
+      undocumented.length + notExported.length === 0,
+      [
+        "README.md's '### Reference' (## Programmatic API) and dist/core.d.ts disagree:",
+        `  exported but not documented: ${list(undocumented)}`,
+        `  documented but not exported: ${list(notExported)}`,
+      ].join('\n'),
+    );
   });
 });

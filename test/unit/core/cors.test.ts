@@ -1,6 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserEndpointAdvice, checkBrowserPut, corsRuleJson, corsRuleXml, preflightHeaderNames, wildcardMatch, type CorsRule } from '../../../src/core/cors';
+import {
+  browserEndpointAdvice,
+  checkBrowserPut,
+  corsRuleJson,
+  corsRuleXml,
+  preflightHeaderNames,
+  wildcardMatch,
+  type CorsRule,
+} from '../../../src/core/cors';
 
 const signed = { 'Content-Type': 'image/png', 'x-amz-meta-owner': 'ana', 'Cache-Control': 'no-cache' };
 const origin = 'http://localhost:3000';
@@ -23,7 +31,14 @@ describe('browser CORS preflight', () => {
   });
 
   it('passes with a rule allowing origin, method and every header', () => {
-    const rules: CorsRule[] = [{ allowedOrigins: ['http://localhost:*'], allowedMethods: ['GET', 'PUT'], allowedHeaders: ['content-type', 'cache-control', 'x-amz-meta-*'], exposeHeaders: ['ETag'] }];
+    const rules: CorsRule[] = [
+      {
+        allowedOrigins: ['http://localhost:*'],
+        allowedMethods: ['GET', 'PUT'],
+        allowedHeaders: ['content-type', 'cache-control', 'x-amz-meta-*'],
+        exposeHeaders: ['ETag'],
+      },
+    ];
     const v = checkBrowserPut(rules, { origin, headers: signed });
     assert.equal(v.allowed, true);
     assert.equal(v.ruleIndex, 0);
@@ -32,13 +47,23 @@ describe('browser CORS preflight', () => {
   });
 
   it('passes with AllowedHeader * and notes an unexposed ETag', () => {
-    const v = checkBrowserPut([{ allowedOrigins: ['*'], allowedMethods: ['put'], allowedHeaders: ['*'] }], { origin, headers: signed });
+    const v = checkBrowserPut([{ allowedOrigins: ['*'], allowedMethods: ['put'], allowedHeaders: ['*'] }], {
+      origin,
+      headers: signed,
+    });
     assert.equal(v.allowed, true);
     assert.match(v.notes[0], /ETag/);
   });
 
   it('fails on a missing metadata header and suggests a rule that includes it', () => {
-    const rules: CorsRule[] = [{ id: 'web', allowedOrigins: [origin], allowedMethods: ['PUT'], allowedHeaders: ['content-type', 'cache-control'] }];
+    const rules: CorsRule[] = [
+      {
+        id: 'web',
+        allowedOrigins: [origin],
+        allowedMethods: ['PUT'],
+        allowedHeaders: ['content-type', 'cache-control'],
+      },
+    ];
     const v = checkBrowserPut(rules, { origin, headers: signed });
     assert.equal(v.allowed, false);
     assert.deepEqual(v.reasons, ['Rule 1 ("web") does not allow the header x-amz-meta-owner.']);
@@ -62,24 +87,53 @@ describe('browser CORS preflight', () => {
   });
 
   it('applies the first matching rule, noting an earlier rule for the same origin that refuses', () => {
-    const v = checkBrowserPut([{ allowedOrigins: ['*'], allowedMethods: ['GET'] }, { allowedOrigins: ['*'], allowedMethods: ['PUT'], allowedHeaders: ['*'], exposeHeaders: ['etag'] }], { origin, headers: {} });
+    const v = checkBrowserPut(
+      [
+        { allowedOrigins: ['*'], allowedMethods: ['GET'] },
+        { allowedOrigins: ['*'], allowedMethods: ['PUT'], allowedHeaders: ['*'], exposeHeaders: ['etag'] },
+      ],
+      { origin, headers: {} },
+    );
     assert.equal(v.ruleIndex, 1);
-    assert.deepEqual(v.notes, ['Rule 1 also matches this origin but refuses the request, and comes first: servers that check only the first rule for an origin (Ceph radosgw) refuse it. Move rule 2 before it.']);
-    const clean = checkBrowserPut([{ allowedOrigins: ['https://other'], allowedMethods: ['GET'] }, { allowedOrigins: ['*'], allowedMethods: ['PUT'], allowedHeaders: ['*'], exposeHeaders: ['etag'] }], { origin, headers: {} });
+    assert.deepEqual(v.notes, [
+      'Rule 1 also matches this origin but refuses the request, and comes first: servers that check only the first rule for an origin (Ceph radosgw) refuse it. Move rule 2 before it.',
+    ]);
+    const clean = checkBrowserPut(
+      [
+        { allowedOrigins: ['https://other'], allowedMethods: ['GET'] },
+        { allowedOrigins: ['*'], allowedMethods: ['PUT'], allowedHeaders: ['*'], exposeHeaders: ['etag'] },
+      ],
+      { origin, headers: {} },
+    );
     assert.deepEqual(clean.notes, []);
   });
 
   it('renders the suggested rule as XML and as aws-cli JSON', () => {
-    const rule: CorsRule = { allowedOrigins: ['http://a&b'], allowedMethods: ['PUT'], allowedHeaders: ['content-type'], exposeHeaders: ['ETag'], maxAgeSeconds: 600 };
+    const rule: CorsRule = {
+      allowedOrigins: ['http://a&b'],
+      allowedMethods: ['PUT'],
+      allowedHeaders: ['content-type'],
+      exposeHeaders: ['ETag'],
+      maxAgeSeconds: 600,
+    };
     assert.equal(
       corsRuleXml(rule),
       '<CORSRule>\n  <AllowedOrigin>http://a&amp;b</AllowedOrigin>\n  <AllowedMethod>PUT</AllowedMethod>\n  <AllowedHeader>content-type</AllowedHeader>\n  <ExposeHeader>ETag</ExposeHeader>\n  <MaxAgeSeconds>600</MaxAgeSeconds>\n</CORSRule>',
     );
-    assert.deepEqual(JSON.parse(corsRuleJson(rule)), { AllowedOrigins: ['http://a&b'], AllowedMethods: ['PUT'], AllowedHeaders: ['content-type'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 });
+    assert.deepEqual(JSON.parse(corsRuleJson(rule)), {
+      AllowedOrigins: ['http://a&b'],
+      AllowedMethods: ['PUT'],
+      AllowedHeaders: ['content-type'],
+      ExposeHeaders: ['ETag'],
+      MaxAgeSeconds: 600,
+    });
   });
 
   it('suggests a custom domain for OSS default domains only', () => {
-    assert.match(browserEndpointAdvice('oss', 'https://oss-cn-hangzhou.aliyuncs.com', 'virtual') ?? '', /custom domain.*cname/);
+    assert.match(
+      browserEndpointAdvice('oss', 'https://oss-cn-hangzhou.aliyuncs.com', 'virtual') ?? '',
+      /custom domain.*cname/,
+    );
     assert.equal(browserEndpointAdvice('oss', 'https://static.example.com', 'cname'), undefined);
     assert.equal(browserEndpointAdvice('s3', 'https://s3.amazonaws.com', 'virtual'), undefined);
   });

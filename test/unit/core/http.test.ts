@@ -32,7 +32,14 @@ test('SkewClock reads ISO ServerTime and ignores missing or garbage dates', () =
   assert.equal(clock.offsetMs, 3_600_000);
 });
 
-const ctx = { provider: 's3' as const, host: 's3.example.com', method: 'GET', bucket: 'photos', accessKeyId: 'AKIDEXAMPLE', region: 'us-east-1' };
+const ctx = {
+  provider: 's3' as const,
+  host: 's3.example.com',
+  method: 'GET',
+  bucket: 'photos',
+  accessKeyId: 'AKIDEXAMPLE',
+  region: 'us-east-1',
+};
 
 test('SignatureDoesNotMatch says the secret does not match and to run Set Secret, without the secret', () => {
   const body = '<Error><Code>SignatureDoesNotMatch</Code><Message>x</Message><RequestId>rid-1</RequestId></Error>';
@@ -53,14 +60,23 @@ test('region errors name the bucket region to set', () => {
 });
 
 test('a body-less 301 with the bucket region (from x-amz-bucket-region) says which region to set', () => {
-  const err = toServiceError(301, { code: '', message: '', region: 'ap-southeast-1' }, '', undefined, { ...ctx, method: 'HEAD', key: 'k' });
+  const err = toServiceError(301, { code: '', message: '', region: 'ap-southeast-1' }, '', undefined, {
+    ...ctx,
+    method: 'HEAD',
+    key: 'k',
+  });
   assert.equal(err.code, 'PermanentRedirect');
   assert.match(err.message, /is in region ap-southeast-1, not us-east-1: set the profile's region to ap-southeast-1/);
 });
 
 test('AccessDenied names the missing permission; OSS errors keep EC', () => {
   const body = '<Error><Code>AccessDenied</Code><RequestId>r</RequestId><EC>0003-00000001</EC></Error>';
-  const err = toServiceError(403, parseError(body), body, undefined, { ...ctx, provider: 'oss', key: 'a.txt', method: 'PUT' });
+  const err = toServiceError(403, parseError(body), body, undefined, {
+    ...ctx,
+    provider: 'oss',
+    key: 'a.txt',
+    method: 'PUT',
+  });
   assert.match(err.message, /lacks permission for oss:PutObject on "photos\/a.txt"/);
   assert.equal(err.ec, '0003-00000001');
 });
@@ -93,7 +109,10 @@ test('network errors name the host, never the query, and say what to do', () => 
     assert.match(e.message, /bucket\.oss-cn-hangzhou\.aliyuncs\.com/);
     assert.ok(!e.message.includes('SECRETSIG'));
   }
-  const wrapped = mapNetworkError(Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }), url);
+  const wrapped = mapNetworkError(
+    Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }),
+    url,
+  );
   assert.equal((wrapped as NetworkError).code, 'ConnectionRefused');
 });
 

@@ -4,13 +4,36 @@ import { redact, redactSecrets } from '../../../src/core/log';
 import { presignPut } from '../../../src/core/presign';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const base = { accessKeyId: 'AKIDEXAMPLE', accessKeySecret: SECRET, bucket: 'bucket', key: 'dir/a b.txt', expiresSeconds: 600, date: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)) };
+const base = {
+  accessKeyId: 'AKIDEXAMPLE',
+  accessKeySecret: SECRET,
+  bucket: 'bucket',
+  key: 'dir/a b.txt',
+  expiresSeconds: 600,
+  date: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+};
 
 describe('redact', () => {
   const urls = {
-    's3 v4': presignPut({ ...base, provider: 's3', endpoint: 'https://s3.us-east-1.amazonaws.com', securityToken: 'FQoGZXIvYXdzEXAMPLETOKEN', headers: { 'Content-Type': 'text/plain' } }).url,
-    'oss v4': presignPut({ ...base, provider: 'oss', endpoint: 'https://oss-cn-hangzhou.aliyuncs.com', securityToken: 'CAISEXAMPLETOKEN' }).url,
-    'oss v1': presignPut({ ...base, provider: 'oss', signatureVersion: 'v1', endpoint: 'https://oss-cn-hangzhou.aliyuncs.com' }).url,
+    's3 v4': presignPut({
+      ...base,
+      provider: 's3',
+      endpoint: 'https://s3.us-east-1.amazonaws.com',
+      securityToken: 'FQoGZXIvYXdzEXAMPLETOKEN',
+      headers: { 'Content-Type': 'text/plain' },
+    }).url,
+    'oss v4': presignPut({
+      ...base,
+      provider: 'oss',
+      endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+      securityToken: 'CAISEXAMPLETOKEN',
+    }).url,
+    'oss v1': presignPut({
+      ...base,
+      provider: 'oss',
+      signatureVersion: 'v1',
+      endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+    }).url,
   };
 
   for (const [dialect, url] of Object.entries(urls)) {
@@ -33,11 +56,16 @@ describe('redact', () => {
       'authorization: OSS4-HMAC-SHA256 Credential=LTAIEXAMPLE/20260102/cn-hangzhou/oss/aliyun_v4_request,AdditionalHeaders=host,Signature=89ef',
       '{"x-oss-security-token":"CAISEXAMPLETOKEN","x-amz-date":"20260102T030405Z"}',
     ].map(redact);
-    for (const l of lines) for (const secret of ['0123abcd', '89ef', 'CAISEXAMPLETOKEN', 'LTAIEXAMPLE/2026']) assert.ok(!l.includes(secret), l);
+    for (const l of lines)
+      for (const secret of ['0123abcd', '89ef', 'CAISEXAMPLETOKEN', 'LTAIEXAMPLE/2026'])
+        assert.ok(!l.includes(secret), l);
     assert.match(lines[2], /"x-amz-date":"20260102T030405Z"/);
   });
 
   it('redactSecrets also removes the given secrets anywhere in the text', () => {
-    assert.equal(redactSecrets(`secret ${SECRET} in an error chain`, [SECRET, undefined, 'abc']), 'secret *** in an error chain');
+    assert.equal(
+      redactSecrets(`secret ${SECRET} in an error chain`, [SECRET, undefined, 'abc']),
+      'secret *** in an error chain',
+    );
   });
 });

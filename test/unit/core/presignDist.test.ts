@@ -13,8 +13,15 @@ const CORE = join(ROOT, 'dist', 'core.js');
 const CI = !['', 'false', '0'].includes((process.env.CI ?? '').toLowerCase());
 
 const OPTIONS: PresignPutOptions = {
-  provider: 's3', endpoint: 'https://s3.amazonaws.com', bucket: 'examplebucket', key: 'test.txt', accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-  accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', expiresSeconds: 86400, date: '2013-05-24T00:00:00Z', headers: { 'Content-Type': 'text/plain' },
+  provider: 's3',
+  endpoint: 'https://s3.amazonaws.com',
+  bucket: 'examplebucket',
+  key: 'test.txt',
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  expiresSeconds: 86400,
+  date: '2013-05-24T00:00:00Z',
+  headers: { 'Content-Type': 'text/plain' },
 };
 
 const SCRIPT = `
@@ -37,11 +44,19 @@ it('dist/core.js presigns in plain Node without VS Code (same URL as the sources
   }
   const run = spawnSync(process.execPath, ['-e', SCRIPT], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
   assert.equal(run.status, 0, run.stderr);
-  const out = JSON.parse(run.stdout) as { url: string; signature: string; vscode: string; error: { name: string; code: string; isConfigError: boolean } };
+  const out = JSON.parse(run.stdout) as {
+    url: string;
+    signature: string;
+    vscode: string;
+    error: { name: string; code: string; isConfigError: boolean };
+  };
   assert.equal(out.vscode, 'absent', 'no vscode module resolvable from the project: the run proves core needs none');
   const expected = presignPut(OPTIONS);
   assert.equal(out.url, expected.url);
   assert.equal(out.signature, expected.steps.signature);
-  assert.match(out.url, /^https:\/\/examplebucket\.s3\.amazonaws\.com\/test\.txt\?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&/);
+  assert.match(
+    out.url,
+    /^https:\/\/examplebucket\.s3\.amazonaws\.com\/test\.txt\?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&/,
+  );
   assert.deepEqual(out.error, { name: 'ConfigError', code: 'InvalidExpiry', isConfigError: true });
 });

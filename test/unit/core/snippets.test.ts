@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { presignPut } from '../../../src/core/presign';
-import { SNIPPET_FORMATS, buildCurl, buildSnippet, hasDotSegments, shellQuote, type SnippetFormat, type SnippetInput } from '../../../src/core/snippets';
+import {
+  SNIPPET_FORMATS,
+  buildCurl,
+  buildSnippet,
+  hasDotSegments,
+  shellQuote,
+  type SnippetFormat,
+  type SnippetInput,
+} from '../../../src/core/snippets';
 
 // Compiled to out/test/unit/<dir>/: the fixtures stay in the source tree.
 const FIXTURES = resolve(__dirname, '../../../../test/unit/fixtures/snippets');
@@ -20,7 +28,12 @@ const GOLDEN_INPUT: SnippetInput = {
   expiresAt: new Date('2026-01-01T00:15:00Z'),
 };
 
-const GOLDEN: Record<Exclude<SnippetFormat, 'url'>, string> = { curl: 'curl.sh', fetch: 'fetch.js', python: 'python.py', powershell: 'powershell.ps1' };
+const GOLDEN: Record<Exclude<SnippetFormat, 'url'>, string> = {
+  curl: 'curl.sh',
+  fetch: 'fetch.js',
+  python: 'python.py',
+  powershell: 'powershell.ps1',
+};
 
 describe('snippets', () => {
   for (const [format, file] of Object.entries(GOLDEN) as [SnippetFormat, string][]) {
@@ -53,7 +66,9 @@ describe('snippets', () => {
     for (const format of ['curl', 'fetch', 'python', 'powershell'] as const) {
       const s = buildSnippet(format, GOLDEN_INPUT);
       // PowerShell takes Content-Type as -ContentType (it rejects or replaces it in -Headers).
-      const names = Object.keys(GOLDEN_INPUT.headers).map((n) => (format === 'powershell' && n === 'Content-Type' ? '-ContentType' : n));
+      const names = Object.keys(GOLDEN_INPUT.headers).map((n) =>
+        format === 'powershell' && n === 'Content-Type' ? '-ContentType' : n,
+      );
       for (const name of names) assert.ok(s.includes(name), `${format} lacks ${name}`);
       assert.doesNotMatch(s, /Content-Length|Authorization|FormData\(/i);
     }
@@ -64,13 +79,23 @@ describe('snippets', () => {
     const token = 'FQoGZXIvYXdzEXAMPLETOKEN';
     for (const provider of ['oss', 's3'] as const) {
       const signed = presignPut({
-        provider, endpoint: provider === 'oss' ? 'https://oss-cn-hangzhou.aliyuncs.com' : 'https://s3.us-east-1.amazonaws.com',
-        accessKeyId: 'AKIDEXAMPLE', accessKeySecret: secret, securityToken: token, bucket: 'b-1', key: 'k.txt', expiresSeconds: 60,
-        headers: { 'Content-Type': 'text/plain' }, date: new Date('2026-01-01T00:00:00Z'),
+        provider,
+        endpoint: provider === 'oss' ? 'https://oss-cn-hangzhou.aliyuncs.com' : 'https://s3.us-east-1.amazonaws.com',
+        accessKeyId: 'AKIDEXAMPLE',
+        accessKeySecret: secret,
+        securityToken: token,
+        bucket: 'b-1',
+        key: 'k.txt',
+        expiresSeconds: 60,
+        headers: { 'Content-Type': 'text/plain' },
+        date: new Date('2026-01-01T00:00:00Z'),
       });
       for (const format of SNIPPET_FORMATS) {
         const s = buildSnippet(format, { url: signed.url, headers: signed.headers, filePath: 'k.txt' });
-        assert.ok(!s.includes(secret) && !s.includes(encodeURIComponent(secret)), `${provider} ${format} contains the secret`);
+        assert.ok(
+          !s.includes(secret) && !s.includes(encodeURIComponent(secret)),
+          `${provider} ${format} contains the secret`,
+        );
       }
     }
   });

@@ -7,13 +7,25 @@ import { ConfigError, StorageError, presignPut, type PresignPutOptions } from '.
 const SECRET = 'Sup3rSecret/Value+WithPlus=';
 const PASSWORD = 'Hunter2Password';
 /** A message "says what to do next": it contains an instruction. */
-const ACTION = /\b(use|set|give|choose|remove|shorten|fix|add|pass|percent-encode|keep|write|run|paste|store|put|leave|must start with)\b/i;
+const ACTION =
+  /\b(use|set|give|choose|remove|shorten|fix|add|pass|percent-encode|keep|write|run|paste|store|put|leave|must start with)\b/i;
 
 const oss: PresignPutOptions = {
-  provider: 'oss', endpoint: 'https://oss-cn-hangzhou.aliyuncs.com', accessKeyId: 'LTAI5tExample', accessKeySecret: SECRET,
-  bucket: 'examplebucket', key: 'dir/file.txt', expiresSeconds: 900, date: '2024-01-01T00:00:00Z',
+  provider: 'oss',
+  endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+  accessKeyId: 'LTAI5tExample',
+  accessKeySecret: SECRET,
+  bucket: 'examplebucket',
+  key: 'dir/file.txt',
+  expiresSeconds: 900,
+  date: '2024-01-01T00:00:00Z',
 };
-const s3: PresignPutOptions = { ...oss, provider: 's3', endpoint: 'https://s3.eu-west-1.amazonaws.com', accessKeyId: 'AKIAEXAMPLE' };
+const s3: PresignPutOptions = {
+  ...oss,
+  provider: 's3',
+  endpoint: 'https://s3.eu-west-1.amazonaws.com',
+  accessKeyId: 'AKIAEXAMPLE',
+};
 
 function rejects(options: PresignPutOptions, field: string, code: string): ConfigError {
   let caught: unknown;
@@ -38,8 +50,18 @@ function rejects(options: PresignPutOptions, field: string, code: string): Confi
 const bytes = (n: number, unit = 'a') => unit.repeat(n / Buffer.byteLength(unit));
 
 describe('expiry: whole seconds from 1 to 604800', () => {
-  for (const bad of [0, -1, 604801, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '900' as unknown as number, undefined as unknown as number]) {
-    it(`rejects ${JSON.stringify(bad) ?? String(bad)} as InvalidExpiry`, () => void rejects({ ...oss, expiresSeconds: bad }, 'expiresSeconds', 'InvalidExpiry'));
+  for (const bad of [
+    0,
+    -1,
+    604801,
+    1.5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    '900' as unknown as number,
+    undefined as unknown as number,
+  ]) {
+    it(`rejects ${JSON.stringify(bad) ?? String(bad)} as InvalidExpiry`, () =>
+      void rejects({ ...oss, expiresSeconds: bad }, 'expiresSeconds', 'InvalidExpiry'));
   }
   for (const good of [1, 604800]) {
     it(`accepts ${good}`, () => {
@@ -91,7 +113,10 @@ describe('object keys', () => {
     rejects({ ...oss, key: '\\a.txt' }, 'key', 'InvalidObjectKey');
   });
   it('keeps a leading "/" on S3 (the path becomes //key, signed as sent)', () => {
-    assert.match(presignPut({ ...s3, addressing: 'path', key: '/leading.txt' }).url, /amazonaws\.com\/examplebucket\/\/leading\.txt\?/);
+    assert.match(
+      presignPut({ ...s3, addressing: 'path', key: '/leading.txt' }).url,
+      /amazonaws\.com\/examplebucket\/\/leading\.txt\?/,
+    );
   });
   it('rejects a lone UTF-16 surrogate', () => {
     rejects({ ...oss, key: 'bad\uD800.txt' }, 'key', 'InvalidObjectKey');
@@ -114,18 +139,27 @@ describe('endpoints', () => {
     ['empty', ''],
   ];
   for (const [what, endpoint] of bad) {
-    it(`rejects ${what} as InvalidEndpoint without echoing a password`, () => void rejects({ ...oss, endpoint }, 'endpoint', 'InvalidEndpoint'));
+    it(`rejects ${what} as InvalidEndpoint without echoing a password`, () =>
+      void rejects({ ...oss, endpoint }, 'endpoint', 'InvalidEndpoint'));
   }
   it('accepts http with a port and a trailing slash', () => {
-    assert.ok(presignPut({ ...s3, endpoint: 'http://127.0.0.1:9000/', region: 'us-east-1' }).url.startsWith('http://127.0.0.1:9000/examplebucket/dir/file.txt?'));
+    assert.ok(
+      presignPut({ ...s3, endpoint: 'http://127.0.0.1:9000/', region: 'us-east-1' }).url.startsWith(
+        'http://127.0.0.1:9000/examplebucket/dir/file.txt?',
+      ),
+    );
   });
 });
 
 describe('regions', () => {
-  it('OSS custom domain without a region: MissingRegion', () => void rejects({ ...oss, endpoint: 'https://static.example.com', addressing: 'cname' }, 'region', 'MissingRegion'));
+  it('OSS custom domain without a region: MissingRegion', () =>
+    void rejects({ ...oss, endpoint: 'https://static.example.com', addressing: 'cname' }, 'region', 'MissingRegion'));
   it('standard OSS endpoint: region inferred (cn-hangzhou, -internal too)', () => {
     assert.match(presignPut(oss).url, /x-oss-credential=LTAI5tExample%2F20240101%2Fcn-hangzhou%2Foss%2F/);
-    assert.match(presignPut({ ...oss, endpoint: 'http://oss-cn-shanghai-internal.aliyuncs.com' }).url, /%2Fcn-shanghai%2Foss%2F/);
+    assert.match(
+      presignPut({ ...oss, endpoint: 'http://oss-cn-shanghai-internal.aliyuncs.com' }).url,
+      /%2Fcn-shanghai%2Foss%2F/,
+    );
   });
   it('S3 endpoints: region inferred (AWS, R2) or us-east-1 for other hosts', () => {
     assert.match(presignPut(s3).url, /%2Feu-west-1%2Fs3%2F/);
@@ -134,9 +168,14 @@ describe('regions', () => {
   });
   it('OSS region written as oss-cn-hangzhou (ali-oss style) is signed as cn-hangzhou', () => {
     // ali-oss strips a leading "oss-" (getStandardRegion); the signing scope needs the bare id (signing-spec 1.3).
-    assert.match(presignPut({ ...oss, endpoint: 'https://static.example.com', addressing: 'cname', region: 'oss-cn-hangzhou' }).url, /%2F20240101%2Fcn-hangzhou%2Foss%2F/);
+    assert.match(
+      presignPut({ ...oss, endpoint: 'https://static.example.com', addressing: 'cname', region: 'oss-cn-hangzhou' })
+        .url,
+      /%2F20240101%2Fcn-hangzhou%2Foss%2F/,
+    );
   });
-  it('rejects a region that is not a region id', () => void rejects({ ...s3, region: 'EU West' }, 'region', 'InvalidRegion'));
+  it('rejects a region that is not a region id', () =>
+    void rejects({ ...s3, region: 'EU West' }, 'region', 'InvalidRegion'));
 });
 
 describe('headers and metadata', () => {
@@ -145,20 +184,37 @@ describe('headers and metadata', () => {
     rejects({ ...s3, metadata: { owner: 'ana\nx-amz-acl: public-read' } }, 'metadata', 'InvalidHeaderValue');
   });
   it('rejects non-ASCII values and tells how to encode them', () => {
-    assert.match(rejects({ ...oss, headers: { 'Content-Disposition': 'attachment; filename="ü.txt"' } }, 'headers', 'InvalidHeaderValue').message, /filename\*=UTF-8''/);
+    assert.match(
+      rejects(
+        { ...oss, headers: { 'Content-Disposition': 'attachment; filename="ü.txt"' } },
+        'headers',
+        'InvalidHeaderValue',
+      ).message,
+      /filename\*=UTF-8''/,
+    );
     rejects({ ...s3, metadata: { owner: 'Zoë' } }, 'metadata', 'InvalidHeaderValue');
   });
-  it('rejects an empty value', () => void rejects({ ...s3, headers: { 'Cache-Control': '  ' } }, 'headers', 'InvalidHeaderValue'));
-  it('rejects a header name that is not an HTTP token', () => void rejects({ ...oss, headers: { 'Bad Name': 'x' } }, 'headers', 'InvalidHeaderName'));
+  it('rejects an empty value', () =>
+    void rejects({ ...s3, headers: { 'Cache-Control': '  ' } }, 'headers', 'InvalidHeaderValue'));
+  it('rejects a header name that is not an HTTP token', () =>
+    void rejects({ ...oss, headers: { 'Bad Name': 'x' } }, 'headers', 'InvalidHeaderName'));
   for (const name of ['has space', 'ünï', '', '-leading', 'a:b']) {
-    it(`rejects metadata name ${JSON.stringify(name)}`, () => void rejects({ ...oss, metadata: { [name]: 'v' } }, 'metadata', 'InvalidMetadataName'));
+    it(`rejects metadata name ${JSON.stringify(name)}`, () =>
+      void rejects({ ...oss, metadata: { [name]: 'v' } }, 'metadata', 'InvalidMetadataName'));
   }
   for (const name of ['Host', 'authorization', 'Content-Length', 'Transfer-Encoding', 'Expect', 'Connection']) {
-    it(`rejects reserved header ${name}`, () => void rejects({ ...s3, headers: { [name]: 'x' } }, 'headers', 'ReservedHeader'));
+    it(`rejects reserved header ${name}`, () =>
+      void rejects({ ...s3, headers: { [name]: 'x' } }, 'headers', 'ReservedHeader'));
   }
-  it('rejects the other provider\'s prefix and names the right one', () => {
-    assert.match(rejects({ ...oss, headers: { 'x-amz-storage-class': 'IA' } }, 'headers', 'WrongProviderHeader').message, /x-oss-storage-class/);
-    assert.match(rejects({ ...s3, headers: { 'x-oss-meta-a': 'b' } }, 'headers', 'WrongProviderHeader').message, /x-amz-meta-a/);
+  it("rejects the other provider's prefix and names the right one", () => {
+    assert.match(
+      rejects({ ...oss, headers: { 'x-amz-storage-class': 'IA' } }, 'headers', 'WrongProviderHeader').message,
+      /x-oss-storage-class/,
+    );
+    assert.match(
+      rejects({ ...s3, headers: { 'x-oss-meta-a': 'b' } }, 'headers', 'WrongProviderHeader').message,
+      /x-amz-meta-a/,
+    );
   });
   it('rejects the same header twice in different case, and metadata that repeats a header', () => {
     rejects({ ...oss, headers: { 'Content-Type': 'a/b', 'content-type': 'a/b' } }, 'headers', 'DuplicateHeader');
@@ -175,16 +231,20 @@ describe('headers and metadata', () => {
 
 describe('credentials', () => {
   it('missing access key id', () => void rejects({ ...oss, accessKeyId: '' }, 'accessKeyId', 'MissingCredentials'));
-  it('access key id with a space', () => void rejects({ ...oss, accessKeyId: 'LTAI 5t' }, 'accessKeyId', 'InvalidCredentials'));
+  it('access key id with a space', () =>
+    void rejects({ ...oss, accessKeyId: 'LTAI 5t' }, 'accessKeyId', 'InvalidCredentials'));
   it('missing secret', () => void rejects({ ...s3, accessKeySecret: '' }, 'accessKeySecret', 'MissingCredentials'));
-  it('secret of the wrong type', () => void rejects({ ...s3, accessKeySecret: undefined as unknown as string }, 'accessKeySecret', 'MissingCredentials'));
+  it('secret of the wrong type', () =>
+    void rejects({ ...s3, accessKeySecret: undefined as unknown as string }, 'accessKeySecret', 'MissingCredentials'));
 });
 
 describe('provider, signature version, addressing, date', () => {
   it('unknown provider', () => void rejects({ ...oss, provider: 'gcs' as 'oss' }, 'provider', 'InvalidProvider'));
-  it('unknown signature version', () => void rejects({ ...oss, signatureVersion: 'v2' as 'v4' }, 'signatureVersion', 'InvalidSignatureVersion'));
+  it('unknown signature version', () =>
+    void rejects({ ...oss, signatureVersion: 'v2' as 'v4' }, 'signatureVersion', 'InvalidSignatureVersion'));
   it('V1 on S3', () => void rejects({ ...s3, signatureVersion: 'v1' }, 'signatureVersion', 'InvalidSignatureVersion'));
-  it('unknown addressing', () => void rejects({ ...oss, addressing: 'subdomain' as 'path' }, 'addressing', 'InvalidAddressing'));
+  it('unknown addressing', () =>
+    void rejects({ ...oss, addressing: 'subdomain' as 'path' }, 'addressing', 'InvalidAddressing'));
   it('cname on S3', () => void rejects({ ...s3, addressing: 'cname' }, 'addressing', 'InvalidAddressing'));
   for (const date of ['yesterday', '', new Date(Number.NaN), 12345 as unknown as Date]) {
     it(`invalid date ${JSON.stringify(date)}`, () => void rejects({ ...oss, date }, 'date', 'InvalidDate'));

@@ -131,12 +131,23 @@ function assertOssV4Stages(v: OssVector, steps: { canonicalRequest: string; stri
   const day = toAmzDate(date).slice(0, 8);
   const scope = `${day}/${i.region}/${i.product}/aliyun_v4_request`;
   assert.equal(ossV4Scope(date, i.region!, i.product), scope, 'scope');
-  assert.ok(steps.canonicalRequest.startsWith(`${i.method}\n${ossV4CanonicalUri(i.bucket, i.key ?? undefined)}\n`), 'canonical request lines 1-2');
-  assert.equal(steps.stringToSign, `OSS4-HMAC-SHA256\n${toAmzDate(date)}\n${scope}\n${sha256(steps.canonicalRequest)}`, 'string to sign');
+  assert.ok(
+    steps.canonicalRequest.startsWith(`${i.method}\n${ossV4CanonicalUri(i.bucket, i.key ?? undefined)}\n`),
+    'canonical request lines 1-2',
+  );
+  assert.equal(
+    steps.stringToSign,
+    `OSS4-HMAC-SHA256\n${toAmzDate(date)}\n${scope}\n${sha256(steps.canonicalRequest)}`,
+    'string to sign',
+  );
   assert.equal(ossV4StringToSign(date, scope, steps.canonicalRequest), steps.stringToSign, 'ossV4StringToSign');
   const key = chain('aliyun_v4' + i.accessKeySecret, day, i.region!, i.product!, 'aliyun_v4_request');
   assert.deepEqual(Buffer.from(ossV4SigningKey(i.accessKeySecret, date, i.region!, i.product)), key, 'signing key');
-  assert.equal(steps.signature, createHmac('sha256', key).update(steps.stringToSign).digest('hex'), 'signature from the key');
+  assert.equal(
+    steps.signature,
+    createHmac('sha256', key).update(steps.stringToSign).digest('hex'),
+    'signature from the key',
+  );
   const hand = HAND_WRITTEN_CANONICAL[v.id];
   if (hand) assert.equal(steps.canonicalRequest, hand, 'canonical request (written out from the spec)');
 }
@@ -155,18 +166,33 @@ describe('OSS V4 vectors (alibabacloud-oss-go-sdk-v2 signer_test.go, aliyun-oss-
       const signed = signOssV4Query({ ...ossV4Common(v), expiresSeconds: v.input.expiresSeconds! });
       assertOssV4Stages(v, signed);
       const q = new Map(signed.query);
-      for (const name of ['x-oss-signature-version', 'x-oss-date', 'x-oss-expires', 'x-oss-credential', 'x-oss-security-token', 'x-oss-additional-headers']) {
+      for (const name of [
+        'x-oss-signature-version',
+        'x-oss-date',
+        'x-oss-expires',
+        'x-oss-credential',
+        'x-oss-security-token',
+        'x-oss-additional-headers',
+      ]) {
         assert.equal(q.get(name), v.expected[name], name);
       }
       assert.equal(q.get('x-oss-signature'), v.expected['x-oss-signature']);
-      assert.equal(signed.query.at(-1)?.[0], 'x-oss-signature', 'the signature is appended last, outside the canonical query');
+      assert.equal(
+        signed.query.at(-1)?.[0],
+        'x-oss-signature',
+        'the signature is appended last, outside the canonical query',
+      );
       assert.ok(!signed.canonicalRequest.includes('x-oss-signature='), 'x-oss-signature is not in the canonical query');
     });
   }
   it('oss4-query-additional: listing x-oss-*, absent and mixed-case names gives the same list and signature', () => {
     const v = ossV4.find((x) => x.id === 'oss4-query-additional')!;
     const a = signOssV4Query({ ...ossV4Common(v), expiresSeconds: 599 });
-    const b = signOssV4Query({ ...ossV4Common(v), additionalHeaders: ['x-oss-no-exist', 'abc', 'x-oss-head1', 'ZAbc', 'content-type'], expiresSeconds: 599 });
+    const b = signOssV4Query({
+      ...ossV4Common(v),
+      additionalHeaders: ['x-oss-no-exist', 'abc', 'x-oss-head1', 'ZAbc', 'content-type'],
+      expiresSeconds: 599,
+    });
     assert.deepEqual(b.additionalHeaders, ['abc', 'zabc']);
     assert.equal(b.signature, a.signature);
     assert.equal(a.signature, v.expected['x-oss-signature']);
@@ -176,8 +202,15 @@ describe('OSS V4 vectors (alibabacloud-oss-go-sdk-v2 signer_test.go, aliyun-oss-
     // also sends abc/ZAbc/XYZ, which OSS V4 does not sign by default) and no user query (a PUT has none).
     const v = ossV4.find((x) => x.id === 'oss4-query-basic')!;
     const r = presignPut({
-      provider: 'oss', endpoint: v.input.endpoint!, bucket: v.input.bucket, key: v.input.key!, accessKeyId: 'ak', accessKeySecret: 'sk',
-      expiresSeconds: 599, date: v.input.signTime!, headers: { 'content-type': 'application/octet-stream', 'x-oss-head1': 'value' },
+      provider: 'oss',
+      endpoint: v.input.endpoint!,
+      bucket: v.input.bucket,
+      key: v.input.key!,
+      accessKeyId: 'ak',
+      accessKeySecret: 'sk',
+      expiresSeconds: 599,
+      date: v.input.signTime!,
+      headers: { 'content-type': 'application/octet-stream', 'x-oss-head1': 'value' },
     });
     const url = new URL(r.url);
     assert.equal(url.origin, 'http://bucket.oss-cn-hangzhou.aliyuncs.com');
@@ -198,13 +231,22 @@ describe('OSS V1 vectors (aliyun-oss-go-sdk conn_test.go TestAuthV1*)', () => {
     it(`${v.id}: string to sign, then Authorization`, () => {
       const i = v.input;
       const input = {
-        method: i.method, bucket: i.bucket, ...(i.key ? { key: i.key } : {}), accessKeyId: i.accessKeyId, accessKeySecret: i.accessKeySecret,
-        headers: Object.fromEntries(i.headers ?? []), subResources: subResources(i.subResource),
+        method: i.method,
+        bucket: i.bucket,
+        ...(i.key ? { key: i.key } : {}),
+        accessKeyId: i.accessKeyId,
+        accessKeySecret: i.accessKeySecret,
+        headers: Object.fromEntries(i.headers ?? []),
+        subResources: subResources(i.subResource),
       };
       assert.equal(ossV1StringToSign(input, i.date!).stringToSign, v.expected.stringToSign);
       const signed = signOssV1Header({ ...input, date: i.date! });
       assert.equal(signed.stringToSign, v.expected.stringToSign);
-      assert.equal(signed.signature, createHmac('sha1', i.accessKeySecret).update(signed.stringToSign).digest('base64'), 'HMAC-SHA1, Base64');
+      assert.equal(
+        signed.signature,
+        createHmac('sha1', i.accessKeySecret).update(signed.stringToSign).digest('base64'),
+        'HMAC-SHA1, Base64',
+      );
       assert.equal(signed.headers.authorization, v.expected.authorization);
     });
   }
@@ -212,15 +254,22 @@ describe('OSS V1 vectors (aliyun-oss-go-sdk conn_test.go TestAuthV1*)', () => {
     it(`${v.id}: string to sign with the absolute Expires, Signature and URL params`, () => {
       const i = v.input;
       const signed = signOssV1Query({
-        method: i.method, bucket: i.bucket, key: i.key!, accessKeyId: i.accessKeyId, accessKeySecret: i.accessKeySecret,
-        securityToken: i.securityToken, subResources: i.query ?? [], expiresUnix: i.expiresUnix!,
+        method: i.method,
+        bucket: i.bucket,
+        key: i.key!,
+        accessKeyId: i.accessKeyId,
+        accessKeySecret: i.accessKeySecret,
+        securityToken: i.securityToken,
+        subResources: i.query ?? [],
+        expiresUnix: i.expiresUnix!,
       });
       assert.equal(signed.stringToSign, v.expected.stringToSign);
       assert.equal(signed.signature, v.expected.Signature);
       // The Go URL carries the same params (its order is sorted; ours is not signed, so it does not matter).
       const expected = new URL(v.expected.url!).searchParams;
       const q = new Map(signed.query);
-      for (const name of ['OSSAccessKeyId', 'Expires', 'Signature', 'security-token']) assert.equal(q.get(name) ?? null, expected.get(name), name);
+      for (const name of ['OSSAccessKeyId', 'Expires', 'Signature', 'security-token'])
+        assert.equal(q.get(name) ?? null, expected.get(name), name);
     });
   }
 });
@@ -263,10 +312,13 @@ function parseRequest(text: string) {
   const [, method, target] = m;
   const q = target.indexOf('?');
   const rawQuery = q < 0 ? '' : target.slice(q + 1);
-  const query: Pair[] = rawQuery === '' ? [] : rawQuery.split('&').map((p) => {
-    const [k = '', val = ''] = p.split('=');
-    return [decodeURIComponent(k), decodeURIComponent(val)];
-  });
+  const query: Pair[] =
+    rawQuery === ''
+      ? []
+      : rawQuery.split('&').map((p) => {
+          const [k = '', val = ''] = p.split('=');
+          return [decodeURIComponent(k), decodeURIComponent(val)];
+        });
   const fields: Pair[] = [];
   for (const line of lines) {
     if (/^[ \t]/.test(line)) fields[fields.length - 1]![1] += '\n' + line;
@@ -306,7 +358,19 @@ describe('AWS SigV4 test suite (aws-c-auth v4, non-S3 profile: service "service"
     describe(c.name, () => {
       const req = parseRequest(c.request);
       const payloadHash = sha256(req.body);
-      const base = { method: req.method, path, host: req.host, region: ctx.region, service: ctx.service, ...creds, ...token, date, headers: req.headers, query: req.query, payloadHash };
+      const base = {
+        method: req.method,
+        path,
+        host: req.host,
+        region: ctx.region,
+        service: ctx.service,
+        ...creds,
+        ...token,
+        date,
+        headers: req.headers,
+        query: req.query,
+        payloadHash,
+      };
 
       it('query form: canonical request, string to sign, signature, URL params', () => {
         const signed = signSigV4Query({ ...base, expiresSeconds: ctx.expiration_in_seconds });
@@ -335,7 +399,10 @@ describe('AWS SigV4 test suite (aws-c-auth v4, non-S3 profile: service "service"
           const blank = lines.indexOf('', 3);
           const headerLines = [...lines.slice(3, blank), `x-amz-content-sha256:${payloadHash}`].sort();
           const names = [...lines[blank + 1]!.split(';'), 'x-amz-content-sha256'].sort().join(';');
-          assert.equal(signed.canonicalRequest, [...lines.slice(0, 3), ...headerLines, '', names, lines[blank + 2]].join('\n'));
+          assert.equal(
+            signed.canonicalRequest,
+            [...lines.slice(0, 3), ...headerLines, '', names, lines[blank + 2]].join('\n'),
+          );
           assert.equal(signed.headers['x-amz-content-sha256'], payloadHash);
         }
         // String to sign and signature over the suite's own canonical request, through the exported steps.
@@ -344,7 +411,10 @@ describe('AWS SigV4 test suite (aws-c-auth v4, non-S3 profile: service "service"
         const sts = sigV4StringToSign(date, scope, expected);
         assert.equal(sts, c.header.stringToSign);
         const key = sigV4SigningKey(ctx.credentials.secret_access_key, date, ctx.region, ctx.service);
-        assert.deepEqual(Buffer.from(key), chain('AWS4' + ctx.credentials.secret_access_key, '20150830', ctx.region, ctx.service, 'aws4_request'));
+        assert.deepEqual(
+          Buffer.from(key),
+          chain('AWS4' + ctx.credentials.secret_access_key, '20150830', ctx.region, ctx.service, 'aws4_request'),
+        );
         assert.equal(sigV4Signature(key, sts), c.header.signature);
         assert.match(c.header.signedRequest, new RegExp(`Signature=${c.header.signature}`));
       });
@@ -353,14 +423,26 @@ describe('AWS SigV4 test suite (aws-c-auth v4, non-S3 profile: service "service"
 
   it('sigV4CanonicalRequest lays out METHOD, URI, query, header lines, blank, signed names, payload', () => {
     const { canonicalRequest, signedHeaders } = sigV4CanonicalRequest({
-      method: 'get', path: '/', canonicalQuery: 'a=b', headers: new Map([['x-amz-date', 'D'], ['host', 'h']]), payloadHash: 'P',
+      method: 'get',
+      path: '/',
+      canonicalQuery: 'a=b',
+      headers: new Map([
+        ['x-amz-date', 'D'],
+        ['host', 'h'],
+      ]),
+      payloadHash: 'P',
     });
     assert.deepEqual(signedHeaders, ['host', 'x-amz-date']);
     assert.equal(canonicalRequest, 'GET\n/\na=b\nhost:h\nx-amz-date:D\n\nhost;x-amz-date\nP');
   });
 
   it('signing key of the AWS docs example (secret wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, 20120215, us-east-1, iam)', () => {
-    const key = sigV4SigningKey('wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', new Date('2012-02-15T12:00:00Z'), 'us-east-1', 'iam');
+    const key = sigV4SigningKey(
+      'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      new Date('2012-02-15T12:00:00Z'),
+      'us-east-1',
+      'iam',
+    );
     assert.equal(Buffer.from(key).toString('hex'), 'f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d');
   });
 });
@@ -392,8 +474,14 @@ describe('AWS S3 presign vectors', () => {
     const v = s3Vector('aws-s3-docs-presigned-get');
     const i = v.input;
     const signed = signSigV4Query({
-      method: i.method, path: i.path, host: i.host, region: i.region, accessKeyId: i.accessKeyId, secretAccessKey: i.secretAccessKey,
-      date: new Date(i.signingDate), expiresSeconds: i.expiresIn,
+      method: i.method,
+      path: i.path,
+      host: i.host,
+      region: i.region,
+      accessKeyId: i.accessKeyId,
+      secretAccessKey: i.secretAccessKey,
+      date: new Date(i.signingDate),
+      expiresSeconds: i.expiresIn,
     });
     assert.equal(signed.canonicalRequest, v.expected.canonicalRequest);
     assert.equal(signed.stringToSign, v.expected.stringToSign);
@@ -411,16 +499,33 @@ describe('AWS S3 presign vectors', () => {
     ['smithy-presign-path-relative-normalized (/abc/../foo%3Dbar normalised first)', '/foo%253Dbar', [], sha256('')],
     ['smithy-presign-path-double-slash-normalized (//foo%3Dbar normalised first)', '/foo%253Dbar', [], sha256('')],
     // S3 style: the path verbatim; X-Amz-Content-Sha256 is hoisted into the query (signed there) and is the payload hash.
-    ['smithy-presign-s3-style-no-double-encoding', '/foo/bar/baz', [['X-Amz-Content-Sha256', 'UNSIGNED-PAYLOAD']], 'UNSIGNED-PAYLOAD'],
+    [
+      'smithy-presign-s3-style-no-double-encoding',
+      '/foo/bar/baz',
+      [['X-Amz-Content-Sha256', 'UNSIGNED-PAYLOAD']],
+      'UNSIGNED-PAYLOAD',
+    ],
   ];
   for (const [title, path, query, payloadHash] of smithy) {
     it(`${title}: signature`, () => {
       const v = s3Vector(title.split(' ')[0]!);
       const i = v.input;
-      const headers = Object.fromEntries(Object.entries(i.headers ?? {}).filter(([n]) => n.toLowerCase() !== 'x-amz-content-sha256'));
+      const headers = Object.fromEntries(
+        Object.entries(i.headers ?? {}).filter(([n]) => n.toLowerCase() !== 'x-amz-content-sha256'),
+      );
       const signed = signSigV4Query({
-        method: i.method, path, host: i.host, region: i.region, service: i.service, accessKeyId: i.accessKeyId, secretAccessKey: i.secretAccessKey,
-        date: new Date(i.signingDate), expiresSeconds: i.expiresIn, headers, query, payloadHash,
+        method: i.method,
+        path,
+        host: i.host,
+        region: i.region,
+        service: i.service,
+        accessKeyId: i.accessKeyId,
+        secretAccessKey: i.secretAccessKey,
+        date: new Date(i.signingDate),
+        expiresSeconds: i.expiresIn,
+        headers,
+        query,
+        payloadHash,
       });
       const q = new Map(signed.query);
       for (const name of ['X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders']) {

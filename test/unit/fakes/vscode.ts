@@ -20,7 +20,10 @@ const PROBED = new Set<string | symbol>(['then', 'toJSON']);
 /** `target`, except that reading a property it lacks throws. */
 function strict<T extends object>(what: string, target: T): T {
   return new Proxy(target, {
-    get: (t, key, receiver) => (typeof key === 'symbol' || PROBED.has(key) || key in t ? Reflect.get(t, key, receiver) : notImplemented(`${what}.${key}`)),
+    get: (t, key, receiver) =>
+      typeof key === 'symbol' || PROBED.has(key) || key in t
+        ? Reflect.get(t, key, receiver)
+        : notImplemented(`${what}.${key}`),
   });
 }
 
@@ -75,7 +78,13 @@ export class EventEmitter<T> {
 
 /** Local paths are POSIX paths (the unit tests run on Linux and macOS). */
 export class Uri {
-  private constructor(readonly scheme: string, readonly authority: string, readonly path: string, readonly query: string, readonly fragment: string) {}
+  private constructor(
+    readonly scheme: string,
+    readonly authority: string,
+    readonly path: string,
+    readonly query: string,
+    readonly fragment: string,
+  ) {}
   static file(fsPath: string): Uri {
     return new Uri('file', '', path.resolve(fsPath), '', '');
   }
@@ -105,7 +114,10 @@ export class ThemeColor {
 export class ThemeIcon {
   static readonly File = new ThemeIcon('file');
   static readonly Folder = new ThemeIcon('folder');
-  constructor(readonly id: string, readonly color?: ThemeColor) {}
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
 }
 
 export const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 } as const;
@@ -113,7 +125,10 @@ export const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 } a
 export class TreeItem {
   label?: string;
   resourceUri?: Uri;
-  constructor(labelOrUri: string | Uri, public collapsibleState: number = TreeItemCollapsibleState.None) {
+  constructor(
+    labelOrUri: string | Uri,
+    public collapsibleState: number = TreeItemCollapsibleState.None,
+  ) {
     if (labelOrUri instanceof Uri) this.resourceUri = labelOrUri;
     else this.label = labelOrUri;
   }
@@ -133,7 +148,10 @@ export class MarkdownString {
 
 export class RelativePattern {
   readonly baseUri: Uri;
-  constructor(base: Uri | string, readonly pattern: string) {
+  constructor(
+    base: Uri | string,
+    readonly pattern: string,
+  ) {
     this.baseUri = typeof base === 'string' ? Uri.file(base) : base;
   }
 }
@@ -168,7 +186,11 @@ const DEFAULT_EXCLUDES = new Set(['.git', '.svn', '.hg', 'CVS', '.DS_Store', 'Th
 
 async function walk(dir: string): Promise<string[]> {
   const entries = await fsp.readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.filter((e) => !DEFAULT_EXCLUDES.has(e.name)).map((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])));
+  const nested = await Promise.all(
+    entries
+      .filter((e) => !DEFAULT_EXCLUDES.has(e.name))
+      .map((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])),
+  );
   return nested.flat();
 }
 
@@ -223,15 +245,21 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
   };
   const event = () => new EventEmitter<never>().event;
 
-  const message = (level: 'info' | 'warning' | 'error') => async (text: string, ...rest: unknown[]) => {
-    const items = (typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? rest.slice(1) : rest) as (string | { title: string })[];
-    const titles = items.map((i) => (typeof i === 'string' ? i : i.title));
-    record.messages.push({ level, text, items: titles });
-    const answer = answers.messages.shift();
-    if (answer === undefined) return undefined;
-    const index = titles.indexOf(answer);
-    return index >= 0 ? items[index] : fail(`the scripted answer "${answer}" to "${text}" is none of ${JSON.stringify(titles)}`);
-  };
+  const message =
+    (level: 'info' | 'warning' | 'error') =>
+    async (text: string, ...rest: unknown[]) => {
+      const items = (
+        typeof rest[0] === 'object' && rest[0] !== null && !('title' in rest[0]) ? rest.slice(1) : rest
+      ) as (string | { title: string })[];
+      const titles = items.map((i) => (typeof i === 'string' ? i : i.title));
+      record.messages.push({ level, text, items: titles });
+      const answer = answers.messages.shift();
+      if (answer === undefined) return undefined;
+      const index = titles.indexOf(answer);
+      return index >= 0
+        ? items[index]
+        : fail(`the scripted answer "${answer}" to "${text}" is none of ${JSON.stringify(titles)}`);
+    };
 
   /**
    * createQuickPick / createInputBox: on show() the next scripted answer is typed and accepted (a QuickPick selects
@@ -253,15 +281,29 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
       valueChanged.fire(value);
       if (kind === 'QuickPick') {
         input.selectedItems = input.items.filter((i) => labelOf(i) === value);
-        if (input.selectedItems.length === 0) fail(`the scripted answer "${value}" to "${input.title}" is none of ${JSON.stringify(input.items.map(labelOf))}`);
+        if (input.selectedItems.length === 0)
+          fail(
+            `the scripted answer "${value}" to "${input.title}" is none of ${JSON.stringify(input.items.map(labelOf))}`,
+          );
       }
       accepted.fire();
-      if (open) fail(`the scripted answer "${value}" to "${input.title}" did not close it${input.validationMessage ? `: ${input.validationMessage}` : ''}`);
+      if (open)
+        fail(
+          `the scripted answer "${value}" to "${input.title}" did not close it${input.validationMessage ? `: ${input.validationMessage}` : ''}`,
+        );
     };
     const input = {
-      title: undefined as string | undefined, value: '', items: [] as Item[], activeItems: [] as Item[], selectedItems: [] as Item[],
-      buttons: [] as unknown[], validationMessage: undefined as string | undefined,
-      onDidAccept: accepted.event, onDidHide: hidden.event, onDidTriggerButton: button.event, onDidChangeValue: valueChanged.event,
+      title: undefined as string | undefined,
+      value: '',
+      items: [] as Item[],
+      activeItems: [] as Item[],
+      selectedItems: [] as Item[],
+      buttons: [] as unknown[],
+      validationMessage: undefined as string | undefined,
+      onDidAccept: accepted.event,
+      onDidHide: hidden.event,
+      onDidTriggerButton: button.event,
+      onDidChangeValue: valueChanged.event,
       show() {
         record.questions.push(input.title);
         const value = (kind === 'QuickPick' ? answers.quickPicks : answers.inputBoxes).shift();
@@ -289,13 +331,25 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
     showInformationMessage: message('info'),
     showWarningMessage: message('warning'),
     showErrorMessage: message('error'),
-    async showQuickPick(items: Item[] | Promise<Item[]>, opts?: { title?: string; placeHolder?: string; canPickMany?: boolean }) {
+    async showQuickPick(
+      items: Item[] | Promise<Item[]>,
+      opts?: { title?: string; placeHolder?: string; canPickMany?: boolean },
+    ) {
       const offered = await items;
       record.questions.push(opts?.title ?? opts?.placeHolder);
       const answer = answers.quickPicks.shift();
       if (answer === undefined) return undefined;
-      const labels = typeof answer === 'string' ? [answer] : answer === BACK ? fail('showQuickPick has no Back button to press') : answer;
-      const chosen = labels.map((l) => offered.find((i) => labelOf(i) === l) ?? fail(`the scripted answer "${l}" to "${opts?.title}" is none of ${JSON.stringify(offered.map(labelOf))}`));
+      const labels =
+        typeof answer === 'string'
+          ? [answer]
+          : answer === BACK
+            ? fail('showQuickPick has no Back button to press')
+            : answer;
+      const chosen = labels.map(
+        (l) =>
+          offered.find((i) => labelOf(i) === l) ??
+          fail(`the scripted answer "${l}" to "${opts?.title}" is none of ${JSON.stringify(offered.map(labelOf))}`),
+      );
       return opts?.canPickMany ? chosen : chosen[0];
     },
     async showInputBox(opts: { title?: string; prompt?: string; validateInput?: (v: string) => unknown } = {}) {
@@ -305,11 +359,19 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
       if (typeof answer !== 'string') return fail(`the scripted answer to "${opts.title}" is not text`);
       const problem = await opts.validateInput?.(answer);
       // VS Code does not let the user accept a value the validator rejects: the script is wrong.
-      return problem ? fail(`the scripted answer "${answer}" to "${opts.title}" fails its validation: ${JSON.stringify(problem)}`) : answer;
+      return problem
+        ? fail(`the scripted answer "${answer}" to "${opts.title}" fails its validation: ${JSON.stringify(problem)}`)
+        : answer;
     },
     createQuickPick: () => quickInput('QuickPick'),
     createInputBox: () => quickInput('InputBox'),
-    async withProgress<R>(opts: { title?: string }, task: (progress: { report(v: { message?: string; increment?: number }): void }, token: CancellationTokenSource['token']) => Promise<R>) {
+    async withProgress<R>(
+      opts: { title?: string },
+      task: (
+        progress: { report(v: { message?: string; increment?: number }): void },
+        token: CancellationTokenSource['token'],
+      ) => Promise<R>,
+    ) {
       const entry = { title: opts.title, reports: [] as { message?: string; increment?: number }[] };
       record.progress.push(entry);
       const source = new CancellationTokenSource();
@@ -323,24 +385,48 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
     },
     createOutputChannel(name: string, opts?: { log?: boolean }) {
       if (!opts?.log) notImplemented('window.createOutputChannel without { log: true }');
-      const line = (level: string) => (text: unknown, ...args: unknown[]) => void record.log.push({ channel: name, level, text: [text, ...args].map(String).join(' ') });
+      const line =
+        (level: string) =>
+        (text: unknown, ...args: unknown[]) =>
+          void record.log.push({ channel: name, level, text: [text, ...args].map(String).join(' ') });
       return strict(`LogOutputChannel(${name})`, {
-        name, trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error'), appendLine: line('info'),
-        show: () => undefined, dispose: track(`output channel ${name}`),
+        name,
+        trace: line('trace'),
+        debug: line('debug'),
+        info: line('info'),
+        warn: line('warn'),
+        error: line('error'),
+        appendLine: line('info'),
+        show: () => undefined,
+        dispose: track(`output channel ${name}`),
       });
     },
     createStatusBarItem(id: string, alignment?: number, priority?: number) {
       return strict(`StatusBarItem(${id})`, {
-        id, alignment, priority, name: undefined as string | undefined, text: '', tooltip: undefined as unknown, visible: false,
-        show() { this.visible = true; },
-        hide() { this.visible = false; },
+        id,
+        alignment,
+        priority,
+        name: undefined as string | undefined,
+        text: '',
+        tooltip: undefined as unknown,
+        visible: false,
+        show() {
+          this.visible = true;
+        },
+        hide() {
+          this.visible = false;
+        },
         dispose: track(`status bar item ${id}`),
       });
     },
     createTreeView(viewId: string) {
       return strict(`TreeView(${viewId})`, {
-        visible: false, selection: [] as unknown[],
-        onDidCollapseElement: event(), onDidExpandElement: event(), onDidChangeSelection: event(), onDidChangeVisibility: event(),
+        visible: false,
+        selection: [] as unknown[],
+        onDidCollapseElement: event(),
+        onDidExpandElement: event(),
+        onDidChangeSelection: event(),
+        onDidChangeVisibility: event(),
         dispose: track(`tree view ${viewId}`),
       });
     },
@@ -364,9 +450,14 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
       return strict(`WorkspaceConfiguration(${section ?? ''})`, {
         get: (key: string, fallback?: unknown) => clone(value(key)) ?? fallback,
         has: (key: string) => value(key) !== undefined,
-        inspect: (key: string) => ({ key: full(key), defaultValue: clone(defaults[full(key)]), globalValue: clone(settings.get(full(key))) }),
+        inspect: (key: string) => ({
+          key: full(key),
+          defaultValue: clone(defaults[full(key)]),
+          globalValue: clone(settings.get(full(key))),
+        }),
         async update(key: string, newValue: unknown, target?: number | boolean) {
-          if (target !== ConfigurationTarget.Global && target !== true) notImplemented(`WorkspaceConfiguration.update to target ${String(target)} (only Global)`);
+          if (target !== ConfigurationTarget.Global && target !== true)
+            notImplemented(`WorkspaceConfiguration.update to target ${String(target)} (only Global)`);
           const changed = full(key);
           if (newValue === undefined) settings.delete(changed);
           else settings.set(changed, clone(newValue));
@@ -377,14 +468,23 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
     fs: strict('workspace.fs', {
       async stat(uri: Uri) {
         const st = await fsp.stat(uri.fsPath);
-        return { type: st.isDirectory() ? FileType.Directory : FileType.File, ctime: st.ctimeMs, mtime: st.mtimeMs, size: st.size };
+        return {
+          type: st.isDirectory() ? FileType.Directory : FileType.File,
+          ctime: st.ctimeMs,
+          mtime: st.mtimeMs,
+          size: st.size,
+        };
       },
     }),
     async findFiles(include: RelativePattern, exclude?: unknown) {
-      if (!(include instanceof RelativePattern) || include.pattern !== '**/*' || exclude !== undefined) notImplemented('workspace.findFiles other than (new RelativePattern(folder, "**/*"))');
+      if (!(include instanceof RelativePattern) || include.pattern !== '**/*' || exclude !== undefined)
+        notImplemented('workspace.findFiles other than (new RelativePattern(folder, "**/*"))');
       return (await walk(include.baseUri.fsPath)).map((f) => Uri.file(f));
     },
-    getWorkspaceFolder: (uri: Uri) => folders?.find((f) => uri.scheme === 'file' && (uri.fsPath === f.uri.fsPath || uri.fsPath.startsWith(f.uri.fsPath + path.sep))),
+    getWorkspaceFolder: (uri: Uri) =>
+      folders?.find(
+        (f) => uri.scheme === 'file' && (uri.fsPath === f.uri.fsPath || uri.fsPath.startsWith(f.uri.fsPath + path.sep)),
+      ),
     asRelativePath(pathOrUri: string | Uri, includeWorkspaceFolder?: boolean) {
       const fsPath = typeof pathOrUri === 'string' ? pathOrUri : pathOrUri.fsPath;
       const folder = workspace.getWorkspaceFolder(Uri.file(fsPath));
@@ -392,13 +492,20 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
       const relative = path.relative(folder.uri.fsPath, fsPath);
       return (includeWorkspaceFolder ?? folders!.length > 1) ? `${folder.name}/${relative}` : relative;
     },
-    registerTextDocumentContentProvider(scheme: string, provider: { provideTextDocumentContent(uri: Uri): string | undefined }) {
+    registerTextDocumentContentProvider(
+      scheme: string,
+      provider: { provideTextDocumentContent(uri: Uri): string | undefined },
+    ) {
       contentProviders.set(scheme, provider);
       return new Disposable(track(`content provider ${scheme}`, () => contentProviders.delete(scheme)));
     },
     async openTextDocument(uri: Uri) {
       const provider = contentProviders.get(uri.scheme);
-      const text = provider ? (provider.provideTextDocumentContent(uri) ?? '') : uri.scheme === 'file' ? await fsp.readFile(uri.fsPath, 'utf8') : notImplemented(`openTextDocument of ${uri.toString()}`);
+      const text = provider
+        ? (provider.provideTextDocumentContent(uri) ?? '')
+        : uri.scheme === 'file'
+          ? await fsp.readFile(uri.fsPath, 'utf8')
+          : notImplemented(`openTextDocument of ${uri.toString()}`);
       return strict('TextDocument', { uri, fileName: uri.fsPath, isUntitled: false, getText: () => text });
     },
   };
@@ -425,10 +532,26 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
         writeText: async (text: string) => void (clipboard = text),
       }),
     }),
-    Uri, EventEmitter, Disposable, ThemeIcon, ThemeColor, TreeItem, TreeItemCollapsibleState, MarkdownString, ProgressLocation,
-    StatusBarAlignment, ConfigurationTarget, ExtensionMode, FileType, QuickInputButtons, RelativePattern, CancellationTokenSource,
+    Uri,
+    EventEmitter,
+    Disposable,
+    ThemeIcon,
+    ThemeColor,
+    TreeItem,
+    TreeItemCollapsibleState,
+    MarkdownString,
+    ProgressLocation,
+    StatusBarAlignment,
+    ConfigurationTarget,
+    ExtensionMode,
+    FileType,
+    QuickInputButtons,
+    RelativePattern,
+    CancellationTokenSource,
   };
-  const vscode = new Proxy(api, { get: (t, key) => (typeof key === 'symbol' || key in t ? Reflect.get(t, key) : missing(key)) });
+  const vscode = new Proxy(api, {
+    get: (t, key) => (typeof key === 'symbol' || key in t ? Reflect.get(t, key) : missing(key)),
+  });
 
   return {
     vscode,

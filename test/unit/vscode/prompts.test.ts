@@ -238,7 +238,11 @@ describe('prompts', () => {
       assert.deepEqual(await prompts.objectKeys('s3', files(), { title: 'T', ask: true }), ['y/a.txt', 'y/b.png']);
       const [one, many] = h.spy.inputs;
       assert.equal(one.value, 'docs/a.txt');
-      for (const input of [one, many]) assert.match(input.prompt ?? '', /^The key template "x\/\$\{nope\}" in ossPresign\.keyTemplate is invalid \(Unknown variable/);
+      for (const input of [one, many])
+        assert.match(
+          input.prompt ?? '',
+          /^The key template "x\/\$\{nope\}" in ossPresign\.keyTemplate is invalid \(Unknown variable/,
+        );
       assert.equal(many.value, 'x/${nope}');
     });
 
