@@ -89,30 +89,9 @@ export async function startCodeServer({ version, stateDir, log, extraEnv = {}, u
     fs.mkdirSync(path.join(stateDir, d), { recursive: true });
   const config = path.join(stateDir, 'config', 'config.yaml');
   fs.writeFileSync(config, 'auth: none\ncert: false\n');
-  // Quiet, deterministic workbench: no welcome page, no telemetry, no update or gallery checks, no AI side bar.
   fs.writeFileSync(
     path.join(stateDir, 'user-data', 'User', 'settings.json'),
-    JSON.stringify(
-      {
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'extensions.ignoreRecommendations': true,
-        'workbench.enableExperiments': false,
-        // Trust off (every folder trusted), except for the Restricted Mode pass, which must not be asked either.
-        'security.workspace.trust.enabled': untrusted,
-        'security.workspace.trust.startupPrompt': 'never',
-        'security.workspace.trust.emptyWindow': false,
-        'chat.disableAIFeatures': true,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'git.enabled': false,
-      },
-      null,
-      2,
-    ),
+    JSON.stringify(quietWorkbenchSettings(untrusted), null, 2),
   );
   const args = [
     '--config',
@@ -271,4 +250,25 @@ export function uiChecks({ shot, clean = (text) => text, after = async () => {} 
     await after(page);
   };
   return tally;
+}
+
+/** A quiet, deterministic workbench: no welcome page, no telemetry, no update or gallery checks, no AI side bar. */
+export function quietWorkbenchSettings(untrusted) {
+  return {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'workbench.enableExperiments': false,
+    // Trust off (every folder trusted), except for the Restricted Mode pass, which must not be asked either.
+    'security.workspace.trust.enabled': untrusted,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.emptyWindow': false,
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'git.enabled': false,
+  };
 }

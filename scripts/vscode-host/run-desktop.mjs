@@ -19,7 +19,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import testElectron from '@vscode/test-electron';
-import { DEFAULT_HOSTS, HOST_DIR, REPO, elapsed, parseArgs, prepareWorkspace, redact } from './lib.mjs';
+import {
+  DEFAULT_HOSTS,
+  HOST_DIR,
+  REPO,
+  elapsed,
+  parseArgs,
+  prepareWorkspace,
+  quietWorkbenchSettings,
+  redact,
+} from './lib.mjs';
 
 const { downloadAndUnzipVSCode, runTests, TestRunFailedError, ProgressReportStage } = testElectron;
 
@@ -241,29 +250,10 @@ async function main() {
   const extensionsDir = path.join(stateDir, 'extensions');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  // The same quiet, deterministic workbench as startCodeServer() in lib.mjs (keep the two in step).
+  // The same quiet, deterministic workbench as code-server's (lib.mjs).
   fs.writeFileSync(
     path.join(userData, 'User', 'settings.json'),
-    JSON.stringify(
-      {
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'telemetry.telemetryLevel': 'off',
-        'update.mode': 'none',
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'extensions.ignoreRecommendations': true,
-        'workbench.enableExperiments': false,
-        'security.workspace.trust.enabled': untrusted,
-        'security.workspace.trust.startupPrompt': 'never',
-        'security.workspace.trust.emptyWindow': false,
-        'chat.disableAIFeatures': true,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'git.enabled': false,
-      },
-      null,
-      2,
-    ),
+    JSON.stringify(quietWorkbenchSettings(untrusted), null, 2),
   );
   const workspace = prepareWorkspace(stateDir);
   const launchArgs = [
