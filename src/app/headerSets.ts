@@ -30,10 +30,29 @@ export interface HeaderSet {
   browser?: boolean;
 }
 
+/** The default set meant for a web page: the CORS check after signing offers it first. */
+export const BROWSER_HEADER_SET = 'Browser upload (Content-Type + Cache-Control: no-cache)';
+
+/** Named after what they sign; a storage class set names what it sends on each provider (see storageClassFor). */
 export const DEFAULT_HEADER_SETS: readonly HeaderSet[] = [
   { name: 'Default (Content-Type only)', contentType: 'auto' },
-  { name: 'Browser upload', contentType: 'auto', cacheControl: 'no-cache', browser: true },
-  { name: 'Archive (IA storage class)', contentType: 'auto', storageClass: 'IA' },
+  { name: BROWSER_HEADER_SET, contentType: 'auto', cacheControl: 'no-cache', browser: true },
+  { name: 'Content-Type + storage class Standard (S3: STANDARD)', contentType: 'auto', storageClass: 'Standard' },
+  { name: 'Content-Type + storage class IA (S3: STANDARD_IA)', contentType: 'auto', storageClass: 'IA' },
+  { name: 'Content-Type + storage class Archive (S3: GLACIER)', contentType: 'auto', storageClass: 'Archive' },
+  { name: 'Content-Type + storage class ColdArchive (S3: GLACIER)', contentType: 'auto', storageClass: 'ColdArchive' },
+  {
+    name: 'Content-Type + storage class DeepColdArchive (S3: DEEP_ARCHIVE)',
+    contentType: 'auto',
+    storageClass: 'DeepColdArchive',
+  },
+  { name: 'Content-Type + storage class ONEZONE_IA (OSS: IA)', contentType: 'auto', storageClass: 'ONEZONE_IA' },
+  {
+    name: 'Content-Type + storage class INTELLIGENT_TIERING (S3 only)',
+    contentType: 'auto',
+    storageClass: 'INTELLIGENT_TIERING',
+  },
+  { name: 'Content-Type + storage class GLACIER_IR (S3 only)', contentType: 'auto', storageClass: 'GLACIER_IR' },
 ];
 
 const STRING_FIELDS = [
@@ -86,25 +105,65 @@ export function parseHeaderSets(value: unknown): HeaderSet[] {
   });
 }
 
-// Storage class names differ between the two providers; map the well-known ones both ways.
-// (nearest equivalents: both archive tiers need a restore before reading).
+const OSS_CLASSES = ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive'];
+const S3_CLASSES = [
+  'STANDARD',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER_IR',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+];
+const byLowerCase = (names: string[]) => Object.fromEntries(names.map((n) => [n.toLowerCase(), n]));
+const OSS_SPELLING: Record<string, string> = byLowerCase(OSS_CLASSES);
+const S3_SPELLING: Record<string, string> = byLowerCase(S3_CLASSES);
+
+// Nearest equivalents, matched by how an object is read back (OSS and S3 storage class docs): IA and STANDARD_IA
+// read at once and bill 30 days; Archive restores in about a minute, like GLACIER's expedited tier; ColdArchive's
+// restores (1 h, 2-5 h, 5-12 h) are GLACIER's (1-5 min, 3-5 h, 5-12 h), where DEEP_ARCHIVE would make reads wait up to
+// 48 h; DeepColdArchive and DEEP_ARCHIVE are the same tier (12 h or 48 h restores, 180 days). ONEZONE_IA is IA kept in
+// one zone, and OSS sets redundancy per bucket, not per object. INTELLIGENT_TIERING and GLACIER_IR (archive price,
+// read at once) have no OSS class.
 const OSS_TO_S3_CLASS: Record<string, string> = {
   standard: 'STANDARD',
   ia: 'STANDARD_IA',
   archive: 'GLACIER',
-  coldarchive: 'DEEP_ARCHIVE',
+  coldarchive: 'GLACIER',
+  deepcoldarchive: 'DEEP_ARCHIVE',
 };
 const S3_TO_OSS_CLASS: Record<string, string> = {
   standard: 'Standard',
   standard_ia: 'IA',
+  onezone_ia: 'IA',
   glacier: 'Archive',
-  deep_archive: 'ColdArchive',
+  deep_archive: 'DeepColdArchive',
 };
 
-/** The provider's spelling of a storage class (`IA` <-> `STANDARD_IA`); unknown names pass through. */
+/** The provider's spelling of a storage class; undefined for an S3 class OSS has no equivalent of. */
+function mapStorageClass(provider: Provider, storageClass: string): string | undefined {
+  const name = storageClass.trim();
+  const lower = name.toLowerCase();
+  if (provider === 's3') return S3_SPELLING[lower] ?? OSS_TO_S3_CLASS[lower] ?? name;
+  const oss = OSS_SPELLING[lower] ?? S3_TO_OSS_CLASS[lower];
+  if (oss) return oss;
+  return S3_SPELLING[lower] ? undefined : name;
+}
+
+/**
+ * The provider's spelling of a storage class (`IA` <-> `STANDARD_IA`, `DeepColdArchive` <-> `DEEP_ARCHIVE`);
+ * unknown names pass through.
+ * @throws ConfigError for an S3 class with no OSS equivalent (`INTELLIGENT_TIERING`, `GLACIER_IR`) on OSS.
+ */
 export function storageClassFor(provider: Provider, storageClass: string): string {
-  const lower = storageClass.trim().toLowerCase();
-  return (provider === 's3' ? OSS_TO_S3_CLASS[lower] : S3_TO_OSS_CLASS[lower]) ?? storageClass.trim();
+  const mapped = mapStorageClass(provider, storageClass);
+  if (mapped === undefined)
+    throw new ConfigError(
+      'storageClass',
+      'NoStorageClassEquivalent',
+      `Storage class "${storageClass.trim()}" is S3's and has no OSS equivalent: choose Standard, IA, Archive, ColdArchive or DeepColdArchive for an OSS profile (pick another header set or edit this one).`,
+    );
+  return mapped;
 }
 
 /** Whether resolving the set needs the file's MD5 (`contentMd5: "auto"`). */
@@ -189,7 +248,7 @@ export function headerSetPreview(set: HeaderSet, provider: Provider): string {
   if (set.contentMd5) parts.push(`Content-MD5: ${set.contentMd5}`);
   if (set.storageClass)
     parts.push(
-      `${oss ? 'x-oss-storage-class' : 'x-amz-storage-class'}: ${storageClassFor(provider, set.storageClass)}`,
+      `${oss ? 'x-oss-storage-class' : 'x-amz-storage-class'}: ${mapStorageClass(provider, set.storageClass) ?? `none (${set.storageClass.trim()} is S3 only)`}`,
     );
   if (set.acl) parts.push(`${oss ? 'x-oss-object-acl' : 'x-amz-acl'}: ${set.acl}`);
   if (set.tagging) parts.push(`${oss ? 'x-oss-tagging' : 'x-amz-tagging'}`);

@@ -13,21 +13,57 @@ export interface ResolvedEndpoint {
   addressing: Addressing;
 }
 
-const OSS_HOST = /^(?:[a-z0-9-]+\.)?oss-([a-z0-9-]+?)(?:-internal)?\.aliyuncs\.com$/;
+const OSS_HOST = /^(?:[a-z0-9-]+\.)?oss-([a-z0-9-]+?)(-internal)?\.aliyuncs\.com$/;
 const AWS_HOST = /^(?:[a-z0-9.-]+\.)?s3[.-](?:dualstack\.)?([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+/** Global acceleration endpoints: OSS `oss-accelerate[-overseas]`, S3 `s3-accelerate[.dualstack]`. They serve
+ * buckets of every region, so the host names none and the signature needs the bucket's. */
+const ACCELERATE_HOST =
+  /^(?:[a-z0-9.-]+\.)?(?:oss-accelerate(?:-overseas)?\.aliyuncs\.com|s3-accelerate(?:\.dualstack)?\.amazonaws\.com)$/;
+
+/** `host` lower-cased, as `URL.hostname` is. */
+function isAccelerationHost(host: string): boolean {
+  return ACCELERATE_HOST.test(host);
+}
 
 /**
  * Region from a standard endpoint host: `oss-cn-hangzhou.aliyuncs.com` -> `cn-hangzhou`,
- * `s3.eu-west-1.amazonaws.com` -> `eu-west-1`, `*.r2.cloudflarestorage.com` -> `auto`.
+ * `s3.eu-west-1.amazonaws.com` -> `eu-west-1`, `s3-external-1.amazonaws.com` -> `us-east-1`,
+ * `*.r2.cloudflarestorage.com` -> `auto`. Undefined when the host names no region: custom domains, other servers
+ * and acceleration endpoints (`oss-accelerate.aliyuncs.com`, `s3-accelerate.amazonaws.com`).
  */
 export function inferRegion(provider: Provider, host: string): string | undefined {
   const h = host.toLowerCase();
+  if (isAccelerationHost(h)) return undefined;
   if (provider === 'oss') return OSS_HOST.exec(h)?.[1];
   if (h === 's3.amazonaws.com' || h.endsWith('.s3.amazonaws.com')) return 'us-east-1';
+  // The legacy "external-1" endpoint is us-east-1's (AWS S3 endpoints list; botocore maps it the same way).
+  if (h === 's3-external-1.amazonaws.com' || h.endsWith('.s3-external-1.amazonaws.com')) return 'us-east-1';
   const aws = AWS_HOST.exec(h)?.[1];
   if (aws) return aws;
   if (h.endsWith('.r2.cloudflarestorage.com')) return 'auto';
   return undefined;
+}
+
+/**
+ * What a user handing out URLs on this endpoint should know, as sentences to show; empty when nothing.
+ * Today: an OSS internal endpoint (`oss-<region>-internal.aliyuncs.com`) gives URLs that resolve only inside
+ * Alibaba Cloud. `endpoint` is the endpoint or any URL on it (a presigned URL too); text that is not a URL gives none.
+ */
+export function endpointWarnings(provider: Provider, endpoint: string): string[] {
+  let host: string;
+  try {
+    host = new URL(endpoint).hostname.toLowerCase();
+  } catch {
+    return [];
+  }
+  const oss = provider === 'oss' ? OSS_HOST.exec(host) : null;
+  if (oss?.[2]) {
+    const region = oss[1]!;
+    return [
+      `URLs on an internal endpoint work only from inside Alibaba Cloud (ECS in ${region}): use oss-${region}.aliyuncs.com for people outside.`,
+    ];
+  }
+  return [];
 }
 
 /** Resolved endpoints by their inputs: parsing and validating the same profile's endpoint on every presign cost a
@@ -55,6 +91,13 @@ function resolveUncached(options: EndpointOptions): ResolvedEndpoint {
     (provider === 'oss' ? options.region?.trim().replace(/^oss-/, '') : options.region?.trim()) ||
     inferRegion(provider, url.hostname);
   if (!region) {
+    if (isAccelerationHost(url.hostname)) {
+      throw new ConfigError(
+        'region',
+        'MissingRegion',
+        `"${url.host}" is an acceleration endpoint, which serves buckets of every region and so does not name one: set the profile's region to the bucket's region (for example "${provider === 'oss' ? 'cn-hangzhou' : 'eu-west-1'}").`,
+      );
+    }
     if (provider === 'oss') {
       throw new ConfigError(
         'region',

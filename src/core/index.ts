@@ -61,7 +61,7 @@ export {
   validateCredentials,
   validateDate,
 } from './validate';
-export { resolveEndpoint, inferRegion, objectUrl, type ResolvedEndpoint } from './endpoint';
+export { resolveEndpoint, inferRegion, endpointWarnings, objectUrl, type ResolvedEndpoint } from './endpoint';
 
 // Signing steps (pure: no I/O, time is a parameter)
 export { uriEncode, toAmzDate, canonicalQuery } from './signing/encoding';

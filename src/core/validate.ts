@@ -163,7 +163,11 @@ export function validateEndpoint(endpoint: unknown): URL {
   return url;
 }
 
-/** Header names are HTTP tokens; values are visible ASCII, spaces and tabs (no CR/LF: header injection). */
+/**
+ * Header names are HTTP tokens; values are visible ASCII and spaces. Rejected, each with what to do: CR/LF (header
+ * injection), tabs and other control characters, non-ASCII, an empty value, and an `x-amz-content-sha256` that is
+ * not a payload hash.
+ */
 export function validateHeader(name: string, value: unknown, field = 'headers'): string {
   if (!TOKEN.test(name))
     throw new ConfigError(
@@ -179,17 +183,39 @@ export function validateHeader(name: string, value: unknown, field = 'headers'):
       'InvalidHeaderValue',
       `Header "${name}" contains a line break, which would inject another header. Remove the CR/LF characters.`,
     );
-  if (/[^\t\x20-\x7e]/.test(value))
+  // Servers canonicalise a tab differently (radosgw keeps the first blank of a run, the SDKs make it one space),
+  // so a signature over it holds on some servers only.
+  if (value.includes('\t'))
     throw new ConfigError(
       field,
       'InvalidHeaderValue',
-      `Header "${name}" contains non-ASCII or control characters, which clients send differently and so break the signature. Percent-encode them (for Content-Disposition use filename*=UTF-8''...).`,
+      `Header "${name}" contains a tab, which servers canonicalise differently, so the URL would work on some only. Use a space instead.`,
+    );
+  const control = [...value].map((c) => c.charCodeAt(0)).find((code) => code < 0x20 || code === 0x7f);
+  if (control !== undefined)
+    throw new ConfigError(
+      field,
+      'InvalidHeaderValue',
+      `Header "${name}" contains the control character U+${control.toString(16).toUpperCase().padStart(4, '0')}, which HTTP clients reject or send differently. Remove it.`,
+    );
+  if (/[^\x20-\x7e]/.test(value))
+    throw new ConfigError(
+      field,
+      'InvalidHeaderValue',
+      `Header "${name}" contains non-ASCII characters, which clients send differently and so break the signature. Percent-encode them (for Content-Disposition use filename*=UTF-8''...).`,
     );
   if (value.trim() === '')
     throw new ConfigError(
       field,
       'InvalidHeaderValue',
       `Header "${name}" is empty: give it a value or leave it out (empty headers are dropped by some clients and break the signature).`,
+    );
+  // SigV4 signs this header's value as the payload hash, and the server checks the body against it.
+  if (name.toLowerCase() === 'x-amz-content-sha256' && !/^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(value.trim()))
+    throw new ConfigError(
+      field,
+      'InvalidHeaderValue',
+      `Header "x-amz-content-sha256" must be the body's SHA-256 as 64 lower-case hex digits (as "sha256sum file" prints it) or UNSIGNED-PAYLOAD: set it to one of them, or leave the header out.`,
     );
   return value;
 }

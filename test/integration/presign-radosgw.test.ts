@@ -3,11 +3,12 @@
 // the path reaches the server byte for byte (no URL normalisation).
 import { before, describe, it, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { authorizeRequest, presignPut, signSigV4Query, uriEncode, type PresignPutOptions } from '../../src/core/index';
 import { NO_S3_SKIP_REASON, rawRequest, s3TestEnv, uniqueKey, type RawResponse, type S3TestEnv } from './helpers/env';
 
 const errorCode = (res: RawResponse) => /<Code>([^<]*)<\/Code>/.exec(res.body)?.[1];
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe('presignPut against radosgw (real SigV4 verification)', () => {
   let env: S3TestEnv | undefined;
@@ -114,6 +115,62 @@ describe('presignPut against radosgw (real SigV4 verification)', () => {
     const got = await getBack(s3, `/${s3.bucket}${path}`);
     assert.equal(got.body, '{"ok":true}');
     assert.equal(got.headers['x-amz-meta-owner'], 'ana');
+  });
+
+  describe('x-amz-content-sha256 chosen as a header: its value is the payload hash the server checks', () => {
+    /** Deletes what a case uploaded (path as the PUT sent it), whatever the case's outcome. */
+    async function remove(s3: S3TestEnv, path: string): Promise<void> {
+      const auth = authorizeRequest({
+        provider: 's3',
+        signatureVersion: 'v4',
+        method: 'DELETE',
+        region: s3.region,
+        path,
+        host: new URL(s3.endpoint).host,
+        query: [],
+        headers: {},
+        accessKeyId: s3.accessKeyId,
+        accessKeySecret: s3.accessKeySecret,
+        date: new Date(),
+      });
+      await rawRequest({ method: 'DELETE', url: s3.endpoint + path, headers: auth.headers });
+    }
+
+    it('the body whose SHA-256 was signed: 200, and GET gives it back', async (t) => {
+      const s3 = server(t);
+      if (!s3) return;
+      const body = randomBytes(2048);
+      const r = presignPut(
+        options(s3, uniqueKey('presign/sha256'), {
+          headers: { 'Content-Type': 'application/octet-stream', 'x-amz-content-sha256': sha256(body) },
+          metadata: {},
+        }),
+      );
+      t.after(() => remove(s3, pathOf(r.url)));
+      assert.deepEqual(r.signedHeaders, ['content-type', 'host', 'x-amz-content-sha256']);
+      const put = await rawRequest({ method: 'PUT', url: r.url, headers: r.headers, body });
+      assert.equal(put.status, 200, put.body);
+      const got = await getBack(s3, pathOf(r.url));
+      assert.ok(got.bytes.equals(body), 'same bytes');
+    });
+
+    it('another body with the same URL and headers: rejected, and nothing is stored', async (t) => {
+      const s3 = server(t);
+      if (!s3) return;
+      const body = randomBytes(2048);
+      const r = presignPut(
+        options(s3, uniqueKey('presign/sha256-other'), {
+          headers: { 'X-Amz-Content-SHA256': sha256(body) },
+          metadata: {},
+        }),
+      );
+      t.after(() => remove(s3, pathOf(r.url)));
+      const other = Buffer.concat([body.subarray(0, 2047), Buffer.from([body[2047]! ^ 1])]);
+      const put = await rawRequest({ method: 'PUT', url: r.url, headers: r.headers, body: other });
+      assert.ok(put.status >= 400 && put.status < 500, `expected a 4xx, got ${put.status}: ${put.body}`);
+      assert.equal(errorCode(put), 'XAmzContentSHA256Mismatch', put.body);
+      assert.equal((await getBack(s3, pathOf(r.url))).status, 404);
+    });
   });
 
   describe('rejections: 403 when the request is not the signed one', () => {

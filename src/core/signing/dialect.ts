@@ -20,9 +20,9 @@ import {
   signOssV4Query,
 } from './ossV4';
 import {
-  UNSIGNED_PAYLOAD,
   sigV4CanonicalHeaders,
   sigV4CanonicalRequest,
+  sigV4PayloadHashOf,
   sigV4Scope,
   sigV4Signature,
   sigV4SigningKey,
@@ -340,7 +340,8 @@ const s3V4: DialectSigner = {
         false,
       ),
       headers: signed,
-      payloadHash: UNSIGNED_PAYLOAD,
+      // As servers do: from the header when it is sent, signed or not (radosgw get_v4_exp_payload_hash).
+      payloadHash: sigV4PayloadHashOf(r.headers),
     }).canonicalRequest;
   },
   signature(r, rebuilt, secret) {

@@ -131,11 +131,24 @@ function sign(
   return { canonicalRequest, stringToSign, signature, signedHeaders, canonicalQuery: cq };
 }
 
-/** Query signing (presigned URL): returns the query parameters to put in the URL, signature last. */
+/**
+ * The payload hash a server takes for a request with these (canonical) headers: the `x-amz-content-sha256` value when
+ * one is sent, else `UNSIGNED-PAYLOAD`. S3, MinIO and radosgw read it from the header when present, and botocore
+ * presigns with it, so a signature over UNSIGNED-PAYLOAD with that header sent gets 403.
+ */
+export function sigV4PayloadHashOf(headers: ReadonlyMap<string, string>): string {
+  return headers.get('x-amz-content-sha256') || UNSIGNED_PAYLOAD;
+}
+
+/**
+ * Query signing (presigned URL): returns the query parameters to put in the URL, signature last. The payload hash is
+ * `payloadHash`, else an `x-amz-content-sha256` header's value, else UNSIGNED-PAYLOAD.
+ */
 export function signSigV4Query(
   input: SigV4Input & { expiresSeconds: number },
 ): SigV4Steps & { query: Array<[string, string]> } {
   const headers = canonicalHeaderMap(input.host, input.headers);
+  const payloadHash = input.payloadHash ?? sigV4PayloadHashOf(headers);
   const params: Array<[string, string]> = (input.query ?? []).map(([k, v]) => [k, v]);
   params.push(
     ['X-Amz-Algorithm', SIGV4_ALGORITHM],
@@ -145,7 +158,7 @@ export function signSigV4Query(
   );
   if (input.sessionToken) params.push(['X-Amz-Security-Token', input.sessionToken]);
   params.push(['X-Amz-SignedHeaders', [...headers.keys()].sort().join(';')]);
-  const steps = sign(input, params, headers);
+  const steps = sign({ ...input, payloadHash }, params, headers);
   params.push(['X-Amz-Signature', steps.signature]);
   return { ...steps, query: params };
 }

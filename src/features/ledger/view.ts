@@ -50,8 +50,14 @@ class LedgerTree implements vscode.TreeDataProvider<LedgerEntry>, vscode.FileDec
     tip.appendMarkdown(
       `Works until ${e.effectiveExpiresAt}${e.effectiveExpiresAt !== e.urlExpiresAt ? ` (STS token; URL says ${e.urlExpiresAt})` : ''}${e.tokenExpiryUnknown ? ', or earlier if the STS token expires first' : ''}\n\n`,
     );
+    // The contract of the URL, stated even when empty: the uploader must send exactly these headers.
     const headers = Object.entries(e.headers);
-    if (headers.length) tip.appendCodeblock(headers.map(([n, v]) => `${n}: ${v}`).join('\n'), 'http');
+    if (headers.length) {
+      tip.appendMarkdown('Send exactly these headers:\n');
+      tip.appendCodeblock(headers.map(([n, v]) => `${n}: ${v}`).join('\n'), 'http');
+    } else {
+      tip.appendMarkdown('Send no extra headers.');
+    }
     item.tooltip = tip;
     return item;
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { resolveHeaderSet } from '../../app/headerSets';
+import { BROWSER_HEADER_SET, resolveHeaderSet } from '../../app/headerSets';
 import { templateVariables } from '../../app/keyTemplate';
 import { isLedgerEntry } from '../../app/ledger';
 import type { Profile } from '../../app/profiles';
@@ -152,7 +152,7 @@ export async function checkCorsCommand(services: Services, arg: unknown): Promis
   const place = isBucketPlace(arg) ? arg : undefined;
   const profile = place ? profiles.require(place.profileId) : await pickProfile(profiles, { title: TITLE });
   const bucket = place?.bucket ?? (await pickBucket(profiles, profile, { title: TITLE, log }));
-  const set = await pickHeaderSet(profile.provider, { title: TITLE, preferred: 'Browser upload' });
+  const set = await pickHeaderSet(profile.provider, { title: TITLE, preferred: BROWSER_HEADER_SET });
   // Content-Type "auto" depends on the file; the active editor's file stands in for the files to upload.
   const sample = vscode.window.activeTextEditor?.document.fileName.split(/[\\/]/).pop() || 'upload.bin';
   // Only header names (and a safelisted Content-Type) matter to the preflight, so no file needs hashing.

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { ConfigError, type SnippetFormat } from '../../core/index';
+import { buildSnippet, ConfigError, type SnippetFormat } from '../../core/index';
+import { headersSentence } from '../../app/handover';
 import { isExpired, isLedgerEntry } from '../../app/ledger';
 import type { Services } from '../services';
 import { presignTarget, runPresign } from './flow';
-import { copySnippets, FORMAT_LABELS } from './handover';
+import { FORMAT_LABELS } from './handover';
 
 /**
  * "Copy Presigned URL" / "Copy as curl" / "... fetch" / "... Python requests" / "... PowerShell": on a ledger
@@ -28,15 +29,18 @@ export async function copySnippet(
       `The URL for ${entry.bucket}/${entry.key} is no longer in VS Code's secret storage (removed in another window?): re-issue it from the Presigned URLs view.`,
     );
   }
-  await copySnippets(format, [
-    {
+  await vscode.env.clipboard.writeText(
+    buildSnippet(format, {
       url,
       headers: entry.headers,
       filePath: entry.filePath ?? entry.key.split('/').pop() ?? entry.key,
       expiresAt: new Date(entry.urlExpiresAt),
-    },
-  ]);
+    }),
+  );
   const note = isExpired(entry, new Date()) ? ' It has expired: re-issue it for a working URL.' : '';
-  void vscode.window.showInformationMessage(`Copied ${entry.bucket}/${entry.key} as ${FORMAT_LABELS[format]}.${note}`);
+  // A bare URL does not say which headers were signed (an OSS V4 URL does not even show its Content-Type).
+  void vscode.window.showInformationMessage(
+    `Copied ${entry.bucket}/${entry.key} as ${FORMAT_LABELS[format]}.${note} ${headersSentence([entry.headers])}`,
+  );
   return entry;
 }

@@ -3,6 +3,7 @@ import {
   listBuckets,
   listObjects,
   inferRegion,
+  endpointWarnings,
   ServiceError,
   type Addressing,
   type Provider,
@@ -145,11 +146,15 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
           step,
           totalSteps: total,
           value: s.region || inferred || (s.provider === 's3' ? 'us-east-1' : ''),
-          prompt: inferred
-            ? `Region (from the endpoint: ${inferred})`
-            : s.provider === 'oss'
-              ? 'Region of the bucket, e.g. cn-hangzhou (a custom domain does not name it)'
-              : 'Region (most S3-compatible servers accept us-east-1)',
+          // The endpoint's warnings (an internal endpoint's URLs work only inside the cloud) go with its region.
+          prompt: [
+            inferred
+              ? `Region (from the endpoint: ${inferred})`
+              : s.provider === 'oss'
+                ? 'Region of the bucket, e.g. cn-hangzhou (custom domains and acceleration endpoints do not name it)'
+                : 'Region (most S3-compatible servers accept us-east-1)',
+            ...endpointWarnings(s.provider, s.endpoint),
+          ].join(' '),
           problem: (t) => problemOf(() => validateRegion(t.trim())),
         });
         if (typeof r === 'string') s.region = r.trim() === inferred ? '' : r.trim();

@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   DEFAULT_HEADER_SETS,
   headerSetPreview,
@@ -35,13 +37,64 @@ const full: HeaderSet = {
 };
 
 describe('header sets', () => {
-  it('ships the three default sets', () => {
+  it('ships default sets named after what they sign, one per storage class of either provider', () => {
     assert.deepEqual(
       DEFAULT_HEADER_SETS.map((s) => s.name),
-      ['Default (Content-Type only)', 'Browser upload', 'Archive (IA storage class)'],
+      [
+        'Default (Content-Type only)',
+        'Browser upload (Content-Type + Cache-Control: no-cache)',
+        'Content-Type + storage class Standard (S3: STANDARD)',
+        'Content-Type + storage class IA (S3: STANDARD_IA)',
+        'Content-Type + storage class Archive (S3: GLACIER)',
+        'Content-Type + storage class ColdArchive (S3: GLACIER)',
+        'Content-Type + storage class DeepColdArchive (S3: DEEP_ARCHIVE)',
+        'Content-Type + storage class ONEZONE_IA (OSS: IA)',
+        'Content-Type + storage class INTELLIGENT_TIERING (S3 only)',
+        'Content-Type + storage class GLACIER_IR (S3 only)',
+      ],
     );
+    // Each name states the storage class the set signs, and on each provider what is really sent.
+    for (const set of DEFAULT_HEADER_SETS.filter((s) => s.storageClass)) {
+      assert.ok(set.name.includes(`storage class ${set.storageClass!} `), set.name);
+      const s3 = headerSetPreview(set, 's3').match(/x-amz-storage-class: (\w+)/)![1]!;
+      assert.ok(set.name.includes(s3), `${set.name} does not say it sends ${s3} on S3`);
+      const oss = headerSetPreview(set, 'oss').match(/x-oss-storage-class: (\w+)/)![1]!;
+      if (oss === 'none') assert.match(set.name, /\(S3 only\)$/);
+      else assert.ok(set.name.includes(oss), `${set.name} does not say it sends ${oss} on OSS`);
+    }
     assert.deepEqual(parseHeaderSets(undefined), DEFAULT_HEADER_SETS);
     assert.deepEqual(parseHeaderSets([]), DEFAULT_HEADER_SETS);
+  });
+
+  it("package.json's default of ossPresign.headerSets is DEFAULT_HEADER_SETS", () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
+    };
+    assert.deepEqual(
+      manifest.contributes.configuration.properties['ossPresign.headerSets']!.default,
+      DEFAULT_HEADER_SETS,
+    );
+  });
+
+  it('covers every storage class of both providers', () => {
+    const classes = new Set(DEFAULT_HEADER_SETS.flatMap((s) => (s.storageClass ? [s.storageClass] : [])));
+    for (const provider of ['oss', 's3'] as const) {
+      const sent = new Set(
+        DEFAULT_HEADER_SETS.flatMap((s) => {
+          const m = /storage-class: (\w+)/.exec(headerSetPreview(s, provider));
+          return m ? [m[1]!] : [];
+        }),
+      );
+      const all =
+        provider === 'oss'
+          ? ['Standard', 'IA', 'Archive', 'ColdArchive', 'DeepColdArchive']
+          : ['STANDARD', 'STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'];
+      assert.deepEqual(
+        all.filter((c) => !sent.has(c)),
+        [],
+        `${provider} classes no default set sends (sets: ${[...classes].join(', ')})`,
+      );
+    }
   });
 
   it('maps every field to OSS header names', () => {
@@ -80,6 +133,51 @@ describe('header sets', () => {
     assert.equal(storageClassFor('oss', 'STANDARD_IA'), 'IA');
     assert.equal(storageClassFor('oss', 'IA'), 'IA');
     assert.equal(storageClassFor('s3', 'INTELLIGENT_TIERING'), 'INTELLIGENT_TIERING');
+    assert.equal(storageClassFor('s3', 'Future_Class'), 'Future_Class');
+  });
+
+  it('maps every class that has an equivalent, each provider spelling its own', () => {
+    const table: Array<[string, string, string]> = [
+      // [asked, sent to OSS, sent to S3]
+      ['Standard', 'Standard', 'STANDARD'],
+      ['IA', 'IA', 'STANDARD_IA'],
+      ['Archive', 'Archive', 'GLACIER'],
+      ['ColdArchive', 'ColdArchive', 'GLACIER'],
+      ['DeepColdArchive', 'DeepColdArchive', 'DEEP_ARCHIVE'],
+      ['STANDARD', 'Standard', 'STANDARD'],
+      ['STANDARD_IA', 'IA', 'STANDARD_IA'],
+      ['ONEZONE_IA', 'IA', 'ONEZONE_IA'],
+      ['GLACIER', 'Archive', 'GLACIER'],
+      ['DEEP_ARCHIVE', 'DeepColdArchive', 'DEEP_ARCHIVE'],
+      ['INTELLIGENT_TIERING', '', 'INTELLIGENT_TIERING'],
+      ['GLACIER_IR', '', 'GLACIER_IR'],
+      ['deepcoldarchive', 'DeepColdArchive', 'DEEP_ARCHIVE'],
+      ['glacier_ir', '', 'GLACIER_IR'],
+    ];
+    for (const [asked, oss, s3] of table) {
+      assert.equal(storageClassFor('s3', asked), s3, `${asked} on S3`);
+      if (oss) assert.equal(storageClassFor('oss', asked), oss, `${asked} on OSS`);
+      else
+        assert.throws(
+          () => storageClassFor('oss', asked),
+          (e: unknown) =>
+            e instanceof ConfigError &&
+            e.code === 'NoStorageClassEquivalent' &&
+            e.message.includes(`"${asked}"`) &&
+            /choose Standard, IA, Archive, ColdArchive or DeepColdArchive/.test(e.message),
+          `${asked} on OSS`,
+        );
+    }
+  });
+
+  it('an S3-only class on an OSS profile: the preview says so and signing refuses', () => {
+    const set = DEFAULT_HEADER_SETS.find((s) => s.storageClass === 'INTELLIGENT_TIERING')!;
+    assert.equal(
+      headerSetPreview(set, 'oss'),
+      'Content-Type: auto · x-oss-storage-class: none (INTELLIGENT_TIERING is S3 only)',
+    );
+    assert.throws(() => resolveHeaderSet(set, 'oss', { vars }), /has no OSS equivalent/);
+    assert.equal(resolveHeaderSet(set, 's3', { vars }).headers['x-amz-storage-class'], 'INTELLIGENT_TIERING');
   });
 
   it('needs the file MD5 for contentMd5 "auto" and says so without it', () => {
@@ -97,11 +195,9 @@ describe('header sets', () => {
   });
 
   it('previews a set in one line with the provider names', () => {
-    assert.equal(headerSetPreview(DEFAULT_HEADER_SETS[2], 'oss'), 'Content-Type: auto · x-oss-storage-class: IA');
-    assert.equal(
-      headerSetPreview(DEFAULT_HEADER_SETS[2], 's3'),
-      'Content-Type: auto · x-amz-storage-class: STANDARD_IA',
-    );
+    const ia = DEFAULT_HEADER_SETS.find((s) => s.storageClass === 'IA')!;
+    assert.equal(headerSetPreview(ia, 'oss'), 'Content-Type: auto · x-oss-storage-class: IA');
+    assert.equal(headerSetPreview(ia, 's3'), 'Content-Type: auto · x-amz-storage-class: STANDARD_IA');
     assert.match(headerSetPreview(full, 's3'), /If-None-Match: \* · x-amz-meta-\{Owner, source\}$/);
   });
 

@@ -1,10 +1,12 @@
 // The signing rules one by one (../shared/reference/signing-spec.md), as a spec table over the exported steps.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import {
   canonicalQuery,
   ossV1CanonicalizedResource,
+  parsePresignedUrl,
+  presignPut,
   ossV4CanonicalUri,
   ossV4SigningKey,
   ossV4Signature,
@@ -17,6 +19,7 @@ import {
   toAmzDate,
   uriEncode,
 } from '../../../src/core/index';
+import { DIALECTS } from '../../../src/core/signing/dialect';
 
 const DATE = new Date('2024-03-09T17:30:05Z');
 const ossBase = {
@@ -216,6 +219,51 @@ describe('SigV4 (S3) rules', () => {
     assert.match(line(signed.canonicalRequest, 3)!, /&X-Amz-Security-Token=tok%2Fen%2B%3D&X-Amz-SignedHeaders=host$/);
     assert.ok(!signed.canonicalRequest.includes('X-Amz-Signature'));
     assert.deepEqual(signed.query.at(-1), ['X-Amz-Signature', signed.signature]);
+  });
+  it('an x-amz-content-sha256 header (any case) is the payload hash, as botocore signs it and S3 verifies it', () => {
+    const hash = createHash('sha256').update('hello').digest('hex');
+    for (const name of ['x-amz-content-sha256', 'X-Amz-Content-SHA256']) {
+      const signed = signSigV4Query({ ...s3Base, headers: { [name]: hash } });
+      assert.equal(signed.canonicalRequest.split('\n').at(-1), hash);
+      assert.match(signed.canonicalRequest, new RegExp(`\nx-amz-content-sha256:${hash}\n`));
+    }
+    const presigned = presignPut({
+      provider: 's3',
+      endpoint: 'https://s3.eu-west-1.amazonaws.com',
+      accessKeyId: 'id',
+      accessKeySecret: 'sk',
+      bucket: 'examplebucket',
+      key: 'a.txt',
+      expiresSeconds: 900,
+      date: DATE,
+      headers: { 'Content-Type': 'text/plain', 'X-Amz-Content-Sha256': hash },
+    });
+    assert.equal(presigned.steps.canonicalRequest!.split('\n').at(-1), hash);
+  });
+  it('the verifier side (doctor) takes the payload hash from the same header', () => {
+    const hash = createHash('sha256').update('hello').digest('hex');
+    const r = presignPut({
+      provider: 's3',
+      endpoint: 'https://s3.eu-west-1.amazonaws.com',
+      accessKeyId: 'id',
+      accessKeySecret: 'sk',
+      bucket: 'examplebucket',
+      key: 'a.txt',
+      expiresSeconds: 900,
+      date: DATE,
+      headers: { 'x-amz-content-sha256': hash },
+    });
+    const p = parsePresignedUrl(r.url);
+    const signer = DIALECTS['s3-v4'];
+    const received = {
+      method: 'PUT',
+      rawPath: p.rawPath,
+      host: p.url.host,
+      params: p.params,
+      param: p.get,
+      headers: signer.canonicalHeaders({ ...r.headers, Host: p.url.host }),
+    };
+    assert.equal(signer.rebuild(received), r.steps.canonicalRequest);
   });
 });
 

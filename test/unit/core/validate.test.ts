@@ -196,6 +196,40 @@ describe('headers and metadata', () => {
   });
   it('rejects an empty value', () =>
     void rejects({ ...s3, headers: { 'Cache-Control': '  ' } }, 'headers', 'InvalidHeaderValue'));
+  it('rejects a tab in a value (servers canonicalise it differently) and says to use a space instead', () => {
+    for (const options of [
+      { ...oss, headers: { 'Cache-Control': 'no-cache,\tno-store' } },
+      { ...s3, headers: { 'Content-Type': 'text/plain;\tcharset=utf-8' } },
+    ])
+      assert.match(rejects(options, 'headers', 'InvalidHeaderValue').message, /contains a tab.*use a space instead/i);
+    assert.match(
+      rejects({ ...oss, metadata: { owner: 'ana\tlopez' } }, 'metadata', 'InvalidHeaderValue').message,
+      /"x-oss-meta-owner" contains a tab/,
+    );
+  });
+  it('rejects other control characters and names the one found', () => {
+    assert.match(
+      rejects({ ...s3, headers: { 'Cache-Control': 'no-cache\u0007' } }, 'headers', 'InvalidHeaderValue').message,
+      /control character U\+0007.*remove it/i,
+    );
+    assert.match(
+      rejects({ ...oss, metadata: { owner: 'ana\u007f' } }, 'metadata', 'InvalidHeaderValue').message,
+      /control character U\+007F/,
+    );
+  });
+  it('x-amz-content-sha256: 64 lower-case hex digits or UNSIGNED-PAYLOAD', () => {
+    const hash = 'a'.repeat(63) + 'f';
+    for (const value of [hash.toUpperCase(), hash.slice(1), 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'unsigned-payload'])
+      assert.match(
+        rejects({ ...s3, headers: { 'X-Amz-Content-Sha256': value } }, 'headers', 'InvalidHeaderValue').message,
+        /64 lower-case hex digits/,
+      );
+    for (const value of [hash, 'UNSIGNED-PAYLOAD'])
+      assert.equal(
+        presignPut({ ...s3, headers: { 'x-amz-content-sha256': value } }).headers['x-amz-content-sha256'],
+        value,
+      );
+  });
   it('rejects a header name that is not an HTTP token', () =>
     void rejects({ ...oss, headers: { 'Bad Name': 'x' } }, 'headers', 'InvalidHeaderName'));
   for (const name of ['has space', 'ünï', '', '-leading', 'a:b']) {

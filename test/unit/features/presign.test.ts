@@ -78,6 +78,29 @@ describe('presign commands', () => {
     assert.deepEqual([entry.key, entry.expirySeconds, entry.headerSet], ['edited/two.txt', 3600, SET]);
   });
 
+  it('on an OSS internal endpoint warns after signing that the URL works only inside Alibaba Cloud', async () => {
+    await h.setProfiles([
+      profile('p', {
+        provider: 'oss',
+        endpoint: 'https://oss-cn-hangzhou-internal.aliyuncs.com',
+        region: 'cn-hangzhou',
+        addressing: 'virtual',
+        buckets: ['bkt'],
+      }),
+    ]);
+    await execute('ossPresign.presignPut', file('one.txt'), OPTIONS);
+    assert.match(
+      await h.fake.vscode.env.clipboard.readText(),
+      /^https:\/\/bkt\.oss-cn-hangzhou-internal\.aliyuncs\.com\//,
+    );
+    const warnings = h.fake.record.messages.filter((m) => m.level === 'warning').map((m) => m.text);
+    assert.equal(warnings.length, 1, JSON.stringify(h.fake.record.messages));
+    assert.match(
+      warnings[0]!,
+      /URLs on an internal endpoint work only from inside Alibaba Cloud \(ECS in cn-hangzhou\): use oss-cn-hangzhou\.aliyuncs\.com for people outside\./,
+    );
+  });
+
   it('with Last Settings repeats the last choices without asking, naming the key with the template', async () => {
     await execute('ossPresign.presignPut', file('one.txt'), OPTIONS);
     const [entry] = await execute<LedgerEntry[]>('ossPresign.presignPutLast', file('two.txt'));
