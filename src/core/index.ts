@@ -94,7 +94,7 @@ export { listBuckets, type ListBucketsResult } from './api/listBuckets';
 export { listObjects, type ListObjectsOptions, type ListObjectsResult } from './api/listObjects';
 export { headObject, getObject, deleteObject, type ObjectOptions, type ObjectHead } from './api/objects';
 export { getBucketCors, putBucketCors, deleteBucketCors, type BucketOptions } from './api/bucketCors';
-export type { BucketInfo, ObjectInfo, MultipartUploadInfo, ListMultipartUploadsPage } from './xml';
+export type { BucketInfo, ObjectInfo, MultipartUploadInfo, PartInfo } from './xml';
 
 // Uploads
 export {
@@ -105,7 +105,18 @@ export {
   type UploadResult,
 } from './upload/uploadFile';
 export { FileChangedError } from './upload/fileSource';
-export { UnexpectedResponseError, abortMultipart, listMultipartUploads } from './upload/multipart';
+export {
+  UnexpectedResponseError,
+  abortMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  type AbortMultipartUploadOptions,
+  type ListMultipartUploadsOptions,
+  type ListMultipartUploadsPage,
+  type ListPartsOptions,
+  type ListPartsPage,
+} from './upload/multipart';
+export type { Checkpoint, CheckpointPart, CheckpointStore, RestartReason } from './upload/checkpoint';
 export {
   MAX_PARTS,
   MAX_PART_SIZE,

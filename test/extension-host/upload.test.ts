@@ -132,7 +132,7 @@ suite('upload commands', () => {
       assert.ok(fs.readFileSync(kit.scriptPath, 'utf8').startsWith('#!/usr/bin/env bash'));
       assert.ok(!fs.readFileSync(kit.scriptPath, 'utf8').includes(env!.secretKey));
     } finally {
-      if (kit) await api.abortMultipart(conn(), env!.bucket, key, kit.uploadId);
+      if (kit) await api.abortMultipartUpload({ ...conn(), bucket: env!.bucket, key, uploadId: kit.uploadId });
       fs.rmSync(out, { recursive: true, force: true });
     }
   });

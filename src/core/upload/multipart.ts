@@ -1,15 +1,18 @@
-/** The multipart API calls (Initiate, UploadPart, Complete, Abort, List) over signed requests, both providers. */
-import { ServiceError, StorageError } from '../errors';
+/** The multipart API calls (Initiate, UploadPart, Complete, Abort, ListParts, ListMultipartUploads) over signed requests, both providers. */
+import { ConfigError, ServiceError, StorageError } from '../errors';
 import { drain, readBody, sendSigned, type SendOptions } from '../http/client';
 import type { RequestBody } from '../http/transport';
 import type { ConnectionOptions } from '../types';
+import { validateBucket, validateKey } from '../validate';
 import {
   buildCompleteMultipartXml,
   parseError,
   parseInitiateMultipart,
   parseListMultipartUploads,
+  parseListParts,
   unquoteEtag,
   type MultipartUploadInfo,
+  type PartInfo,
 } from '../xml';
 
 /** Abort must run even after the user cancelled, so it gets its own short deadline instead of their signal. */
@@ -41,15 +44,7 @@ export async function initiateMultipart(
 ): Promise<string> {
   const res = await sendSigned(conn, { method: 'POST', bucket, key, query: [['uploads', '']], headers, signal }, opts);
   const body = await readBody(res, { signal });
-  try {
-    return parseInitiateMultipart(body).uploadId;
-  } catch (err) {
-    throw new UnexpectedResponseError('InitiateMultipartUpload', {
-      bucket,
-      key,
-      cause: err instanceof Error ? err.message : String(err),
-    });
-  }
+  return parseOr('InitiateMultipartUpload', () => parseInitiateMultipart(body), { bucket, key }).uploadId;
 }
 
 /**
@@ -145,50 +140,177 @@ export async function completeMultipart(
   return unquoteEtag(m?.[1]?.replace(/&quot;/g, '"'));
 }
 
-/** AbortMultipartUpload; a 404 (already gone) counts as done. Never uses the caller's (maybe aborted) signal. */
-export async function abortMultipart(
-  conn: ConnectionOptions,
-  bucket: string,
-  key: string,
-  uploadId: string,
-  opts?: SendOptions,
-): Promise<void> {
+export interface AbortMultipartUploadOptions extends ConnectionOptions {
+  bucket: string;
+  /** Raw key. */
+  key: string;
+  uploadId: string;
+  /** Default: a deadline of its own (30 s), so an abort still runs after the caller's operation was cancelled. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * AbortMultipartUpload: the service drops the upload and every part it stored. An upload that is already gone
+ * (404) counts as aborted.
+ * @throws ConfigError, ServiceError (AccessDenied, ...), NetworkError, CancelledError.
+ */
+export async function abortMultipartUpload(options: AbortMultipartUploadOptions, opts?: SendOptions): Promise<void> {
+  const { bucket, key } = target(options);
   const res = await sendSigned(
-    conn,
+    options,
     {
       method: 'DELETE',
       bucket,
       key,
-      query: [['uploadId', uploadId]],
+      query: [['uploadId', uploadIdOf(options.uploadId)]],
       expectStatus: [404],
-      signal: AbortSignal.timeout(ABORT_TIMEOUT_MS),
+      signal: options.signal ?? AbortSignal.timeout(ABORT_TIMEOUT_MS),
     },
     opts,
   );
   await drain(res);
 }
 
-/** In-progress multipart uploads of a bucket under `prefix` (all pages). */
+export interface ListMultipartUploadsOptions extends ConnectionOptions {
+  bucket: string;
+  /** Only uploads of keys starting with this (raw). */
+  prefix?: string | undefined;
+  /** `nextKeyMarker` and `nextUploadIdMarker` of the previous page. */
+  keyMarker?: string | undefined;
+  uploadIdMarker?: string | undefined;
+  /** 1..1000; default 1000 (the services' maximum). */
+  maxUploads?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface ListMultipartUploadsPage {
+  /** By key, then by start time. */
+  uploads: MultipartUploadInfo[];
+  isTruncated: boolean;
+  /** Present when there are more results: pass them as `keyMarker` and `uploadIdMarker`. */
+  nextKeyMarker?: string;
+  nextUploadIdMarker?: string;
+}
+
+/**
+ * One page of the bucket's incomplete multipart uploads: each keeps its parts (and costs storage) until it is
+ * completed or aborted.
+ * @throws ConfigError, ServiceError (NoSuchBucket, AccessDenied, ...), NetworkError, CancelledError.
+ */
 export async function listMultipartUploads(
-  conn: ConnectionOptions,
-  bucket: string,
-  prefix = '',
-  signal?: AbortSignal,
+  options: ListMultipartUploadsOptions,
   opts?: SendOptions,
-): Promise<MultipartUploadInfo[]> {
-  const out: MultipartUploadInfo[] = [];
-  let keyMarker: string | undefined;
-  let uploadIdMarker: string | undefined;
-  for (;;) {
-    const query: Array<[string, string]> = [['uploads', '']];
-    if (prefix) query.push(['prefix', prefix]);
-    if (keyMarker) query.push(['key-marker', keyMarker]);
-    if (uploadIdMarker) query.push(['upload-id-marker', uploadIdMarker]);
-    const res = await sendSigned(conn, { method: 'GET', bucket, query, signal }, opts);
-    const page = parseListMultipartUploads(await readBody(res, { signal }));
-    out.push(...page.uploads);
-    if (!page.isTruncated || !page.nextKeyMarker) return out;
-    keyMarker = page.nextKeyMarker;
-    uploadIdMarker = page.nextUploadIdMarker;
+): Promise<ListMultipartUploadsPage> {
+  const bucket = validateBucket(options.provider, options.bucket);
+  const query: Array<[string, string]> = [['uploads', '']];
+  if (options.prefix) query.push(['prefix', options.prefix]);
+  if (options.keyMarker) query.push(['key-marker', options.keyMarker]);
+  if (options.uploadIdMarker) query.push(['upload-id-marker', options.uploadIdMarker]);
+  query.push(['max-uploads', String(pageSize(options.maxUploads))]);
+  const res = await sendSigned(options, { method: 'GET', bucket, query, signal: options.signal }, opts);
+  const body = await readBody(res, { signal: options.signal });
+  const page = parseOr('ListMultipartUploads', () => parseListMultipartUploads(body), { bucket });
+  const result: ListMultipartUploadsPage = { uploads: page.uploads, isTruncated: page.isTruncated };
+  // A truncated page without a marker would repeat itself forever: end there.
+  if (page.isTruncated && page.nextKeyMarker) {
+    result.nextKeyMarker = page.nextKeyMarker;
+    if (page.nextUploadIdMarker) result.nextUploadIdMarker = page.nextUploadIdMarker;
+  } else result.isTruncated = false;
+  return result;
+}
+
+export interface ListPartsOptions extends ConnectionOptions {
+  bucket: string;
+  /** Raw key. */
+  key: string;
+  uploadId: string;
+  /** `nextPartNumberMarker` of the previous page: parts after this number. */
+  partNumberMarker?: number | undefined;
+  /** 1..1000; default 1000 (the services' maximum). */
+  maxParts?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export interface ListPartsPage {
+  /** By part number. */
+  parts: PartInfo[];
+  isTruncated: boolean;
+  /** Present when there are more results: pass it as `partNumberMarker`. */
+  nextPartNumberMarker?: number;
+}
+
+/**
+ * One page of the parts an incomplete multipart upload has stored (number, size, ETag, time).
+ * @throws ConfigError, ServiceError (NoSuchUpload when it was completed or aborted, also where the service says
+ * NoSuchKey for that), NetworkError, CancelledError.
+ */
+export async function listParts(options: ListPartsOptions, opts?: SendOptions): Promise<ListPartsPage> {
+  const { bucket, key } = target(options);
+  const query: Array<[string, string]> = [
+    ['uploadId', uploadIdOf(options.uploadId)],
+    ['max-parts', String(pageSize(options.maxParts))],
+  ];
+  if (options.partNumberMarker) query.push(['part-number-marker', String(options.partNumberMarker)]);
+  let res;
+  try {
+    res = await sendSigned(options, { method: 'GET', bucket, key, query, signal: options.signal }, opts);
+  } catch (err) {
+    // radosgw answers NoSuchKey for an upload id it does not know: say what it means.
+    if (!(err instanceof ServiceError && err.status === 404 && err.code === 'NoSuchKey')) throw err;
+    throw new ServiceError({
+      status: 404,
+      code: 'NoSuchUpload',
+      message: `The multipart upload ${options.uploadId} of ${key} no longer exists (aborted or completed): refresh the list of incomplete uploads.`,
+      requestId: err.requestId,
+      body: err.body,
+    });
+  }
+  const body = await readBody(res, { signal: options.signal });
+  const page = parseOr('ListParts', () => parseListParts(body), { bucket, key });
+  const result: ListPartsPage = { parts: page.parts, isTruncated: page.isTruncated };
+  if (page.isTruncated && page.nextPartNumberMarker !== undefined && page.nextPartNumberMarker > 0)
+    result.nextPartNumberMarker = page.nextPartNumberMarker;
+  else result.isTruncated = false;
+  return result;
+}
+
+/** Every part of an upload (all pages of ListParts). */
+export async function listAllParts(options: ListPartsOptions, opts?: SendOptions): Promise<PartInfo[]> {
+  const parts: PartInfo[] = [];
+  let partNumberMarker: number | undefined;
+  do {
+    const page = await listParts({ ...options, partNumberMarker }, opts);
+    parts.push(...page.parts);
+    partNumberMarker = page.nextPartNumberMarker;
+  } while (partNumberMarker !== undefined);
+  return parts;
+}
+
+function target(options: { provider: ConnectionOptions['provider']; bucket: string; key: string }): {
+  bucket: string;
+  key: string;
+} {
+  return { bucket: validateBucket(options.provider, options.bucket), key: validateKey(options.provider, options.key) };
+}
+
+function uploadIdOf(uploadId: unknown): string {
+  if (typeof uploadId !== 'string' || uploadId === '')
+    throw new ConfigError(
+      'uploadId',
+      'InvalidUploadId',
+      'The upload id is empty: pass the id InitiateMultipartUpload or ListMultipartUploads returned.',
+    );
+  return uploadId;
+}
+
+function pageSize(value: number | undefined): number {
+  return Math.min(1000, Math.max(1, Math.floor(value ?? 1000)));
+}
+
+function parseOr<T>(what: string, parse: () => T, details: Record<string, unknown>): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UnexpectedResponseError(what, { ...details, cause: err instanceof Error ? err.message : String(err) });
   }
 }

@@ -1,10 +1,11 @@
 /**
  * `uploadFile`: one file to one object, streamed from disk. Below the multipart threshold a single signed PUT;
  * at or above it a multipart upload with `concurrency` parts in flight, each with a checksum the service verifies,
- * retried on resets, timeouts and 5xx, and aborted on cancel or failure so nothing is left behind. The stored
- * object is checked afterwards (size, and ETag where the provider defines it).
+ * retried on resets, timeouts and 5xx, and aborted on cancel or failure so nothing is left behind (unless a
+ * checkpoint keeps it for a resume). The stored object is checked afterwards (size, and ETag where the provider
+ * defines it).
  */
-import { CancelledError, ConfigError, ServiceError, StorageError, isCancelled } from '../errors';
+import { CancelledError, ConfigError, StorageError, isCancelled } from '../errors';
 import { resolveEndpoint } from '../endpoint';
 import { detectContentType } from '../contentType';
 import { drain, sendSigned, type SendOptions } from '../http/client';
@@ -13,10 +14,22 @@ import { requiredHeaders } from '../presign';
 import type { ConnectionOptions, Provider } from '../types';
 import { validateBucket, validateKey } from '../validate';
 import { unquoteEtag } from '../xml';
-import { assertUnchanged, hashRange, rangeBody, snapshotFile, type FileSnapshot } from './fileSource';
+import {
+  CheckpointWriter,
+  checkCheckpoint,
+  isUploadGone,
+  reconcileParts,
+  type Checkpoint,
+  type CheckpointPart,
+  type CheckpointStore,
+  type CheckpointTarget,
+  type CheckpointVerdict,
+  type RestartReason,
+} from './checkpoint';
+import { FileChangedError, assertUnchanged, hashRange, rangeBody, snapshotFile, type FileSnapshot } from './fileSource';
 import { headObject } from '../api/objects';
-import { abortMultipart, completeMultipart, initiateMultipart, uploadPart } from './multipart';
-import { DEFAULT_MULTIPART_THRESHOLD, MAX_PART_SIZE, planParts } from './partPlan';
+import { abortMultipartUpload, completeMultipart, initiateMultipart, listAllParts, uploadPart } from './multipart';
+import { DEFAULT_MULTIPART_THRESHOLD, MAX_PART_SIZE, planParts, type PartPlan } from './partPlan';
 import { ProgressTracker } from './progress';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry';
 
@@ -44,6 +57,20 @@ export interface UploadFileOptions extends ConnectionOptions {
   log?: Logger;
   /** Retries of each request; default 5 attempts, 250 ms doubling up to 10 s, full jitter. */
   retry?: Partial<RetryPolicy>;
+  /**
+   * Makes a multipart upload resumable in a later call (another process, after a crash or a lost connection):
+   * the checkpoint is saved when the upload starts and after each part, and cleared once the object is complete.
+   * Given a saved checkpoint, the upload asks the service which parts it holds (ListParts) and sends only the
+   * missing ones, or those stored with another size or ETag. It starts over instead (aborting the earlier upload
+   * where it can, logging a warning and setting `restarted` in the result) when the file's size or modification
+   * time changed, the target differs, the service no longer has the upload, or the checkpoint is unreadable.
+   *
+   * With a checkpoint, a cancelled or failed multipart upload is NOT aborted: its parts stay on the service (and
+   * are billed) until it is resumed, aborted (`abortMultipartUpload`) or removed by a lifecycle rule, and the
+   * checkpoint is kept. Except when the file changed while it was read or the upload is gone: then it is aborted
+   * and the checkpoint cleared, as nothing can be resumed. Without a checkpoint, a failed upload is always aborted.
+   */
+  checkpoint?: CheckpointStore | undefined;
 }
 
 export interface UploadResult {
@@ -52,6 +79,12 @@ export interface UploadResult {
   bytes: number;
   /** Number of parts, for a multipart upload. */
   parts?: number;
+  /** Bytes an earlier session had stored that this one did not send again (0 unless resumed from a checkpoint). */
+  resumedBytes: number;
+  /** Set when the given checkpoint could not be resumed and the upload started over: why. */
+  restarted?: RestartReason;
+  /** Parts the checkpoint recorded that the service had lost or held with another size or ETag: sent again. */
+  resentParts?: number[];
 }
 
 /** The stored object does not match what was sent (size or ETag). */
@@ -69,6 +102,7 @@ export class IntegrityError extends StorageError {
 interface Job {
   conn: ConnectionOptions;
   provider: Provider;
+  target: CheckpointTarget;
   bucket: string;
   key: string;
   snap: FileSnapshot;
@@ -95,11 +129,12 @@ function validateConcurrency(value: number | undefined): number {
 /**
  * Uploads a file to `bucket`/`key`.
  * @throws ConfigError (bad options, missing file), ServiceError (the service refused; 4xx are not retried),
- * NetworkError (after the retries), FileChangedError, IntegrityError, CancelledError (after `signal` aborted).
- * A multipart upload that fails or is cancelled is aborted first.
+ * NetworkError (after the retries), FileChangedError, IntegrityError, CancelledError (after `signal` aborted),
+ * and whatever the checkpoint store's `save` throws the first time. A multipart upload that fails or is cancelled
+ * is aborted first, unless a checkpoint keeps it (see `checkpoint`).
  */
 export async function uploadFile(options: UploadFileOptions): Promise<UploadResult> {
-  const { provider } = resolveEndpoint(options);
+  const { provider, url, region } = resolveEndpoint(options);
   const bucket = validateBucket(provider, options.bucket);
   const key = validateKey(provider, options.key);
   const concurrency = validateConcurrency(options.concurrency);
@@ -118,6 +153,7 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadResu
   const job: Job = {
     conn: options,
     provider,
+    target: { provider, endpoint: url.origin, region, bucket, key },
     bucket,
     key,
     snap,
@@ -129,7 +165,9 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadResu
     send: { log },
   };
   job.progress.report();
-  const multipart = snap.size >= threshold;
+  const opened = options.checkpoint ? await openCheckpoint(job, options.checkpoint) : {};
+  // A resumable upload goes on as multipart even when the threshold has since been raised above the file.
+  const multipart = opened.resume !== undefined || snap.size >= threshold;
   if (!multipart && snap.size > MAX_PART_SIZE) {
     throw new ConfigError(
       'multipartThreshold',
@@ -140,9 +178,12 @@ export async function uploadFile(options: UploadFileOptions): Promise<UploadResu
   log.info(
     `[upload] ${options.filePath} -> ${bucket}/${key} (${snap.size} bytes, ${multipart ? 'multipart' : 'single PUT'})`,
   );
-  const result = multipart ? await multipartUpload(job, options.partSize, concurrency) : await singlePut(job);
+  const result = multipart
+    ? await multipartUpload(job, options.partSize, concurrency, options.checkpoint, opened.resume)
+    : await singlePut(job);
+  if (opened.restarted) result.restarted = opened.restarted;
   log.info(
-    `[upload] done ${bucket}/${key}: ${result.bytes} bytes${result.parts ? ` in ${result.parts} parts` : ''}, ETag ${result.etag}`,
+    `[upload] done ${bucket}/${key}: ${result.bytes} bytes${result.parts ? ` in ${result.parts} parts` : ''}${result.resumedBytes ? ` (${result.resumedBytes} of them stored by an earlier session)` : ''}, ETag ${result.etag}`,
   );
   return result;
 }
@@ -230,7 +271,7 @@ async function singlePut(job: Job): Promise<UploadResult> {
   if (sum.md5Hex && /^[0-9a-f]{32}$/i.test(etag) && etag.toLowerCase() !== sum.md5Hex)
     throw new IntegrityError(job.key, `ETag ${etag}, expected ${sum.md5Hex}`);
   const stored = await verifyStored(job);
-  return { etag: etag || stored, bytes: snap.size };
+  return { etag: etag || stored, bytes: snap.size, resumedBytes: 0 };
 }
 
 /** HEAD the object: it must exist with the file's size and, when multipart, an ETag ending in `-<parts>`. */
@@ -247,33 +288,150 @@ async function verifyStored(job: Job, parts?: number): Promise<string> {
   return head.etag;
 }
 
+interface Resume {
+  checkpoint: Checkpoint;
+  plan: PartPlan;
+  /** Parts the service holds as recorded. */
+  done: CheckpointPart[];
+  /** Recorded parts to send again. */
+  resend: number[];
+}
+
+/**
+ * Loads the checkpoint and decides: resume (with the parts the service still holds) or start over. Starting over
+ * aborts the earlier upload where possible and clears the checkpoint, so nothing is orphaned.
+ */
+async function openCheckpoint(
+  job: Job,
+  store: CheckpointStore,
+): Promise<{ resume?: Resume; restarted?: RestartReason }> {
+  let verdict: CheckpointVerdict;
+  try {
+    const saved = await store.load();
+    if (saved === undefined) return {};
+    verdict = checkCheckpoint(saved, job.target, job.snap);
+  } catch (err) {
+    verdict = {
+      kind: 'restart',
+      reason: 'corrupt-checkpoint',
+      why: `the checkpoint could not be loaded: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+  if (verdict.kind === 'resume') {
+    const { checkpoint, plan } = verdict;
+    try {
+      const onServer = await withRetry(
+        () =>
+          listAllParts(
+            { ...job.conn, bucket: job.bucket, key: job.key, uploadId: checkpoint.uploadId, signal: job.signal },
+            job.send,
+          ),
+        retryOptions(job, 'ListParts'),
+      );
+      const { done, resend } = reconcileParts(checkpoint, plan, onServer);
+      if (resend.length)
+        job.log.warn(
+          `[upload] ${job.bucket}/${job.key}: part(s) ${resend.join(', ')} of upload ${checkpoint.uploadId} are missing on the service or differ from the checkpoint; sending them again`,
+        );
+      job.log.info(
+        `[upload] resuming upload ${checkpoint.uploadId} of ${job.bucket}/${job.key}: ${done.length} of ${plan.parts.length} parts already stored`,
+      );
+      return { resume: { checkpoint, plan, done, resend } };
+    } catch (err) {
+      if (!isUploadGone(err)) throw err;
+      verdict = {
+        kind: 'restart',
+        reason: 'upload-gone',
+        why: `the service no longer has upload ${checkpoint.uploadId} (completed, aborted or expired)`,
+      };
+    }
+  }
+  const { stale } = verdict;
+  if (stale) await abortQuietly(job, stale.bucket, stale.key, stale.uploadId);
+  job.log.warn(
+    `[upload] ${job.snap.path} -> ${job.bucket}/${job.key}: not resuming (${verdict.why}); starting over${stale ? ` (the earlier upload ${stale.uploadId} was aborted)` : ''}`,
+  );
+  await clearQuietly(job, store);
+  return { restarted: verdict.reason };
+}
+
+/** Abort must not hide the error that led to it: a failed abort is logged. */
+async function abortQuietly(job: Job, bucket: string, key: string, uploadId: string): Promise<void> {
+  // Not the caller's signal (job.conn carries it): an abort must run after a cancel too.
+  await abortMultipartUpload({ ...job.conn, bucket, key, uploadId, signal: undefined }, job.send).catch(
+    (err: unknown) =>
+      job.log.error(
+        `[upload] could not abort multipart upload ${uploadId} of ${bucket}/${key}; it keeps its parts until aborted or a lifecycle rule removes it`,
+        err,
+      ),
+  );
+}
+
+async function clearQuietly(job: Job, store: CheckpointStore): Promise<void> {
+  await store
+    .clear()
+    .catch((err: unknown) =>
+      job.log.warn(
+        `[upload] ${job.bucket}/${job.key}: could not clear the checkpoint (${err instanceof Error ? err.message : String(err)})`,
+      ),
+    );
+}
+
 async function multipartUpload(
   job: Job,
   requestedPartSize: number | undefined,
   concurrency: number,
+  store: CheckpointStore | undefined,
+  resume: Resume | undefined,
 ): Promise<UploadResult> {
-  const plan = planParts(job.provider, job.snap.size, requestedPartSize);
-  const uploadId = await withRetry(
-    () => initiateMultipart(job.conn, job.bucket, job.key, job.headers, job.signal, job.send),
-    retryOptions(job, 'InitiateMultipartUpload'),
-  );
+  const plan = resume?.plan ?? planParts(job.provider, job.snap.size, requestedPartSize);
+  const uploadId =
+    resume?.checkpoint.uploadId ??
+    (await withRetry(
+      () => initiateMultipart(job.conn, job.bucket, job.key, job.headers, job.signal, job.send),
+      retryOptions(job, 'InitiateMultipartUpload'),
+    ));
+  const stored = resume?.done ?? [];
+  const etags = new Array<string>(plan.parts.length);
+  for (const part of stored) {
+    etags[part.partNumber - 1] = part.etag;
+    job.progress.update(part.partNumber, part.size);
+  }
+  const resumedBytes = stored.reduce((n, p) => n + p.size, 0);
+  const todo = plan.parts.filter((p) => etags[p.partNumber - 1] === undefined);
+  const writer =
+    store &&
+    new CheckpointWriter(
+      store,
+      {
+        version: 1,
+        ...job.target,
+        uploadId,
+        partSize: plan.partSize,
+        fileSize: job.snap.size,
+        fileMtimeMs: job.snap.mtimeMs,
+      },
+      stored,
+      job.log,
+    );
   job.log.debug(
-    `[upload] ${job.bucket}/${job.key}: upload id ${uploadId}, ${plan.parts.length} parts of ${plan.partSize} bytes, ${concurrency} at a time`,
+    `[upload] ${job.bucket}/${job.key}: upload id ${uploadId}, ${plan.parts.length} parts of ${plan.partSize} bytes (${todo.length} to send), ${concurrency} at a time`,
   );
   // One controller stops every part on the first failure as well as on the caller's cancel.
   const stop = new AbortController();
   const onCallerAbort = () => stop.abort();
   job.signal?.addEventListener('abort', onCallerAbort, { once: true });
   const partJob: Job = { ...job, signal: stop.signal };
-  const etags = new Array<string>(plan.parts.length);
+  // A resumed upload is already in the store; a new one only once its first save succeeded.
+  let resumable = resume !== undefined;
   let next = 0;
   let failure: unknown;
   const worker = async () => {
-    while (failure === undefined && next < plan.parts.length) {
-      const part = plan.parts[next++];
+    while (failure === undefined && next < todo.length) {
+      const part = todo[next++];
       try {
         const sum = await bodyChecksum(job, part.start, part.end, stop.signal);
-        etags[part.partNumber - 1] = await withRetry(
+        const etag = await withRetry(
           () =>
             attemptOnFile(partJob, async () => {
               const source = rangeBody(job.snap, part.start, part.end, (n) => job.progress.update(part.partNumber, n));
@@ -299,6 +457,14 @@ async function multipartUpload(
             }),
           retryOptions(partJob, `part ${part.partNumber}`),
         );
+        etags[part.partNumber - 1] = etag;
+        writer?.add({
+          partNumber: part.partNumber,
+          size: part.end - part.start,
+          etag,
+          ...(sum.payloadHash && { sha256: sum.payloadHash }),
+          ...(sum.md5Hex && { md5: sum.md5Hex }),
+        });
       } catch (err) {
         // The first real failure wins; the others are the cancellations it caused.
         if (failure === undefined || (isCancelled(failure) && !isCancelled(err))) failure = err;
@@ -307,7 +473,11 @@ async function multipartUpload(
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, plan.parts.length) }, worker));
+    if (writer && !resumable) {
+      await writer.save();
+      resumable = true;
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
     if (failure !== undefined) throw job.signal?.aborted ? new CancelledError() : failure;
     await assertUnchanged(job.snap);
     const parts = etags.map((etag, i) => ({ partNumber: i + 1, etag }));
@@ -321,24 +491,34 @@ async function multipartUpload(
         );
       } catch (err) {
         // A repeated Complete finds no upload when the first one succeeded but its answer was lost; HEAD decides below.
-        if (!(attempt > 1 && err instanceof ServiceError && err.code === 'NoSuchUpload')) throw err;
+        if (!(attempt > 1 && isUploadGone(err))) throw err;
       }
     }, completeOpts);
   } catch (err) {
-    job.log.warn(
-      `[upload] ${job.bucket}/${job.key}: aborting multipart upload ${uploadId} (${isCancelled(err) ? 'cancelled' : err instanceof Error ? err.message : String(err)})`,
-    );
-    await abortMultipart(job.conn, job.bucket, job.key, uploadId, job.send).catch((abortErr: unknown) =>
-      job.log.error(
-        `[upload] could not abort multipart upload ${uploadId} of ${job.bucket}/${job.key}; it keeps its parts until aborted or a lifecycle rule removes it`,
-        abortErr,
-      ),
-    );
+    const reason = isCancelled(err) ? 'cancelled' : err instanceof Error ? err.message : String(err);
+    await writer?.flush();
+    // Nothing to resume when the file changed (a resume would start over) or the service dropped the upload.
+    if (store && resumable && !(err instanceof FileChangedError) && !isUploadGone(err)) {
+      job.log.warn(
+        `[upload] ${job.bucket}/${job.key}: stopped (${reason}); multipart upload ${uploadId} is kept for a resume with ${etags.filter(Boolean).length} of ${plan.parts.length} parts stored`,
+      );
+      throw err;
+    }
+    job.log.warn(`[upload] ${job.bucket}/${job.key}: aborting multipart upload ${uploadId} (${reason})`);
+    await abortQuietly(job, job.bucket, job.key, uploadId);
+    if (store) await clearQuietly(job, store);
     throw err;
   } finally {
     job.signal?.removeEventListener('abort', onCallerAbort);
   }
+  if (writer) {
+    // Flushed first: a save still queued would otherwise bring the cleared checkpoint back.
+    await writer.flush();
+    await clearQuietly(job, writer.store);
+  }
   // radosgw's Complete answers with an empty ETag (Red Hat BZ 2266579), so the object is checked with HEAD instead.
   const etag = await verifyStored(job, plan.parts.length);
-  return { etag, bytes: job.snap.size, parts: plan.parts.length };
+  const result: UploadResult = { etag, bytes: job.snap.size, parts: plan.parts.length, resumedBytes };
+  if (resume?.resend.length) result.resentParts = resume.resend;
+  return result;
 }

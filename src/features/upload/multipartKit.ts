@@ -6,7 +6,7 @@ import {
   ConfigError,
   multipartKitManifest,
   multipartKitScript,
-  abortMultipart,
+  abortMultipartUpload,
   presignMultipart,
 } from '../../core/index';
 import { reportError } from '../../vscode/errors';
@@ -100,7 +100,7 @@ export async function createMultipartKitCommand(services: Services, arg0: unknow
       try {
         if (choice === open) await vscode.window.showTextDocument(vscode.Uri.file(scriptPath));
         if (choice === abort) {
-          await abortMultipart(conn, bucket, key, kit.uploadId, { log: services.log });
+          await abortMultipartUpload({ ...conn, bucket, key, uploadId: kit.uploadId }, { log: services.log });
           void vscode.window.showInformationMessage(`Aborted the multipart upload of ${key}: the kit no longer works.`);
         }
       } catch (err) {
