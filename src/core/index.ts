@@ -20,6 +20,14 @@ export { StorageError, ConfigError, ServiceError, NetworkError, CancelledError, 
 // Presigning
 export { presignPut, requiredHeaders } from './presign';
 export { presignGet, type PresignGetOptions } from './presignGet';
+export {
+  presignPost,
+  type PresignPostOptions,
+  type PresignedPost,
+  type PostPolicy,
+  type PostPolicyCondition,
+} from './presignPost';
+export { buildPostForm, buildPostCurl, buildPostFetch } from './postSnippets';
 export { presignRequest, type PresignRequestInput, type PresignedRequest } from './upload/presignRequest';
 export { presignMultipart, type PresignMultipartOptions } from './upload/presignMultipart';
 export {
