@@ -1,15 +1,19 @@
 #!/usr/bin/env node
+/* global navigator */
 // UI checks of the extension in a real VS Code workbench (code-server + headless Chromium via playwright-core):
-// the activity-bar view renders, the explorer context menu offers presign and upload, and the command palette
-// lists and runs the presign command. Each check prints ok/FAIL and saves a PNG to test-artifacts/; the script
-// closes with 'N passed, N failed' and exits non-zero on any failure.
+// the activity-bar view renders, the explorer context menu offers presign and upload at its top level and the rest
+// in an "OSS Presign" submenu, the command palette lists and runs the presign command, Ctrl+Alt+U in an editor runs
+// "Copy Presigned URL" once a profile exists, and the Presigned URLs view counts the URL down until it greys it out
+// as expired. Each check prints ok/FAIL and saves a PNG to test-artifacts/; the script closes with
+// 'N passed, N failed' and exits non-zero on any failure.
 //
 //   node scripts/vscode-host/ui-checks.mjs [--host 4.100.3] [--timeout 300]
 //
 // The extension is loaded straight from the repo through the payload's extensionDevelopmentPath (no VSIX needed);
 // it needs `npm run build` first. Labels are options so the checks follow renamed contributions:
 //   --container "OSS Presign" --view Buckets --category "OSS Presign"
-//   --presign "Presign PUT URL..." --upload "Upload to Bucket..." --file hello.txt
+//   --presign "Presign PUT URL..." --upload "Upload to Bucket..." --submenu "OSS Presign" --file hello.txt
+//   --copy-url-key Control+Alt+U
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,7 +38,9 @@ const opts = parseArgs(process.argv.slice(2), {
   category: 'OSS Presign',
   presign: 'Presign PUT URL...',
   upload: 'Upload to Bucket...',
+  submenu: 'OSS Presign',
   file: 'hello.txt',
+  'copy-url-key': 'Control+Alt+U',
 });
 const t0 = Date.now();
 const shot = (name) => path.join(ARTIFACTS, `ui-${opts.host}-${name}.png`);
@@ -59,6 +65,58 @@ function requireContributed(title) {
   if (!contributedTitles().some((t) => labelPattern(title).test(t))) {
     throw new Error(`package.json contributes no command titled "${title}" (yet)`);
   }
+}
+
+/**
+ * The Explorer submenu as package.json contributes it: its label and the titles of its commands (for a file every
+ * entry's `when` holds), with %key% resolved. Fails fast when there is no submenu labelled `label`.
+ */
+function contributedSubmenu(label) {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  const nlsFile = path.join(REPO, 'package.nls.json');
+  const nls = fs.existsSync(nlsFile) ? JSON.parse(fs.readFileSync(nlsFile, 'utf8')) : {};
+  const resolve = (s) => (typeof s === 'string' ? s.replace(/^%(.+)%$/, (m, key) => nls[key] ?? m) : s);
+  const menus = manifest.contributes?.menus ?? {};
+  const submenu = (manifest.contributes?.submenus ?? []).find(
+    (sm) =>
+      (menus['explorer/context'] ?? []).some((e) => e.submenu === sm.id) && labelPattern(label).test(resolve(sm.label)),
+  );
+  if (!submenu) throw new Error(`package.json contributes no Explorer submenu labelled "${label}" (yet)`);
+  const titles = new Map((manifest.contributes?.commands ?? []).map((c) => [c.command, resolve(c.title)]));
+  return (menus[submenu.id] ?? []).filter((e) => e.command).map((e) => titles.get(e.command) ?? e.command);
+}
+
+/**
+ * The profile of the keybinding and ledger checks. Presigning needs no server: the fixed bucket list spares a
+ * listing, and nothing listens on port 9, so the clock check fails at once and the local clock signs. Its key pair
+ * (made up: nothing verifies it) reaches the extension host as environment variables.
+ */
+const KEYBINDING_PROFILE = {
+  id: 'ui-keybinding',
+  name: 'UI keybinding profile',
+  provider: 's3',
+  endpoint: 'http://127.0.0.1:9',
+  region: 'us-east-1',
+  addressing: 'path',
+  credentialSource: 'env',
+  buckets: ['ui-keybinding-bucket'],
+};
+const KEYBINDING_PROFILE_ENV = { AWS_ACCESS_KEY_ID: 'AKIDUIKEYBINDING', AWS_SECRET_ACCESS_KEY: 'ui-check-made-up' };
+
+/** Waits for the quick input titled `title` (part of it), optionally types `text`, and accepts with Enter. */
+async function answer(page, title, text) {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 15_000 });
+  if (text !== undefined) await page.locator('.quick-input-widget input').fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/** Adds (or, with `undefined`, removes) `ossPresign.profiles` in the user settings.json the server reads. */
+function setUserProfiles(profiles) {
+  const file = path.join(stateDir, 'user-data', 'User', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (profiles) settings['ossPresign.profiles'] = profiles;
+  else delete settings['ossPresign.profiles'];
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
 }
 
 const tally = uiChecks({
@@ -227,7 +285,7 @@ try {
   for (const f of fs.readdirSync(ARTIFACTS))
     if (f.startsWith(`ui-${opts.host}-FAIL-`)) fs.rmSync(path.join(ARTIFACTS, f));
   const workspace = prepareWorkspace(stateDir);
-  server = await startCodeServer({ version: opts.host, stateDir });
+  server = await startCodeServer({ version: opts.host, stateDir, extraEnv: KEYBINDING_PROFILE_ENV });
   browser = await launchBrowser(stateDir);
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://${server.authority}` });
@@ -270,6 +328,35 @@ try {
     return `${labels.length} entries`;
   });
 
+  await check(page, `explorer context menu keeps the other entries in an "${opts.submenu}" submenu`, async () => {
+    for (const title of [opts.presign, opts.upload]) requireContributed(title);
+    const inSubmenu = contributedSubmenu(opts.submenu);
+    const menu = await openExplorerMenu(page, opts.file);
+    // The submenu's own items exist in the DOM only while it is open: these are the top-level labels.
+    const top = (await menu.locator('.action-label').allTextContents()).map((s) => s.trim()).filter(Boolean);
+    const ours = [opts.presign, opts.upload, opts.submenu];
+    const missing = ours.filter((want) => !top.some((l) => labelPattern(want).test(l)));
+    if (missing.length)
+      throw new Error(`top level lacks ${missing.map((m) => `"${m}"`).join(', ')}; it has: ${top.join(' | ')}`);
+    const leaked = inSubmenu.filter((title) => top.some((l) => labelPattern(title).test(l)));
+    if (leaked.length) throw new Error(`still at the top level: ${leaked.map((m) => `"${m}"`).join(', ')}`);
+    const entry = menu.locator('.action-label', { hasText: labelPattern(opts.submenu) }).first();
+    await entry.hover();
+    const submenu = page.locator('.context-view .monaco-submenu').first();
+    // Hovering opens it after a short delay; a click on a submenu entry opens it at once.
+    const opened = await submenu.waitFor({ timeout: 3000 }).catch(() => 'not yet');
+    if (opened === 'not yet') {
+      await hoverClick(page, entry);
+      await submenu.waitFor({ timeout: 5000 });
+    }
+    const shown = (await submenu.locator('.action-label').allTextContents()).map((s) => s.trim()).filter(Boolean);
+    await page.screenshot({ path: shot('explorer-submenu') });
+    const absent = inSubmenu.filter((title) => !shown.some((l) => labelPattern(title).test(l)));
+    if (absent.length)
+      throw new Error(`the submenu lacks ${absent.map((m) => `"${m}"`).join(', ')}; it has: ${shown.join(' | ')}`);
+    return `top level: ${ours.join(', ')}; submenu: ${shown.join(' | ')}`;
+  });
+
   await check(page, `explorer "${opts.presign}" runs on a file whose name has spaces and unicode`, async () => {
     requireContributed(opts.presign);
     const menu = await openExplorerMenu(page, 'Überblick');
@@ -292,6 +379,80 @@ try {
     await page.screenshot({ path: shot('palette-ran') });
     return reaction;
   });
+
+  // Last: it adds a profile, which the checks above must not see (they run in the no-profile state).
+  await check(
+    page,
+    `${opts['copy-url-key']} in an editor runs "Copy Presigned URL" once a profile exists`,
+    async () => {
+      requireContributed('Copy Presigned URL');
+      const { name } = KEYBINDING_PROFILE;
+      setUserProfiles([KEYBINDING_PROFILE]);
+      // The running workbench does not reliably notice a settings.json written behind its back: load it again.
+      await page.reload({ timeout: 120_000 });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+      // The Buckets view listing the profile shows that the workbench has read the settings, and with them the
+      // context key the keybinding's `when` tests.
+      await page
+        .locator(`.activitybar .action-item [aria-label^="${opts.container}"]`)
+        .first()
+        .click({ timeout: 60_000 });
+      await page.locator('.sidebar .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(opts.file);
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: opts.file })
+        .first()
+        .waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      // Else the closing quick open could pass for the command's answer.
+      await input.waitFor({ state: 'hidden', timeout: 10_000 });
+      const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+      await editor.waitFor({ timeout: 15_000 });
+      await editor.click();
+      await clearNotifications(page);
+      await editor.click();
+      await page.keyboard.press(opts['copy-url-key']);
+      const reaction = await commandReaction(page, false);
+      await page.screenshot({ path: shot('copy-url-key') });
+      return reaction;
+    },
+  );
+
+  // Follows the check above: its profile, the open editor and the OSS Presign side bar.
+  await check(
+    page,
+    `Presigned URLs view counts down a URL copied with ${opts['copy-url-key']}, then greys it out`,
+    async () => {
+      const { buckets } = KEYBINDING_PROFILE;
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+      await page.keyboard.press(opts['copy-url-key']);
+      await answer(page, 'headers to sign');
+      await answer(page, 'valid for', 'Custom');
+      await answer(page, 'custom expiry', '20s');
+      await answer(page, 'object key');
+      const row = page
+        .locator('.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Presigned URLs' }) })
+        .locator('.monaco-list-row', { hasText: opts.file })
+        .first();
+      const description = row.locator('.label-description');
+      await description.filter({ hasText: /^expires in \d+ s\b/ }).waitFor({ timeout: 30_000 });
+      const counting = (await description.textContent()).trim();
+      await page.screenshot({ path: shot('ledger-countdown') });
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      const expected = `http://127.0.0.1:9/${buckets[0]}/${opts.file}?`;
+      if (!copied.startsWith(expected) || !/[?&]X-Amz-Signature=/.test(copied))
+        throw new Error(`the clipboard holds ${redact(copied).slice(0, 120)}, not a presigned URL for ${expected}`);
+      // The view refreshes itself when the URL expires (20 s): no click, no refresh command.
+      await description.filter({ hasText: /^expired / }).waitFor({ timeout: 60_000 });
+      await row.locator('.codicon-circle-slash').waitFor({ timeout: 5000 });
+      const expired = (await description.textContent()).trim();
+      await page.screenshot({ path: shot('ledger-expired') });
+      return `"${counting}" -> "${expired}", clipboard: presigned URL for ${buckets[0]}/${opts.file}`;
+    },
+  );
 } catch (err) {
   tally.failed++;
   console.log(`FAIL ui-checks ${opts.host} could not run: ${redact(err instanceof Error ? err.message : String(err))}`);

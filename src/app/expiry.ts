@@ -65,53 +65,93 @@ export function formatDuration(seconds: number): string {
   return parts.length ? parts.join(' ') : '0 s';
 }
 
+/** What ends a URL first: its own expiry, the STS token it carries, or the 7-day limit of a signature. */
+export type ExpiryLimit = 'url' | 'token' | 'maxValidity';
+
 export interface EffectiveExpiry {
   /** When the signature expires. */
   urlExpiresAt: Date;
   /** When the STS token expires, if the profile says. */
   tokenExpiresAt?: Date;
-  /** The earlier of the two: after it the URL answers 403. */
+  /** The earliest of the URL's expiry, the token's and 7 days after signing: after it the URL answers 403. */
   effectiveExpiresAt: Date;
-  limitedBy: 'url' | 'token';
+  limitedBy: ExpiryLimit;
+  /** Why it ends then, as a phrase for the ledger and messages (`expiryReason`). */
+  reason: string;
   /** Signed with an STS token whose expiry nobody told us: the URL may die earlier than it says. */
   tokenExpiryUnknown: boolean;
   /** Sentences to show the user (empty when nothing needs saying). */
   warnings: string[];
 }
 
+/** Where the user gives a token's expiry, for messages. */
+const HOW_TO_SET_TOKEN_EXPIRY =
+  'run "OSS Presign: Set Secret" and give the token\'s expiry after the token, or set "tokenExpiresAt" (ISO 8601, e.g. 2026-05-01T12:00:00Z) in the profile (setting "ossPresign.profiles")';
+
+/** Why a URL stops working when it does: `limitedBy` as a phrase ("the STS token expires then (...)"). */
+export function expiryReason(limitedBy: ExpiryLimit, tokenExpiryUnknown = false): string {
+  if (limitedBy === 'token') return "the STS token expires then (the profile's tokenExpiresAt), before the URL itself";
+  if (limitedBy === 'maxValidity') return '7 days after signing, the longest a signed URL is valid';
+  return tokenExpiryUnknown
+    ? "the URL's own expiry, or earlier if its STS token expires first (the token's expiry is unknown)"
+    : "the URL's own expiry";
+}
+
 /**
- * The time a presigned URL really stops working: a URL signed with STS credentials dies with the token, whatever
- * its own expiry says (OSS and S3 both reject an expired token).
+ * What limited an entry's expiry, from the times it stores: an effective expiry before the URL's is the token's
+ * (a presigned URL's own expiry is never beyond 7 days).
+ */
+export function expiryLimitOf(entry: { urlExpiresAt: string; effectiveExpiresAt: string }): ExpiryLimit {
+  return Date.parse(entry.effectiveExpiresAt) < Date.parse(entry.urlExpiresAt) ? 'token' : 'url';
+}
+
+/**
+ * The time a presigned URL really stops working: min(the URL's expiry, the STS token's expiry, 7 days after
+ * `signedAt`), with the reason. A URL signed with STS credentials dies with the token, whatever its own expiry
+ * says (OSS and S3 both reject an expired token).
  */
 export function effectiveExpiry(input: {
   urlExpiresAt: Date;
   signatureVersion: SignatureVersion;
   /** The URL carries an STS security token. */
   hasSecurityToken: boolean;
-  tokenExpiresAt?: Date;
+  tokenExpiresAt?: Date | undefined;
+  /** When the URL was signed (the time it was signed with). */
+  signedAt?: Date | undefined;
 }): EffectiveExpiry {
-  const { urlExpiresAt, tokenExpiresAt } = input;
+  const { urlExpiresAt, signedAt } = input;
+  const tokenExpiresAt = input.hasSecurityToken ? input.tokenExpiresAt : undefined;
+  const limits: [ExpiryLimit, Date][] = [['url', urlExpiresAt]];
+  if (tokenExpiresAt) limits.push(['token', tokenExpiresAt]);
+  if (signedAt) limits.push(['maxValidity', new Date(signedAt.getTime() + MAX_EXPIRES_SECONDS * 1000)]);
+  // Strictly earlier wins, so a tie names the URL's own expiry.
+  const [limitedBy, effectiveExpiresAt] = limits.reduce((first, next) =>
+    next[1].getTime() < first[1].getTime() ? next : first,
+  );
+  const unknown = input.hasSecurityToken && tokenExpiresAt === undefined;
   const warnings: string[] = [];
-  const tokenFirst =
-    input.hasSecurityToken && tokenExpiresAt !== undefined && tokenExpiresAt.getTime() < urlExpiresAt.getTime();
   if (input.signatureVersion === 'v1')
     warnings.push(`This V1 URL carries an absolute expiry: it stops working at ${urlExpiresAt.toISOString()}.`);
-  if (tokenFirst) {
+  if (tokenExpiresAt && signedAt && tokenExpiresAt.getTime() <= signedAt.getTime()) {
     warnings.push(
-      `The STS token expires at ${tokenExpiresAt.toISOString()}, before the URL (${urlExpiresAt.toISOString()}): the URL stops working when the token does. Use longer-lived credentials for a longer-lived URL.`,
+      `The STS token expired at ${tokenExpiresAt.toISOString()} (the profile's tokenExpiresAt): the server rejects URLs signed with it. Run "OSS Presign: Set Secret" with a fresh token and its expiry.`,
+    );
+  } else if (limitedBy === 'token' && tokenExpiresAt) {
+    warnings.push(
+      `The STS token expires at ${tokenExpiresAt.toISOString()} (the profile's tokenExpiresAt), before the URL (${urlExpiresAt.toISOString()}): the URL stops working when the token does. Use longer-lived credentials for a longer-lived URL.`,
     );
   }
-  const unknown = input.hasSecurityToken && tokenExpiresAt === undefined;
   if (unknown) {
     warnings.push(
-      `Signed with an STS token whose expiry is unknown: the URL works until ${urlExpiresAt.toISOString()} at most, but stops earlier if the token expires first. Give the token's expiry in the profile to see the real one.`,
+      `Signed with an STS token whose expiry is unknown: the URL works until ${urlExpiresAt.toISOString()} at most, but stops earlier if the token expires first. To see the real expiry, ${HOW_TO_SET_TOKEN_EXPIRY}.`,
     );
   }
   return {
     urlExpiresAt,
-    ...(input.hasSecurityToken && tokenExpiresAt ? { tokenExpiresAt } : {}),
-    effectiveExpiresAt: tokenFirst ? tokenExpiresAt : urlExpiresAt,
-    limitedBy: tokenFirst ? 'token' : 'url',
+    ...(tokenExpiresAt ? { tokenExpiresAt } : {}),
+    effectiveExpiresAt,
+    limitedBy,
+    reason: expiryReason(limitedBy, unknown),
     tokenExpiryUnknown: unknown,
     warnings,
   };

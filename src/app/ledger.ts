@@ -4,17 +4,22 @@
  * carry no signature and no query string.
  */
 import type { Provider } from '../core/index';
+import type { PostLimits } from './postForm';
 
 export interface LedgerEntry {
   id: string;
   profileId: string;
   provider: Provider;
   bucket: string;
+  /** POST: the form's `key` field (`<prefix>${filename}` when the uploader picks the name). */
   key: string;
-  method: 'PUT';
+  /** PUT: a presigned URL, kept in secret storage. POST: a presigned form, its URL and fields kept there as JSON. */
+  method: 'PUT' | 'POST';
   headerSet: string;
-  /** Exactly the headers to send (not secret: names and values the user chose). */
+  /** Exactly the headers to send (not secret: names and values the user chose). None for a POST. */
   headers: Record<string, string>;
+  /** POST: what the signed policy allows (not secret). */
+  post?: PostLimits;
   expirySeconds: number;
   /** ISO times. */
   createdAt: string;
@@ -29,7 +34,7 @@ export interface LedgerEntry {
 
 export const LEDGER_MAX_ENTRIES = 200;
 
-/** SecretStorage key of an entry's URL. */
+/** SecretStorage key of an entry's URL (a POST entry's: its form, as JSON). */
 export function ledgerUrlKey(id: string): string {
   return `ossPresign.ledger.${id}.url`;
 }
@@ -81,6 +86,7 @@ export function sanitizeLedger(value: unknown): LedgerEntry[] {
       typeof x.id === 'string' &&
       typeof x.bucket === 'string' &&
       typeof x.key === 'string' &&
+      (x.method === 'PUT' || x.method === 'POST') &&
       typeof x.location === 'string' &&
       !/[?#]/.test(x.location) &&
       typeof x.effectiveExpiresAt === 'string' &&

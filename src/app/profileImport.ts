@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseIni } from 'ini';
 import { inferRegion, ConfigError, type Addressing, type Provider } from '../core/index';
-import { profileIdFor, validateProfile, type Profile } from './profiles';
+import { parseTokenExpiry, profileIdFor, validateProfile, type Profile } from './profiles';
 
 /** A profile found in a file, with the secret to put into SecretStorage. */
 export interface ImportCandidate {
@@ -102,8 +102,9 @@ const AWS_ADDRESSING: Record<string, Addressing | undefined> = { path: 'path', v
 
 /**
  * Profiles of `~/.aws/credentials` and `~/.aws/config` (either may be empty text). Keys come from either file
- * (credentials wins), region, `endpoint_url` (also under `s3 =`) and `s3 = addressing_style` from config.
- * Profiles without static keys (SSO, assumed roles, credential_process) are skipped.
+ * (credentials wins), region, `endpoint_url` (also under `s3 =`) and `s3 = addressing_style` from config; a session
+ * token's expiry from `aws_session_expiration` or `x_security_token_expires` (written by credential helpers such as
+ * saml2aws; the AWS CLI ignores them). Profiles without static keys (SSO, assumed roles, credential_process) are skipped.
  */
 export function parseAwsFiles(
   credentialsText: string,
@@ -142,7 +143,17 @@ export function parseAwsFiles(
     const endpoint = config['s3.endpoint_url'] ?? config.endpoint_url ?? `https://s3.${region}.amazonaws.com`;
     const addressing = AWS_ADDRESSING[(config['s3.addressing_style'] ?? 'auto').toLowerCase()];
     const profile = candidateProfile(`aws ${name}`, 's3', endpoint, region, keyId, taken, source, addressing);
-    result.candidates.push({ profile, secret, token: token || undefined, source });
+    const expiry =
+      creds.aws_session_expiration ??
+      creds.x_security_token_expires ??
+      config.aws_session_expiration ??
+      config.x_security_token_expires;
+    result.candidates.push({
+      profile: withTokenExpiry(profile, token, expiry),
+      secret,
+      token: token || undefined,
+      source,
+    });
   }
   return result;
 }
@@ -193,7 +204,8 @@ export function parseOssutilConfig(text: string, file = '~/.ossutilconfig'): Imp
 
 /**
  * Profiles of `~/.aliyun/config.json` with mode `AK` or `StsToken`; the endpoint is the public OSS endpoint of
- * `region_id`. Other modes (RamRoleArn, EcsRamRole, ...) are skipped.
+ * `region_id`, and a token's expiry comes from `sts_expiration` (Unix seconds, as the Alibaba Cloud CLI writes it
+ * when it caches STS credentials; config/profile.go). Other modes (RamRoleArn, EcsRamRole, ...) are skipped.
  */
 export function parseAliyunConfig(text: string, file = '~/.aliyun/config.json'): ImportResult {
   let doc: unknown;
@@ -250,9 +262,23 @@ export function parseAliyunConfig(text: string, file = '~/.aliyun/config.json'):
       taken,
       source,
     );
-    result.candidates.push({ profile, secret, token, source });
+    const seconds = typeof p.sts_expiration === 'string' ? Number(p.sts_expiration) : p.sts_expiration;
+    const expiry =
+      typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+        ? new Date(seconds * 1000).toISOString()
+        : undefined;
+    result.candidates.push({ profile: withTokenExpiry(profile, token, expiry), secret, token, source });
   });
   return result;
+}
+
+/**
+ * The profile with its token's expiry when the source gives a readable one. An unreadable one is left out rather
+ * than failing the import: the URLs then say that the token's expiry is unknown and how to set it.
+ */
+function withTokenExpiry(profile: Profile, token: string | undefined, expiry: string | undefined): Profile {
+  const time = token && expiry ? parseTokenExpiry(expiry) : undefined;
+  return time ? { ...profile, tokenExpiresAt: time.toISOString() } : profile;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);

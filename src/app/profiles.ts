@@ -39,6 +39,8 @@ export interface Profile {
   /** Buckets to show instead of listing them, for keys that may not call ListBuckets. */
   buckets?: string[];
   credentialSource: CredentialSource;
+  /** When the STS session token expires (ISO 8601, normalised to UTC): URLs signed with it stop working then. */
+  tokenExpiresAt?: string | undefined;
 }
 
 const PROFILE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -130,6 +132,18 @@ export function validateProfile(input: unknown): Profile {
     );
   }
 
+  const tokenExpiresAt = optionalString(p.tokenExpiresAt);
+  if (tokenExpiresAt !== undefined) {
+    const time = parseTokenExpiry(tokenExpiresAt);
+    if (!time)
+      throw new ConfigError(
+        'tokenExpiresAt',
+        'InvalidTokenExpiry',
+        `${where} has tokenExpiresAt ${JSON.stringify(tokenExpiresAt)}, which is not an ISO 8601 time with a zone: write it like 2026-05-01T12:00:00Z (or with an offset, 2026-05-01T20:00:00+08:00), or delete the field. "OSS Presign: Set Secret" asks for it after the token.`,
+      );
+    out.tokenExpiresAt = time.toISOString();
+  }
+
   if (p.buckets !== undefined) {
     if (!Array.isArray(p.buckets))
       throw new ConfigError(
@@ -145,6 +159,23 @@ export function validateProfile(input: unknown): Profile {
     if (buckets.length > 0) out.buckets = [...new Set(buckets as string[])];
   }
   return out;
+}
+
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * An STS token's expiry as ISO 8601 with a zone (`2026-05-01T12:00:00Z`, `2026-05-01T20:00:00+08:00`, also the
+ * `+0800` form some credential helpers write); undefined for anything else, including a time without a zone (whose
+ * meaning depends on the machine) and impossible dates.
+ */
+export function parseTokenExpiry(text: string): Date | undefined {
+  const m = ISO_TIME.exec(text.trim());
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec] = m.map(Number);
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || sec > 59) return undefined;
+  const time = Date.parse(text.trim().replace(' ', 'T'));
+  return Number.isFinite(time) ? new Date(time) : undefined;
 }
 
 function optionalString(value: unknown): string | undefined {

@@ -101,7 +101,15 @@ export { authorizeRequest, type AuthorizeInput, type Authorization } from './sig
 export { listBuckets, type ListBucketsResult } from './api/listBuckets';
 export { listObjects, type ListObjectsOptions, type ListObjectsResult } from './api/listObjects';
 export { headObject, getObject, deleteObject, type ObjectOptions, type ObjectHead } from './api/objects';
-export { getBucketCors, putBucketCors, deleteBucketCors, type BucketOptions } from './api/bucketCors';
+export {
+  getBucketCors,
+  putBucketCors,
+  deleteBucketCors,
+  preflight,
+  type BucketOptions,
+  type PreflightOptions,
+  type PreflightResult,
+} from './api/bucketCors';
 export type { BucketInfo, ObjectInfo, MultipartUploadInfo, PartInfo } from './xml';
 
 // Uploads
@@ -160,5 +168,6 @@ export { diagnoseFromErrorXml, tryPresignedUpload, type TrialResult } from './do
 // HTTP, clock and logging
 export { sendSigned, readBody, drain, type SignedRequest, type SignedResponse, type SendOptions } from './http/client';
 export { configureTransport, DEFAULT_TIMEOUTS, type TransportOptions, type TransportTimeouts } from './http/transport';
-export { SkewClock, SKEW_THRESHOLD_MS, type Clock, type SkewClockOptions } from './clock';
+export { SkewClock, SKEW_THRESHOLD_MS, clockKey, clockFor, type Clock, type SkewClockOptions } from './clock';
+export { measureClock, type MeasureClockOptions } from './api/measureClock';
 export { redact, redactSecrets, nullLogger, type Logger } from './log';

@@ -227,7 +227,9 @@ export interface ParsedError {
   ec?: string;
   stringToSign?: string;
   canonicalRequest?: string;
+  /** The same two texts as space-separated hex bytes (S3; OSS V1 sends StringToSignBytes): whitespace-proof. */
   stringToSignBytes?: string;
+  canonicalRequestBytes?: string;
   /** The server's time (RequestTimeTooSkewed). */
   serverTime?: string;
   requestTime?: string;
@@ -257,6 +259,7 @@ export function parseError(xml: string): ParsedError | undefined {
     ['stringToSign', 'StringToSign'],
     ['canonicalRequest', 'CanonicalRequest'],
     ['stringToSignBytes', 'StringToSignBytes'],
+    ['canonicalRequestBytes', 'CanonicalRequestBytes'],
     ['serverTime', 'ServerTime'],
     ['requestTime', 'RequestTime'],
     ['region', 'Region'],

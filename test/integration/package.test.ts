@@ -22,7 +22,8 @@ import { lookup } from 'mime-types';
 
 // Compiled to out/test/integration/: the repository root is three levels up.
 const ROOT = resolve(__dirname, '../../..');
-const MAX_VSIX_BYTES = 200 * 1024;
+// 190 KB before presigned POST forms, CORS apply, the doctor report and resume (210 KB after): room to grow, not to bloat.
+const MAX_VSIX_BYTES = 240 * 1024;
 /** Libraries core loads on first use, shipped as separate bundles (scripts/build.mjs). */
 const VENDOR = ['undici', 'mime-types', 'fast-xml-parser'];
 

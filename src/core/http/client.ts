@@ -2,7 +2,7 @@
  * Signed API requests: resolve the endpoint, sign with the profile's dialect (SigV4, OSS V4, OSS V1) at the
  * skew-corrected time, send, and turn error statuses into `ServiceError`s that say what to do.
  */
-import { SkewClock, type Clock } from '../clock';
+import { clockFor, type Clock } from '../clock';
 import { CancelledError, NetworkError, ServiceError } from '../errors';
 import { objectUrl, resolveEndpoint, type ResolvedEndpoint } from '../endpoint';
 import { nullLogger, type Logger } from '../log';
@@ -43,30 +43,12 @@ export interface SignedRequest {
 }
 
 export interface SendOptions {
-  /** Signing clock; default: one skew-correcting clock per endpoint origin. */
+  /** Signing clock; default: the endpoint's shared skew-correcting clock (`clockFor`). */
   clock?: Clock;
   log?: Logger;
 }
 
 export type SignedResponse = TransportResponse;
-
-const clocks = new Map<string, SkewClock>();
-
-/** The shared skew-correcting clock of an endpoint origin, for all its buckets (warns once through `log` when it is off). */
-export function clockFor(origin: string, log: Logger = nullLogger): Clock {
-  let clock = clocks.get(origin);
-  if (!clock) {
-    const host = new URL(origin).host;
-    clock = new SkewClock({
-      onSkew: (ms) =>
-        log.warn(
-          `[http] The clock of this computer is ${Math.round(Math.abs(ms) / 1000)} s ${ms > 0 ? 'behind' : 'ahead of'} ${host}: signing with the server's time. Fix the system clock (enable network time sync).`,
-        ),
-    });
-    clocks.set(origin, clock);
-  }
-  return clock;
-}
 
 /** SigV4 only: OSS V4 rejects any x-oss-content-sha256 but UNSIGNED-PAYLOAD (OSS error 0002-00000214). */
 function payloadHashOf(provider: 'oss' | 's3', req: SignedRequest): string | undefined {
@@ -96,7 +78,7 @@ export async function sendSigned(
   validateCredentials(conn.accessKeyId, conn.accessKeySecret);
   const log = opts.log ?? nullLogger;
   const target = objectUrl(ep, req.bucket, req.key);
-  const clock = opts.clock ?? clockFor(ep.url.origin, log);
+  const clock = opts.clock ?? clockFor(conn, log);
   const replayable = req.body === undefined || typeof req.body === 'string' || req.body instanceof Uint8Array;
   for (let attempt = 1; ; attempt++) {
     try {

@@ -2,8 +2,9 @@
  * `presignMultipart`: starts a multipart upload with the profile's credentials and presigns everything a recipient
  * without credentials needs to finish it: one UploadPart URL per part, the Complete and the Abort request.
  */
-import { clockFor, type SendOptions } from '../http/client';
-import { objectUrl, resolveEndpoint } from '../endpoint';
+import { clockFor } from '../clock';
+import type { SendOptions } from '../http/client';
+import { resolveEndpoint } from '../endpoint';
 import { detectContentType } from '../contentType';
 import { requiredHeaders } from '../presign';
 import type { ConnectionOptions } from '../types';
@@ -54,10 +55,9 @@ export async function presignMultipart(
     options.metadata,
   );
   const uploadId = await initiateMultipart(options, bucket, key, headers, options.signal, opts);
+  // The clock Initiate just taught (keyed by the endpoint, not the bucket's virtual host).
   const date =
-    options.date !== undefined
-      ? validateDate(options.date)
-      : clockFor(objectUrl(ep, bucket, key).origin, opts?.log).now();
+    options.date !== undefined ? validateDate(options.date) : (opts?.clock ?? clockFor(options, opts?.log)).now();
   const sign = (method: 'PUT' | 'POST' | 'DELETE', query: Array<[string, string]>, h?: Record<string, string>) =>
     presignRequest(options, { method, bucket, key, query, expiresSeconds, date, headers: h });
   const parts = plan.parts.map((p) => ({

@@ -1,6 +1,15 @@
 import * as vscode from 'vscode';
-import { diagnoseFromErrorXml, parsePresignedUrl, tryPresignedUpload, type Diagnosis } from '../../core/index';
+import { isLedgerEntry, urlLocation, type LedgerEntry } from '../../app/ledger';
+import {
+  CancelledError,
+  ConfigError,
+  diagnoseFromErrorXml,
+  parsePresignedUrl,
+  tryPresignedUpload,
+} from '../../core/index';
 import type { Services } from '../services';
+import { askErrorBody } from './errorBody';
+import { isVerified, reportText, summaryText, type DoctorResult, type ErrorSource } from './report';
 
 /** Optional inputs for tests and other commands (skips the questions that they answer). */
 export interface DiagnoseArgs {
@@ -10,6 +19,21 @@ export interface DiagnoseArgs {
   errorXml?: string;
   /** Send the request once with this file as the body and diagnose the answer. */
   file?: vscode.Uri;
+}
+
+/** What the questions gathered, beside the diagnosis: what the report says about its inputs. */
+interface Gathered {
+  url: string;
+  sentHeaders: Record<string, string>;
+  signedHeaderValues?: Record<string, string> | undefined;
+  entry?: LedgerEntry | undefined;
+  errorXml?: string | undefined;
+  errorSource?: ErrorSource | undefined;
+  trialStatus?: number | undefined;
+  /** The trial upload's answer `Date` (clock skew). */
+  serverDate?: string | undefined;
+  /** Whether the user answered a question (then the result is shown). */
+  asked: boolean;
 }
 
 /** Parses `Name: value` pairs separated by newlines or `;`. */
@@ -22,87 +46,169 @@ function parseHeaderList(text: string): Record<string, string> {
   return out;
 }
 
+function headerList(headers: Record<string, string>): string {
+  return Object.entries(headers)
+    .map(([n, v]) => `${n}: ${v}`)
+    .join('; ');
+}
+
 /**
- * "Diagnose a Failed Upload...": a presigned URL (clipboard or input), the headers the uploader sent and the
- * server's error XML, or a trial upload of a workspace file; shows the cause in plain words and a side-by-side
- * diff of what was signed and what the server verified. A caller's arguments answer the questions instead (then
- * nothing is shown; the diagnosis is returned).
+ * "Diagnose a Failed Upload...": a presigned URL (a Presigned URLs entry, the clipboard or an input), the headers
+ * the uploader sent and the server's error XML (clipboard or a pasted editor), or a trial upload of a workspace
+ * file; shows the cause in plain words, a report and a side-by-side diff of what was signed and what the server
+ * verified. Arguments answer questions instead; when they answer all of them nothing is shown (the result is
+ * returned), else the result is shown as for the palette.
  */
-export async function diagnoseCommand(services: Services, arg: unknown): Promise<Diagnosis | undefined> {
-  const args: DiagnoseArgs = arg instanceof vscode.Uri ? { file: arg } : ((arg as DiagnoseArgs | undefined) ?? {});
-  const result = await run(services, args);
-  if (!result) return undefined;
+export async function diagnoseCommand(services: Services, arg: unknown): Promise<DoctorResult | undefined> {
+  const entry = isLedgerEntry(arg) ? arg : undefined;
+  if (entry && entry.method !== 'PUT')
+    throw new ConfigError(
+      'entry',
+      'NotPresignedPut',
+      `"${entry.bucket}/${entry.key}" is an HTML form upload (${entry.method}): the doctor reads presigned PUT URLs. Compare the server's error message with what the form's policy allows (the entry's tooltip).`,
+    );
+  const args: DiagnoseArgs =
+    arg instanceof vscode.Uri
+      ? { file: arg }
+      : entry
+        ? // The URL lives in secret storage; when it is gone from there, the question asks for it.
+          { url: (await services.ledger.url(entry.id)) ?? '', signedHeaderValues: entry.headers }
+        : ((arg as DiagnoseArgs | undefined) ?? {});
+  const gathered = await gather(services, args, entry);
+  const result = diagnoseFromErrorXml({
+    url: gathered.url,
+    sentHeaders: gathered.sentHeaders,
+    signedHeaderValues: gathered.signedHeaderValues,
+    errorXml: gathered.errorXml,
+    ...(await credentialsFor(services, gathered.url)),
+    serverDate: gathered.serverDate,
+    now: new Date(),
+  });
+  const report = reportText({
+    result,
+    url: gathered.url,
+    sentHeaders: gathered.sentHeaders,
+    signedHeaderValues: gathered.signedHeaderValues,
+    entry: gathered.entry,
+    errorSource: gathered.errorSource,
+    trialStatus: gathered.trialStatus,
+  });
   const signed = services.documents.set('/doctor/signed.txt', result.signed ?? '');
   const server = services.documents.set('/doctor/server.txt', result.server ?? '');
-  const report = services.documents.set('/doctor/report.md', reportText(result));
-  services.log.info(`[doctor] ${result.dialect}: ${result.causes.map((c) => c.code).join(', ')}`);
-  if (!arg || arg instanceof vscode.Uri) await show(result, signed, server, report);
+  const reportUri = services.documents.set('/doctor/report.md', report);
+  services.log.info(
+    `[doctor] ${result.dialect}: ${isVerified(result) ? 'verifies' : result.causes.map((c) => c.code).join(', ')}`,
+  );
+  if (gathered.asked) await show(result, signed, server, reportUri);
   return result;
 }
 
-async function run(services: Services, args: DiagnoseArgs): Promise<Diagnosis | undefined> {
-  let url = args.url;
+async function gather(services: Services, args: DiagnoseArgs, entry: LedgerEntry | undefined): Promise<Gathered> {
+  let asked = false;
+  let url = args.url?.trim();
   if (!url) {
     const clip = (await vscode.env.clipboard.readText()).trim();
-    const fromClipboard = isPresigned(clip) ? clip : undefined;
-    url = await vscode.window.showInputBox({
+    const typed = await vscode.window.showInputBox({
       title: 'Diagnose a Failed Upload (1/3): the presigned URL',
       prompt: 'Paste the presigned URL the uploader used.',
-      value: fromClipboard ?? '',
+      value: isPresigned(clip) ? clip : '',
       ignoreFocusOut: true,
       validateInput: (v) =>
         isPresigned(v.trim()) ? undefined : 'Paste a whole presigned OSS or S3 URL (with its signature parameters).',
     });
-    if (!url) return undefined;
+    if (!typed) throw new CancelledError();
+    url = typed.trim();
+    asked = true;
   }
-  url = url.trim();
+  let signedHeaderValues = args.signedHeaderValues;
+  const matched = entry ?? (signedHeaderValues ? undefined : await ledgerEntryOf(services, url));
+  signedHeaderValues ??= matched?.headers;
+
+  if (args.file) {
+    const sentHeaders = args.sentHeaders ?? signedHeaderValues ?? {};
+    const trial = await tryPresignedUpload({ url, headers: sentHeaders, filePath: args.file.fsPath });
+    if (trial.status < 300)
+      void vscode.window.showInformationMessage(
+        `The upload succeeded (HTTP ${trial.status}): this URL works with these headers.`,
+      );
+    return {
+      url,
+      sentHeaders,
+      signedHeaderValues,
+      entry: matched,
+      errorXml: trial.errorXml,
+      errorSource: 'trial',
+      trialStatus: trial.status,
+      serverDate: trial.serverDate,
+      asked: true,
+    };
+  }
+  let sentHeaders = args.sentHeaders;
+  let errorXml = args.errorXml || undefined;
+  let errorSource: ErrorSource | undefined = errorXml ? 'argument' : undefined;
+  if (!sentHeaders) {
+    const typed = await vscode.window.showInputBox({
+      title: 'Diagnose a Failed Upload (2/3): headers the uploader sent',
+      prompt: signedHeaderValues
+        ? 'Headers sent with the PUT, as "Name: value" separated by ";". Prefilled with the signed ones: change what the uploader sent differently, remove what it did not send.'
+        : 'Headers sent with the PUT, as "Name: value" separated by ";" (leave empty if none or unknown).',
+      value: signedHeaderValues ? headerList(signedHeaderValues) : '',
+      placeHolder: 'Content-Type: image/png; x-oss-meta-owner: ana',
+      ignoreFocusOut: true,
+    });
+    if (typed === undefined) throw new CancelledError();
+    sentHeaders = parseHeaderList(typed);
+    asked = true;
+    if (!errorXml) {
+      const body = await askErrorBody();
+      errorXml = body?.xml;
+      errorSource = body?.source;
+    }
+  }
+  return { url, sentHeaders, signedHeaderValues, entry: matched, errorXml, errorSource, asked };
+}
+
+/**
+ * The Presigned URLs entry a pasted URL was issued as: the same location and signature (an edited expiry or a
+ * cut-off query still matches, which is what the doctor should then report).
+ */
+async function ledgerEntryOf(services: Services, url: string): Promise<LedgerEntry | undefined> {
+  const signature = signatureOf(url);
+  if (!signature) return undefined;
+  const location = urlLocation(url);
+  for (const candidate of services.ledger.list().filter((e) => e.location === location)) {
+    const stored = await services.ledger.url(candidate.id);
+    if (stored && signatureOf(stored) === signature) return candidate;
+  }
+  return undefined;
+}
+
+function signatureOf(url: string): string | undefined {
+  try {
+    const parsed = parsePresignedUrl(url);
+    return parsed.get(
+      parsed.dialect === 's3-v4' ? 'X-Amz-Signature' : parsed.dialect === 'oss-v4' ? 'x-oss-signature' : 'Signature',
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** The keys of the profile whose access key id signed the URL, to recompute its signature. */
+async function credentialsFor(
+  services: Services,
+  url: string,
+): Promise<{ credentials?: { accessKeyId: string; accessKeySecret: string } }> {
   const parsed = parsePresignedUrl(url);
   const keyId =
     parsed.dialect === 'oss-v1'
       ? parsed.get('OSSAccessKeyId')
       : (parsed.get(parsed.dialect === 's3-v4' ? 'X-Amz-Credential' : 'x-oss-credential') ?? '').split('/')[0];
   const profile = services.profiles.list().find((p) => p.accessKeyId === keyId);
-  const credentials = profile ? await services.profiles.connection(profile.id).catch(() => undefined) : undefined;
-
-  let sentHeaders = args.sentHeaders;
-  let errorXml = args.errorXml;
-  let serverDate: string | undefined;
-  if (args.file) {
-    sentHeaders ??= args.signedHeaderValues ?? {};
-    const trial = await tryPresignedUpload({ url, headers: sentHeaders, filePath: args.file.fsPath });
-    if (trial.status < 300)
-      void vscode.window.showInformationMessage(
-        `The upload succeeded (HTTP ${trial.status}): this URL works with these headers.`,
-      );
-    errorXml = trial.errorXml;
-    serverDate = trial.serverDate;
-  } else if (!sentHeaders) {
-    const typed = await vscode.window.showInputBox({
-      title: 'Diagnose a Failed Upload (2/3): headers the uploader sent',
-      prompt: 'Headers sent with the PUT, as "Name: value" separated by ";" (leave empty if none or unknown).',
-      placeHolder: 'Content-Type: image/png; x-oss-meta-owner: ana',
-      ignoreFocusOut: true,
-    });
-    if (typed === undefined) return undefined;
-    sentHeaders = parseHeaderList(typed);
-    errorXml ??= await vscode.window.showInputBox({
-      title: "Diagnose a Failed Upload (3/3): the server's error (optional)",
-      prompt:
-        "Paste the XML error body of the 403 (it contains the server's StringToSign / CanonicalRequest), or leave empty.",
-      ignoreFocusOut: true,
-    });
-  }
-  return diagnoseFromErrorXml({
-    url,
-    sentHeaders: sentHeaders ?? {},
-    signedHeaderValues: args.signedHeaderValues,
-    errorXml: errorXml || undefined,
-    ...(credentials
-      ? { credentials: { accessKeyId: credentials.accessKeyId, accessKeySecret: credentials.accessKeySecret } }
-      : {}),
-    serverDate,
-    now: new Date(),
-  });
+  const connection = profile ? await services.profiles.connection(profile.id).catch(() => undefined) : undefined;
+  return connection
+    ? { credentials: { accessKeyId: connection.accessKeyId, accessKeySecret: connection.accessKeySecret } }
+    : {};
 }
 
 function isPresigned(text: string): boolean {
@@ -114,23 +220,14 @@ function isPresigned(text: string): boolean {
   }
 }
 
-function reportText(d: Diagnosis): string {
-  const lines = [
-    `# Why the upload failed (${d.dialect})`,
-    '',
-    ...d.causes.map((c) => `- **${c.code}**: ${c.message}`),
-    '',
-  ];
-  if (d.diff.length) {
-    lines.push('| line | signed | server verified |', '| ---: | --- | --- |');
-    for (const l of d.diff)
-      lines.push(`| ${l.line} | \`${l.signed.replace(/\|/g, '\\|')}\` | \`${l.server.replace(/\|/g, '\\|')}\` |`);
+async function show(d: DoctorResult, signed: vscode.Uri, server: vscode.Uri, report: vscode.Uri): Promise<void> {
+  const openReport = 'Open Report';
+  if (isVerified(d)) {
+    const action = await vscode.window.showInformationMessage(summaryText(d), openReport);
+    if (action === openReport) await vscode.commands.executeCommand('markdown.showPreview', report);
+    return;
   }
-  return lines.join('\n');
-}
-
-async function show(d: Diagnosis, signed: vscode.Uri, server: vscode.Uri, report: vscode.Uri): Promise<void> {
   await vscode.commands.executeCommand('vscode.diff', signed, server, 'Signed ↔ Verified by the server');
-  const action = await vscode.window.showWarningMessage(d.causes.map((c) => c.message).join(' '), 'Open Report');
-  if (action === 'Open Report') await vscode.commands.executeCommand('markdown.showPreview', report);
+  const action = await vscode.window.showWarningMessage(summaryText(d), openReport);
+  if (action === openReport) await vscode.commands.executeCommand('markdown.showPreview', report);
 }

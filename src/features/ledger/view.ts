@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { describeRemaining, formatDuration } from '../../app/expiry';
+import { describeRemaining, expiryLimitOf, expiryReason, formatDuration } from '../../app/expiry';
 import { isExpired, type LedgerEntry } from '../../app/ledger';
+import { describePostLimits } from '../../app/postForm';
 import { Views } from '../../vscode/ids';
 import type { Services } from '../services';
 
@@ -34,10 +35,11 @@ class LedgerTree implements vscode.TreeDataProvider<LedgerEntry>, vscode.FileDec
   getTreeItem(e: LedgerEntry): vscode.TreeItem {
     const now = new Date();
     const expired = isExpired(e, now);
+    const limit = expiryLimitOf(e);
     const item = new vscode.TreeItem(e.key, vscode.TreeItemCollapsibleState.None);
     item.id = e.id;
     // The countdown first: a narrow sidebar truncates the end of the description.
-    item.description = `${describeRemaining(new Date(e.effectiveExpiresAt), now)}${e.tokenExpiryUnknown ? ' (or earlier: STS token)' : ''} · ${e.bucket} · ${e.headerSet}`;
+    item.description = `${describeRemaining(new Date(e.effectiveExpiresAt), now)}${limit === 'token' ? ' (STS token)' : e.tokenExpiryUnknown ? ' (or earlier: STS token)' : ''} · ${e.bucket} · ${e.headerSet}`;
     item.contextValue = expired ? 'ledgerExpired' : 'ledgerEntry';
     item.iconPath = expired
       ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
@@ -48,11 +50,14 @@ class LedgerTree implements vscode.TreeDataProvider<LedgerEntry>, vscode.FileDec
     tip.appendMarkdown(`Header set: ${e.headerSet} · profile ${e.profileId}\n\n`);
     tip.appendMarkdown(`Created ${e.createdAt} · valid ${formatDuration(e.expirySeconds)}\n\n`);
     tip.appendMarkdown(
-      `Works until ${e.effectiveExpiresAt}${e.effectiveExpiresAt !== e.urlExpiresAt ? ` (STS token; URL says ${e.urlExpiresAt})` : ''}${e.tokenExpiryUnknown ? ', or earlier if the STS token expires first' : ''}\n\n`,
+      `Works until ${e.effectiveExpiresAt}: ${expiryReason(limit, e.tokenExpiryUnknown)}${limit === 'token' ? ` (the URL says ${e.urlExpiresAt})` : ''}\n\n`,
     );
     // The contract of the URL, stated even when empty: the uploader must send exactly these headers.
     const headers = Object.entries(e.headers);
-    if (headers.length) {
+    if (e.post) {
+      // A form's contract is its policy: what the uploader may choose.
+      tip.appendMarkdown(`HTML form upload: ${describePostLimits(e.key, e.post).join(', ')}.`);
+    } else if (headers.length) {
       tip.appendMarkdown('Send exactly these headers:\n');
       tip.appendCodeblock(headers.map(([n, v]) => `${n}: ${v}`).join('\n'), 'http');
     } else {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { corsConfigurationJson, withSuggestedRule } from '../../app/corsRules';
 import { BROWSER_HEADER_SET, resolveHeaderSet } from '../../app/headerSets';
 import { templateVariables } from '../../app/keyTemplate';
 import { isLedgerEntry } from '../../app/ledger';
@@ -7,20 +8,56 @@ import {
   browserEndpointAdvice,
   CancelledError,
   checkBrowserPut,
+  ConfigError,
   corsRuleJson,
   corsRuleXml,
   getBucketCors,
+  preflight,
+  putBucketCors,
   requiredHeaders,
+  type CorsRule,
   type CorsVerdict,
+  type PreflightResult,
 } from '../../core/index';
 import { reportError } from '../../vscode/errors';
-import { pickBucket, pickHeaderSet, pickProfile } from '../../vscode/prompts';
-import { isBucketPlace } from '../../vscode/targets';
+import { findHeaderSet, pickBucket, pickHeaderSet, pickProfile } from '../../vscode/prompts';
+import { commandOptions, isBucketPlace } from '../../vscode/targets';
 import type { Services } from '../services';
 
 const ORIGIN_KEY = 'ossPresign.cors.origin';
 const TITLE = 'Check Browser Upload';
+const APPLY_TITLE = 'Apply Suggested CORS Rule';
 const DEFAULT_ORIGIN = 'http://localhost:3000';
+/** The object a preflight names when no key is known: any key does, the rules are the bucket's. */
+const SAMPLE_KEY = 'oss-presign-cors-check';
+
+/** Answers given up front (a second command argument, tests); whatever is missing is asked. */
+export interface CorsOptions {
+  /** The page's origin, `scheme://host[:port]`. */
+  origin?: string;
+  /** The header set whose headers the page sends (bucket nodes and the palette). */
+  headerSet?: string;
+}
+
+const CORS_OPTION_NAMES: ReadonlyArray<keyof CorsOptions> = ['origin', 'headerSet'];
+
+/** A browser upload to check: where to, with which method and exactly which headers. */
+interface BrowserUpload {
+  profile: Profile;
+  bucket: string;
+  /** PUT (a presigned URL) or POST (a form: no headers of its own). */
+  method: 'PUT' | 'POST';
+  headers: Record<string, string>;
+  /** An object key for the preflight. */
+  key: string;
+}
+
+/** What "Apply Suggested CORS Rule" did: the rules the bucket has now, and the server's preflight after writing. */
+export interface CorsApplyResult {
+  applied: boolean;
+  rules: CorsRule[];
+  preflight?: PreflightResult;
+}
 
 function originProblem(value: string): string | undefined {
   try {
@@ -50,8 +87,9 @@ async function pageOrigin(services: Services, ask: boolean): Promise<string> {
 }
 
 /**
- * Reads the bucket's CORS rules and says whether a browser PUT from the page's origin with exactly `headers`
- * would pass; if not, shows the rule to add. After signing, the origin is asked only the first time.
+ * Reads the bucket's CORS rules and says whether a browser PUT (or a form's POST) from the page's origin with exactly
+ * `headers` would pass; if not, shows the rule to add and offers to apply it. After signing, the origin is asked only
+ * the first time.
  */
 export async function checkBrowserUpload(
   services: Services,
@@ -61,35 +99,55 @@ export async function checkBrowserUpload(
     headers: Record<string, string>;
     askOrigin: boolean;
     afterSigning: boolean;
+    method?: 'PUT' | 'POST';
+    key?: string;
+    /** The page's origin, when the caller knows it (else asked or remembered). */
+    origin?: string;
   },
 ): Promise<CorsVerdict | undefined> {
   try {
+    const method = input.method ?? 'PUT';
     const remembered = services.context.globalState.get<string>(ORIGIN_KEY);
-    const origin = await pageOrigin(services, input.askOrigin && (!input.afterSigning || !remembered));
+    const origin =
+      input.origin ?? (await pageOrigin(services, input.askOrigin && (!input.afterSigning || !remembered)));
     const conn = await services.profiles.connection(input.profile.id);
     const rules = await getBucketCors({ ...conn, bucket: input.bucket });
-    const verdict = checkBrowserPut(rules, { origin, headers: input.headers });
+    const verdict = checkBrowserPut(rules, { origin, method, headers: input.headers });
     const advice = browserEndpointAdvice(conn.provider, conn.endpoint, conn.addressing);
     services.log.info(
-      `[cors] ${input.bucket}: PUT from ${origin} with ${verdict.requestHeaders.join(', ') || 'no preflight headers'}: ${verdict.allowed ? `allowed by rule ${(verdict.ruleIndex ?? 0) + 1}` : 'blocked'}`,
+      `[cors] ${input.bucket}: ${method} from ${origin} with ${verdict.requestHeaders.join(', ') || 'no preflight headers'}: ${verdict.allowed ? `allowed by rule ${(verdict.ruleIndex ?? 0) + 1}` : 'blocked'}`,
     );
     if (verdict.allowed) {
       void vscode.window.showInformationMessage(
         [
-          `A browser PUT from ${origin} passes the CORS rules of ${input.bucket} (rule ${(verdict.ruleIndex ?? 0) + 1}).`,
+          `A browser ${method} from ${origin} passes the CORS rules of ${input.bucket} (rule ${(verdict.ruleIndex ?? 0) + 1}).`,
           ...verdict.notes,
           ...(advice ? [advice] : []),
         ].join(' '),
       );
     } else {
+      const apply = 'Apply Suggested Rule...';
       const show = 'Show Rule to Add';
+      const upload: BrowserUpload = {
+        profile: input.profile,
+        bucket: input.bucket,
+        method,
+        headers: input.headers,
+        key: input.key ?? SAMPLE_KEY,
+      };
       void vscode.window
         .showWarningMessage(
-          `A browser PUT from ${origin} to ${input.bucket} would be blocked by CORS: ${verdict.reasons[0]}`,
+          `A browser ${method} from ${origin} to ${input.bucket} would be blocked by CORS: ${verdict.reasons[0]}`,
+          apply,
           show,
         )
-        .then((c) => {
-          if (c === show) void showReport(services, input.bucket, origin, verdict, advice);
+        .then(async (c) => {
+          try {
+            if (c === apply) await applySuggestedRule(services, upload, origin);
+            else if (c === show) await showReport(services, input.bucket, origin, verdict, advice);
+          } catch (err) {
+            reportError(err, services.log, `[cors] ${input.bucket}`);
+          }
         });
       if (!input.afterSigning) await showReport(services, input.bucket, origin, verdict, advice);
     }
@@ -120,7 +178,7 @@ async function showReport(
       '',
       '## Rule to add',
       '',
-      'Add this rule as the first one, before the existing rules: PutBucketCors replaces the whole configuration, and some servers (Ceph radosgw) check only the first rule whose origin matches. The OSS console and `ossutil cors` take the same fields.',
+      'Add this rule as the first one, before the existing rules: PutBucketCors replaces the whole configuration, and some servers (Ceph radosgw) check only the first rule whose origin matches. "Apply Suggested Rule..." (in the notification, or "OSS Presign: Apply Suggested CORS Rule...") does that after showing the change. The OSS console and `ossutil cors` take the same fields.',
       '',
       '```xml',
       corsRuleXml(rule),
@@ -137,22 +195,32 @@ async function showReport(
   await services.documents.show(`/cors/CORS ${bucket}.md`, lines.join('\n') + '\n');
 }
 
-/** "Check Browser Upload (CORS)...": from a ledger entry (its signed headers), a bucket node, or the palette. */
-export async function checkCorsCommand(services: Services, arg: unknown): Promise<CorsVerdict | undefined> {
+/**
+ * The browser upload a command is about: a ledger entry's (its method and signed headers), or, from a bucket node or
+ * the palette, a PUT with the headers of a header set.
+ */
+async function browserUpload(
+  services: Services,
+  arg: unknown,
+  options: CorsOptions,
+  title: string,
+): Promise<BrowserUpload> {
   const { profiles, log } = services;
   if (isLedgerEntry(arg)) {
-    return checkBrowserUpload(services, {
+    return {
       profile: profiles.require(arg.profileId),
       bucket: arg.bucket,
+      method: arg.method,
       headers: arg.headers,
-      askOrigin: true,
-      afterSigning: false,
-    });
+      key: arg.key.replace(/\$\{filename\}/g, SAMPLE_KEY),
+    };
   }
   const place = isBucketPlace(arg) ? arg : undefined;
-  const profile = place ? profiles.require(place.profileId) : await pickProfile(profiles, { title: TITLE });
-  const bucket = place?.bucket ?? (await pickBucket(profiles, profile, { title: TITLE, log }));
-  const set = await pickHeaderSet(profile.provider, { title: TITLE, preferred: BROWSER_HEADER_SET });
+  const profile = place ? profiles.require(place.profileId) : await pickProfile(profiles, { title });
+  const bucket = place?.bucket ?? (await pickBucket(profiles, profile, { title, log }));
+  const set = options.headerSet
+    ? findHeaderSet(options.headerSet)
+    : await pickHeaderSet(profile.provider, { title, preferred: BROWSER_HEADER_SET });
   // Content-Type "auto" depends on the file; the active editor's file stands in for the files to upload.
   const sample = vscode.window.activeTextEditor?.document.fileName.split(/[\\/]/).pop() || 'upload.bin';
   // Only header names (and a safelisted Content-Type) matter to the preflight, so no file needs hashing.
@@ -164,5 +232,104 @@ export async function checkCorsCommand(services: Services, arg: unknown): Promis
     set.contentMd5 ? { ...resolved.headers, 'Content-MD5': 'md5' } : resolved.headers,
     resolved.metadata,
   );
-  return checkBrowserUpload(services, { profile, bucket, headers, askOrigin: true, afterSigning: false });
+  return { profile, bucket, method: 'PUT', headers, key: `${place?.prefix ?? ''}${SAMPLE_KEY}` };
+}
+
+/** The origin from the options (checked like a typed one), else asked (the remembered one offered). */
+async function optionOrigin(services: Services, options: CorsOptions): Promise<string> {
+  if (options.origin === undefined) return pageOrigin(services, true);
+  const problem = originProblem(options.origin);
+  if (problem) throw new ConfigError('origin', 'InvalidOrigin', problem);
+  return new URL(options.origin.trim()).origin;
+}
+
+/** "Check Browser Upload (CORS)...": from a ledger entry (its signed headers), a bucket node, or the palette. */
+export async function checkCorsCommand(
+  services: Services,
+  arg: unknown,
+  arg1?: unknown,
+): Promise<CorsVerdict | undefined> {
+  const options = commandOptions<CorsOptions>(arg1, CORS_OPTION_NAMES) ?? {};
+  const upload = await browserUpload(services, arg, options, TITLE);
+  const origin = options.origin === undefined ? undefined : await optionOrigin(services, options);
+  return checkBrowserUpload(services, {
+    ...upload,
+    askOrigin: true,
+    afterSigning: false,
+    ...(origin ? { origin } : {}),
+  });
+}
+
+/** "Apply Suggested CORS Rule...": the same target as the check, then the rule it suggests, applied. */
+export async function applyCorsRuleCommand(services: Services, arg: unknown, arg1?: unknown): Promise<CorsApplyResult> {
+  const options = commandOptions<CorsOptions>(arg1, CORS_OPTION_NAMES) ?? {};
+  const upload = await browserUpload(services, arg, options, APPLY_TITLE);
+  return applySuggestedRule(services, upload, await optionOrigin(services, options));
+}
+
+/**
+ * Adds the rule the check suggests: shows the bucket's rules and the rules with it (first, the existing ones kept
+ * after it) as a diff, writes them (PutBucketCors) only after a modal confirmation and only over the rules shown,
+ * then asks the server's own preflight whether the browser would now be let through, and says.
+ */
+async function applySuggestedRule(services: Services, upload: BrowserUpload, origin: string): Promise<CorsApplyResult> {
+  const { bucket, method } = upload;
+  const conn = await services.profiles.connection(upload.profile.id);
+  const current = await getBucketCors({ ...conn, bucket });
+  const verdict = checkBrowserPut(current, { origin, method, headers: upload.headers });
+  if (verdict.allowed || !verdict.suggestedRule) {
+    void vscode.window.showInformationMessage(
+      `The CORS rules of ${bucket} already let a browser ${method} from ${origin} (rule ${(verdict.ruleIndex ?? 0) + 1}): nothing to apply.`,
+    );
+    return { applied: false, rules: current };
+  }
+  const rules = withSuggestedRule(current, verdict.suggestedRule);
+  const shown = corsConfigurationJson(current);
+  const before = services.documents.set(`/cors/${bucket}/CORS now.json`, shown);
+  const after = services.documents.set(`/cors/${bucket}/CORS with the rule.json`, corsConfigurationJson(rules));
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    before,
+    after,
+    `CORS of ${bucket}: now ↔ with the rule for ${origin}`,
+  );
+  const apply = 'Apply';
+  const headers = verdict.requestHeaders.length ? ` with ${verdict.requestHeaders.join(', ')}` : '';
+  const choice = await vscode.window.showWarningMessage(
+    `Write ${rules.length} CORS rule${rules.length > 1 ? 's' : ''} to ${bucket}?`,
+    {
+      modal: true,
+      detail: `The new rule 1 lets a browser ${method} from ${origin}${headers}. ${current.length ? `The ${current.length} existing rule${current.length > 1 ? 's' : ''} stay${current.length > 1 ? '' : 's'} after it, unchanged` : 'The bucket has no rules yet'}, as the diff shows. PutBucketCors replaces the whole configuration with these rules.`,
+    },
+    apply,
+  );
+  if (choice !== apply) {
+    services.log.info(`[cors] ${bucket}: the suggested rule was not applied (not confirmed)`);
+    return { applied: false, rules: current };
+  }
+  // Another window or tool may have changed the rules while the diff was open: write only over what was shown.
+  if (corsConfigurationJson(await getBucketCors({ ...conn, bucket })) !== shown)
+    throw new ConfigError(
+      'cors',
+      'CorsChanged',
+      `The CORS rules of ${bucket} changed while the diff was open, so nothing was written: run "Apply Suggested CORS Rule..." again to see the new ones.`,
+    );
+  await putBucketCors({ ...conn, bucket, rules });
+  services.log.info(
+    `[cors] ${bucket}: wrote ${rules.length} rules, the first one for ${method} from ${origin}${headers}`,
+  );
+  const answer = await preflight({ ...conn, bucket, key: upload.key, origin, method, headers: verdict.requestHeaders });
+  services.log.info(
+    `[cors] ${bucket}: preflight for ${method} from ${origin}${headers}: ${answer.status}, ${answer.allowed ? 'allowed' : answer.reason}`,
+  );
+  if (answer.allowed) {
+    void vscode.window.showInformationMessage(
+      `Applied: ${bucket} has ${rules.length} CORS rule${rules.length > 1 ? 's' : ''}, and its own preflight now lets a browser ${method} from ${origin}${headers}.`,
+    );
+  } else {
+    void vscode.window.showWarningMessage(
+      `Applied the rule to ${bucket}, but the server's preflight still refuses: ${answer.reason} Some services take a minute to use new rules: run "Check Browser Upload" again shortly.`,
+    );
+  }
+  return { applied: true, rules, preflight: answer };
 }

@@ -4,9 +4,10 @@ import type { Command } from '../../vscode/commands';
 import { Commands, Settings } from '../../vscode/ids';
 import { commandOptions } from '../../vscode/targets';
 import type { Services } from '../services';
-import { checkCorsCommand } from './checkCors';
+import { applyCorsRuleCommand, checkCorsCommand } from './checkCors';
 import { copySnippet } from './copySnippet';
 import { presignTarget, runPresign, type PresignOptions } from './flow';
+import { POST_OPTION_NAMES, runPresignPost, type PostFormOptions } from './postForm';
 
 const OPTION_NAMES: ReadonlyArray<keyof PresignOptions> = [
   'profileId',
@@ -27,8 +28,9 @@ const COPY_COMMANDS: ReadonlyArray<[string, SnippetFormat]> = [
 
 /**
  * "Presign PUT URL..." (asks profile, bucket, header set, expiry and key; an options object as the second argument
- * answers them instead), "... with Last Settings" (asks nothing), the Copy as ... commands, the CORS check and
- * "Edit Header Sets". Each returns what it produced (ledger entries, a CORS verdict), for tests and other callers.
+ * answers them instead), "... with Last Settings" (asks nothing), the Copy as ... commands, "Presign POST Form...",
+ * the CORS check and "Apply Suggested CORS Rule...", and "Edit Header Sets". Each returns what it produced (ledger
+ * entries, a CORS verdict or what applying a rule did), for tests and other callers.
  */
 export function presignCommands(services: Services): Command[] {
   return [
@@ -52,7 +54,13 @@ export function presignCommands(services: Services): Command[] {
       id,
       run: (arg0, arg1) => copySnippet(services, format, arg0, arg1),
     })),
-    { id: Commands.checkCors, run: (arg) => checkCorsCommand(services, arg) },
+    {
+      id: Commands.presignPost,
+      run: (arg0, arg1) =>
+        runPresignPost(services, arg0, commandOptions<PostFormOptions>(arg1, POST_OPTION_NAMES) ?? {}),
+    },
+    { id: Commands.checkCors, run: (arg0, arg1) => checkCorsCommand(services, arg0, arg1) },
+    { id: Commands.applyCorsRule, run: (arg0, arg1) => applyCorsRuleCommand(services, arg0, arg1) },
     {
       id: Commands.editHeaderSets,
       run: () =>

@@ -5,11 +5,12 @@ import { isExpired, isLedgerEntry } from '../../app/ledger';
 import type { Services } from '../services';
 import { presignTarget, runPresign } from './flow';
 import { FORMAT_LABELS } from './handover';
+import { copyPostEntry } from './postForm';
 
 /**
  * "Copy Presigned URL" / "Copy as curl" / "... fetch" / "... Python requests" / "... PowerShell": on a ledger
- * entry, copies its URL (from secret storage) in that format again; on a file, folder or tree node, presigns it
- * and copies the result in that format.
+ * entry, copies its URL (from secret storage) in that format again (a POST entry: its form); on a file, folder or
+ * tree node, presigns it and copies the result in that format.
  */
 export async function copySnippet(
   services: Services,
@@ -21,6 +22,9 @@ export async function copySnippet(
     return runPresign(services, await presignTarget(arg0, arg1, true), { copyFormat: format }, true);
   }
   const entry = services.ledger.get(arg0.id) ?? arg0;
+  // A form has a curl and a fetch of its own; for the other formats the user picks one of the form's.
+  if (entry.method === 'POST')
+    return copyPostEntry(services, entry, format === 'curl' || format === 'fetch' ? format : undefined);
   const url = await services.ledger.url(entry.id);
   if (!url) {
     throw new ConfigError(

@@ -7,10 +7,15 @@ import type { Profile } from '../../app/profiles';
 import {
   CancelledError,
   ConfigError,
+  clockFor,
+  clockKey,
   md5File,
+  measureClock,
   presignPut,
   redact,
   validateExpiry,
+  type Clock,
+  type ConnectionOptions,
   type SnippetFormat,
 } from '../../core/index';
 import { withCancellableProgress } from '../../vscode/progress';
@@ -66,6 +71,42 @@ export function presignTarget(arg0: unknown, arg1: unknown, interactive: boolean
     confirm: (n) => `Presign ${n} URLs`,
     interactive,
   });
+}
+
+/** How long presign waits for the one request that checks an endpoint's clock. */
+const CLOCK_CHECK_MS = 5_000;
+
+/** Endpoints (clock keys) whose clock could not be checked in this session: presign does not wait on them again. */
+const uncheckedClocks = new Set<string>();
+
+/**
+ * The clock to sign with: the endpoint's skew-corrected one, which API requests teach. A URL signed by a clock more
+ * than 15 minutes off is rejected, so when no request has taught it yet, one cheap request does (a few seconds at
+ * most). Presigning needs no network: if the check fails, the local clock signs and the log says so.
+ */
+async function signingClock(services: Services, conn: ConnectionOptions, bucket: string): Promise<Clock> {
+  const clock = clockFor(conn, services.log);
+  const key = clockKey(conn);
+  if (clock.hasServerTime || uncheckedClocks.has(key)) return clock;
+  const host = new URL(key).host;
+  let problem: string | undefined;
+  try {
+    // In the status bar, not a notification: it takes a moment on a reachable endpoint and is bounded by the timeout.
+    const offset = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Checking the clock of ${host}` },
+      () => measureClock({ ...conn, bucket, timeoutMs: CLOCK_CHECK_MS }, { log: services.log }),
+    );
+    if (offset === undefined) problem = 'its answer had no Date header';
+  } catch (err) {
+    problem = err instanceof Error ? err.message : String(err);
+  }
+  if (problem) {
+    uncheckedClocks.add(key);
+    services.log.warn(
+      `[presign] Could not check this computer's clock against ${host} (${problem}): signing with the local clock. If it is more than 15 minutes off, the server rejects the URLs (RequestTimeTooSkewed).`,
+    );
+  }
+  return clock;
 }
 
 /** Files signed between two yields to the event loop (and two progress reports). */
@@ -137,14 +178,18 @@ export async function runPresign(
   });
 
   const conn = await profiles.connection(profile.id);
+  const clock = await signingClock(services, conn, bucket);
   const signOne = async (file: { uri: vscode.Uri; vars: TemplateVariables }, key: string, signal?: AbortSignal) => {
     const contentMd5 = needsContentMd5(set) ? await md5File(localPath(file.uri), signal) : undefined;
     const { headers, metadata } = resolveHeaderSet(set, profile.provider, { vars: file.vars, contentMd5 });
-    const signed = presignPut({ ...conn, bucket, key, expiresSeconds: expirySeconds, headers, metadata });
+    const date = clock.now();
+    const signed = presignPut({ ...conn, bucket, key, expiresSeconds: expirySeconds, headers, metadata, date });
     const expiry = effectiveExpiry({
       urlExpiresAt: signed.expiresAt,
+      signedAt: date,
       signatureVersion: conn.signatureVersion ?? 'v4',
       hasSecurityToken: !!conn.securityToken,
+      tokenExpiresAt: profile.tokenExpiresAt ? new Date(profile.tokenExpiresAt) : undefined,
     });
     // A presigned URL is a bearer credential: only its redacted form is logged (whatever the Logger does).
     (files.length > BATCH ? services.log.debug : services.log.info)(

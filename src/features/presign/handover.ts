@@ -8,7 +8,7 @@ import type { HeaderSet } from '../../app/headerSets';
 import type { Profile } from '../../app/profiles';
 import { buildSnippet, endpointWarnings, type SnippetFormat, type SnippetInput } from '../../core/index';
 import { reportError } from '../../vscode/errors';
-import { Views } from '../../vscode/ids';
+import { Commands, Views } from '../../vscode/ids';
 import type { Services } from '../services';
 import { checkBrowserUpload } from './checkCors';
 
@@ -74,10 +74,11 @@ export async function handOver(
   const saveJson = 'Save as JSON...';
   const saveCsv = 'Save as CSV...';
   const openLedger = 'Open Ledger';
+  const diagnose = 'Diagnose';
   // A browser fetch per file is rarely what a folder is for; the files are, and a notification has little room.
   const actions = several
     ? [saveJson, saveCsv, copyUrl, copyCurl, openLedger]
-    : [copyUrl, copyCurl, copyFetch, openLedger];
+    : [copyUrl, copyCurl, copyFetch, diagnose, openLedger];
   const message = presignedMessage({
     bucket: input.bucket,
     urls: items,
@@ -93,6 +94,12 @@ export async function handOver(
       else if (choice === saveJson) await saveBatch(services, 'json', input.bucket, items);
       else if (choice === saveCsv) await saveBatch(services, 'csv', input.bucket, items);
       else if (choice === openLedger) await vscode.commands.executeCommand(`${Views.ledger}.focus`);
+      // For when the upload fails: the doctor starts from this URL and the headers it was signed with.
+      else if (choice === diagnose)
+        await vscode.commands.executeCommand(Commands.diagnose, {
+          url: items[0].url,
+          signedHeaderValues: items[0].headers,
+        });
     } catch (err) {
       reportError(err, services.log, '[presign]');
     }

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { importFromHome, withFreshIds } from '../../app/profileImport';
-import type { Profile } from '../../app/profiles';
+import { parseTokenExpiry, type Profile } from '../../app/profiles';
 import { pickProfile } from '../../vscode/prompts';
 import type { Services } from '../services';
 import { runProfileWizard } from './wizard';
@@ -49,7 +49,10 @@ export async function removeProfile(services: Services, arg?: unknown): Promise<
   await services.profiles.remove(profile);
 }
 
-/** Set Secret: stores (or rotates) the access key secret and optional STS token of a profile in SecretStorage. */
+/**
+ * Set Secret: stores (or rotates) the access key secret and optional STS token of a profile in SecretStorage, and
+ * the token's expiry (not secret) in the profile's `tokenExpiresAt`, so presigned URLs show when they really end.
+ */
 export async function setSecret(services: Services, arg?: unknown): Promise<void> {
   const profile = await profileOf(services, arg, 'Set Secret');
   const title = `Set Secret of "${profile.name}"`;
@@ -68,7 +71,28 @@ export async function setSecret(services: Services, arg?: unknown): Promise<void
     prompt: 'STS session token, if the key is temporary (leave empty for a permanent key)',
   });
   if (token === undefined) return;
+  let tokenExpiresAt: string | undefined;
+  if (token) {
+    const expiry = await vscode.window.showInputBox({
+      title,
+      ignoreFocusOut: true,
+      prompt: 'When does the token expire? (ISO 8601, optional)',
+      placeHolder: 'e.g. 2026-05-01T12:00:00Z or 2026-05-01T20:00:00+08:00; empty if unknown',
+      validateInput: (t) => {
+        if (!t.trim()) return undefined;
+        const time = parseTokenExpiry(t);
+        if (!time) return 'Write the time as ISO 8601 with a zone, e.g. 2026-05-01T12:00:00Z, or leave it empty.';
+        return time.getTime() <= Date.now()
+          ? 'That time has passed: an expired token signs nothing. Paste a fresh token (Escape), or correct the time.'
+          : undefined;
+      },
+    });
+    if (expiry === undefined) return;
+    tokenExpiresAt = parseTokenExpiry(expiry)?.toISOString();
+  }
   await services.profiles.setSecret(profile.id, secret, token || undefined);
+  // The expiry belongs to the token: a new token (or none) replaces the old one's.
+  if (profile.tokenExpiresAt !== tokenExpiresAt) await services.profiles.update({ ...profile, tokenExpiresAt });
   void vscode.window.showInformationMessage(`Secret of "${profile.name}" saved in VS Code's secret storage.`);
 }
 

@@ -267,6 +267,8 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
       ...(s.addressing !== 'virtual' ? { addressing: s.addressing } : {}),
       signatureVersion: existing?.signatureVersion,
       ...(s.buckets?.length ? { buckets: s.buckets } : {}),
+      // A kept secret keeps its token, and so the token's expiry; a new secret is stored without a token.
+      ...(existing?.tokenExpiresAt && !s.secret ? { tokenExpiresAt: existing.tokenExpiresAt } : {}),
     });
     const secret = s.secret
       ? { secret: s.secret }

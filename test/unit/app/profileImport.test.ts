@@ -252,3 +252,82 @@ describe('importFromHome', () => {
     await assert.rejects(importFromHome(home({})), /Found none of/);
   });
 });
+
+describe('STS token expiry on import', () => {
+  it('reads aws_session_expiration and x_security_token_expires next to a session token, as UTC', () => {
+    const credentials = `[helper]
+aws_access_key_id = ASIAEXAMPLE1
+aws_secret_access_key = s1
+aws_session_token = t1
+aws_session_expiration = 2030-01-02T00:47:31+02:00
+
+[saml]
+aws_access_key_id = ASIAEXAMPLE2
+aws_secret_access_key = s2
+aws_session_token = t2
+x_security_token_expires = 2030-01-02T15:04:05+0000
+
+[static]
+aws_access_key_id = AKIAEXAMPLE3
+aws_secret_access_key = s3
+aws_session_expiration = 2030-01-02T00:00:00Z
+
+[garbled]
+aws_access_key_id = ASIAEXAMPLE4
+aws_secret_access_key = s4
+aws_session_token = t4
+x_security_token_expires = next tuesday
+`;
+    const { candidates } = parseAwsFiles(credentials, '');
+    assert.deepEqual(
+      candidates.map((c) => [c.profile.name, c.profile.tokenExpiresAt]),
+      [
+        ['aws helper', '2030-01-01T22:47:31.000Z'],
+        ['aws saml', '2030-01-02T15:04:05.000Z'],
+        // No token: an expiry means nothing. Unreadable: left out, so presign says the expiry is unknown.
+        ['aws static', undefined],
+        ['aws garbled', undefined],
+      ],
+    );
+  });
+
+  it('reads the expiry from ~/.aws/config when the credentials file has none', () => {
+    const { candidates } = parseAwsFiles(
+      '[dev]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\n',
+      '[profile dev]\nregion = eu-west-1\naws_session_expiration = 2030-06-01T08:00:00Z\n',
+    );
+    assert.equal(candidates[0].profile.tokenExpiresAt, '2030-06-01T08:00:00.000Z');
+  });
+
+  it('reads the Alibaba Cloud CLI sts_expiration (Unix seconds) of an StsToken profile', () => {
+    const config = JSON.stringify({
+      profiles: [
+        {
+          name: 'sts',
+          mode: 'StsToken',
+          access_key_id: 'STS.id',
+          access_key_secret: 'stsSecret',
+          sts_token: 'stsTok',
+          sts_expiration: 1893545251,
+          region_id: 'cn-hangzhou',
+        },
+        {
+          name: 'ak',
+          mode: 'AK',
+          access_key_id: 'id',
+          access_key_secret: 'k',
+          sts_expiration: 1893545251,
+          region_id: 'cn-hangzhou',
+        },
+      ],
+    });
+    const { candidates } = parseAliyunConfig(config);
+    assert.deepEqual(
+      candidates.map((c) => [c.profile.name, c.profile.tokenExpiresAt]),
+      [
+        ['aliyun sts', '2030-01-02T00:47:31.000Z'],
+        ['aliyun ak', undefined],
+      ],
+    );
+  });
+});

@@ -5,6 +5,7 @@ import {
   connectionForBucket,
   connectionOptions,
   credentialsFromEnv,
+  parseTokenExpiry,
   profileIdFor,
   validateProfile,
 } from '../../../src/app/profiles';
@@ -190,5 +191,35 @@ describe('connectionForBucket', () => {
       connectionForBucket(aws, { bucketRegion: 'eu-central-1' }).endpoint,
       'https://s3.eu-central-1.amazonaws.com',
     );
+  });
+});
+
+describe('tokenExpiresAt', () => {
+  it('keeps an ISO 8601 time with a zone, normalised to UTC', () => {
+    assert.equal(
+      validateProfile({ ...base, tokenExpiresAt: ' 2030-05-01T20:00:00+08:00 ' }).tokenExpiresAt,
+      '2030-05-01T12:00:00.000Z',
+    );
+    assert.equal(
+      validateProfile({ ...base, tokenExpiresAt: '2030-05-01T12:00Z' }).tokenExpiresAt,
+      '2030-05-01T12:00:00.000Z',
+    );
+    assert.equal('tokenExpiresAt' in validateProfile({ ...base, tokenExpiresAt: '' }), false);
+  });
+
+  it('rejects an unparseable, zone-less or impossible time, naming the field, the format and Set Secret', () => {
+    for (const bad of ['tomorrow', '2030-05-01T12:00:00', '2030-02-30T00:00:00Z', '2030-05-01T24:00:00Z', 1893545251]) {
+      rejects(
+        { ...base, tokenExpiresAt: bad },
+        'tokenExpiresAt',
+        /tokenExpiresAt .* is not an ISO 8601 time with a zone: write it like 2026-05-01T12:00:00Z.*Set Secret/,
+      );
+    }
+  });
+
+  it('parses the +0000 offset form credential helpers write', () => {
+    assert.equal(parseTokenExpiry('2030-01-02T15:04:05+0000')?.toISOString(), '2030-01-02T15:04:05.000Z');
+    assert.equal(parseTokenExpiry('2030-01-02 15:04:05Z')?.toISOString(), '2030-01-02T15:04:05.000Z');
+    assert.equal(parseTokenExpiry('2030-01-02'), undefined);
   });
 });

@@ -102,7 +102,7 @@ describe('hand-over of presigned URLs', () => {
       notice.text,
       'Presigned PUT for "bkt/k/one.txt" copied as URL (expires in 10 min). Send exactly: Content-Type: text/plain; x-amz-meta-owner: ana',
     );
-    assert.deepEqual(notice.items, ['Copy URL', 'Copy as curl', 'Copy as fetch', 'Open Ledger']);
+    assert.deepEqual(notice.items, ['Copy URL', 'Copy as curl', 'Copy as fetch', 'Diagnose', 'Open Ledger']);
   });
 
   it('OSS V4: names the signed Content-Type, which the URL does not show', async () => {
