@@ -94,7 +94,13 @@ suite('load', () => {
         copyFormat: 'url',
       }),
     );
-    const urls = (await vscode.env.clipboard.readText()).split('\n').filter(Boolean);
+    // A folder's clipboard pairs each URL with the headers its uploader must send: "# key", the URL, one header a line.
+    const blocks = (await vscode.env.clipboard.readText()).split('\n\n').filter(Boolean);
+    const urls = blocks.map((block) => block.split('\n')[1] ?? '');
+    assert.ok(
+      blocks.every((block) => /^# .+\n\S+\nContent-Type: text\/plain(\n|$)/.test(block)),
+      'each block names its key, its URL and the Content-Type to send',
+    );
     console.log(
       `load: presigned ${urls.length} URLs for a folder in ${m.ms} ms; longest event-loop stall ${m.maxStallMs} ms; RSS ${m.startRssMiB} -> peak ${m.peakRssMiB} MiB`,
     );
