@@ -12,6 +12,7 @@ import { ProfileStore } from './features/profiles/profileStore';
 import { VsCodeSecretStore } from './features/profiles/secretStore';
 import type { Services } from './features/services';
 import { uploadCommands } from './features/upload/commands';
+import { offerResumeAtStartup } from './features/upload/resume';
 import { UploadStatusBar } from './features/upload/statusBar';
 import { registerCommands } from './vscode/commands';
 import { ReadOnlyDocuments } from './vscode/documents';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): OssPresignApi {
       ...ledgerCommands(services, ledgerView),
       ...doctorCommands(services),
     ]);
+    void offerResumeAtStartup(services, uploads);
   } catch (err) {
     log.error('activation failed', err);
     void vscode.window.showErrorMessage(

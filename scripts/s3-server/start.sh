@@ -204,6 +204,10 @@ rgw data = $STATE/rgw
 rgw thread pool size = 32
 # virtual-hosted style requests arrive as Host: <bucket>.localhost:$PORT
 rgw dns name = localhost
+# Deleted objects stay in the RAM-backed store until garbage collection, which waits about 2 hours by default:
+# collect them within a minute so a test run's deleted uploads do not fill memstore.
+rgw gc obj min wait = 0
+rgw gc processor period = 30
 debug rgw = 1/1
 EOF
 

@@ -32,6 +32,9 @@ export const Commands = {
   clearExpired: 'ossPresign.clearExpired',
   uploadFile: 'ossPresign.uploadFile',
   createMultipartKit: 'ossPresign.createMultipartKit',
+  resumeUploads: 'ossPresign.resumeUploads',
+  abortUpload: 'ossPresign.abortUpload',
+  abortUploadsOlderThan: 'ossPresign.abortUploadsOlderThan',
 } as const;
 
 export const Views = {

@@ -68,10 +68,13 @@ function oneLine(value: string): string {
 }
 
 /**
- * The bash script of a kit. It needs only bash, curl, tail, head, wc, awk and mktemp (GNU or BSD). It checks the
- * file's size, cuts each part with `tail -c +N | head -c LEN` into a temporary file, PUTs it (retrying connection
- * failures and 5xx), collects the ETag response headers, POSTs the CompleteMultipartUpload XML, and on any failure
- * or interruption DELETEs the upload so no parts are left behind.
+ * The bash script of a kit. It needs only bash, curl, tail, head, wc, awk, date and mktemp (GNU or BSD). It checks
+ * the file's size, cuts each part with `tail -c +N | head -c LEN` into a temporary file, PUTs it (retrying
+ * connection failures and 5xx), records its ETag in `<script>.etags` next to the script (and the manifest), and
+ * POSTs the CompleteMultipartUpload XML. Run again after an interruption (Ctrl+C, a lost connection, a closed
+ * laptop), it sends only the parts without a recorded ETag, or every part when the file's modification time
+ * changed. A refusal (4xx: expired or edited URLs, an upload that no longer exists) DELETEs the upload, and so does
+ * `--abort`, so no parts are left behind.
  */
 export function multipartKitScript(m: MultipartKitManifest): string {
   const lens = m.parts.map((p) => p.end - p.start);
@@ -84,12 +87,12 @@ export function multipartKitScript(m: MultipartKitManifest): string {
 # They are bearer credentials: give this script only to the person who should upload the file.
 #
 #   bash ${'"$0"'} [FILE]        FILE defaults to ${oneLine(m.fileName)} (it must be exactly ${m.fileSize} bytes)
+#   bash ${'"$0"'} --abort       drops the upload and the parts sent so far
 #
-# Needs bash, curl, tail, head, wc and awk. On failure or Ctrl+C it aborts the upload, so nothing is left behind.
+# Interrupted (Ctrl+C, a lost connection), run it again: it sends only the parts not uploaded yet (their ETags are
+# recorded in the .etags file next to this script). Needs bash, curl, tail, head, wc, awk and date.
 set -euo pipefail
 
-FILE=\${1:-${sq(m.fileName)}}
-EXPECTED_SIZE=${m.fileSize}
 UPLOAD_ID=${sq(m.uploadId)}
 STARTS=(${m.parts.map((p) => p.start).join(' ')})
 LENGTHS=(${lens.join(' ')})
@@ -98,21 +101,60 @@ ${m.parts.map((p) => '  ' + sq(p.url)).join('\n')}
 )
 COMPLETE_URL=${sq(m.complete.url)}
 ABORT_URL=${sq(m.abort.url)}
+STATE="\${0%.sh}.etags"
 
 die() { echo "error: $*" >&2; exit 1; }
 command -v curl >/dev/null 2>&1 || die "curl is not installed: install curl and run this script again."
+
+if [ "\${1:-}" = --abort ]; then
+  code=$(curl -sS -X DELETE -o /dev/null -w '%{http_code}' "$ABORT_URL") || code=000
+  case "$code" in
+    2*|404) rm -f "$STATE"; echo "Aborted multipart upload $UPLOAD_ID: the parts sent so far are deleted." ;;
+    *) die "aborting the upload failed (HTTP $code): run this again, or let the bucket's lifecycle rules remove it." ;;
+  esac
+  exit 0
+fi
+
+FILE=\${1:-${sq(m.fileName)}}
+EXPECTED_SIZE=${m.fileSize}
 [ -f "$FILE" ] || die "$FILE is not a file: pass the path of the file to upload as the first argument."
 SIZE=$(wc -c < "$FILE" | tr -d ' ')
 [ "$SIZE" = "$EXPECTED_SIZE" ] || die "$FILE has $SIZE bytes, but this kit was made for a file of $EXPECTED_SIZE bytes: pass the right file."
+COUNT=\${#PART_URLS[@]}
+
+# The ETags recorded by an earlier run of this kit, unless the file changed since (a part may differ then).
+MTIME=$(date -r "$FILE" +%s 2>/dev/null || echo unknown)
+ETAGS=()
+if [ -f "$STATE" ]; then
+  read -r tag id mtime < "$STATE" || true
+  if [ "\${tag:-} \${id:-}" != "upload $UPLOAD_ID" ]; then
+    : # another kit's record: start a new one
+  elif [ "\${mtime:-}" != "$MTIME" ]; then
+    echo "$FILE changed since the last run: sending every part again." >&2
+  else
+    while read -r n etag; do
+      if [[ "$n" =~ ^[0-9]+$ ]] && [ -n "\${etag:-}" ]; then ETAGS[n]=$etag; fi
+    done < <(tail -n +2 "$STATE")
+  fi
+fi
+if [ "\${#ETAGS[@]}" = 0 ]; then printf 'upload %s %s\\n' "$UPLOAD_ID" "$MTIME" > "$STATE"; fi
 
 WORK=$(mktemp -d)
 COMPLETED=0
+REFUSED=0
+# The kit cannot finish this upload any more (a refusal): abort it on exit.
+refuse() { REFUSED=1; die "$@"; }
 cleanup() {
   status=$?
   rm -rf "$WORK"
-  if [ "$COMPLETED" != 1 ]; then
-    echo "Upload failed or interrupted: aborting multipart upload $UPLOAD_ID so no parts are left behind." >&2
+  if [ "$COMPLETED" = 1 ]; then
+    rm -f "$STATE"
+  elif [ "$REFUSED" = 1 ]; then
+    echo "Upload refused: aborting multipart upload $UPLOAD_ID so no parts are left behind." >&2
     curl -sS -X DELETE -o /dev/null "$ABORT_URL" || echo "The abort request failed too; the parts expire with the bucket's lifecycle rules." >&2
+    rm -f "$STATE"
+  else
+    echo "Stopped with $(($(wc -l < "$STATE") - 1)) of $COUNT parts uploaded. Run this script again to send the rest; or run it with --abort to delete the parts already sent (they are billed until the upload is completed or aborted)." >&2
   fi
   exit "$status"
 }
@@ -129,9 +171,13 @@ send() {
 
 XML="$WORK/complete.xml"
 printf '<CompleteMultipartUpload>' > "$XML"
-COUNT=\${#PART_URLS[@]}
 for ((i = 0; i < COUNT; i++)); do
   n=$((i + 1))
+  if [ -n "\${ETAGS[n]:-}" ]; then
+    printf '<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>' "$n" "\${ETAGS[n]}" >> "$XML"
+    echo "part $n/$COUNT already uploaded"
+    continue
+  fi
   PART="$WORK/part"
   # tail seeks on a regular file; head stops at the part's end (tail's SIGPIPE is expected, hence || true).
   { tail -c +$((STARTS[i] + 1)) "$FILE" | head -c "\${LENGTHS[i]}" > "$PART"; } 2>/dev/null || true
@@ -142,12 +188,13 @@ for ((i = 0; i < COUNT; i++)); do
       200) break ;;
       000|5*) [ "$attempt" = 5 ] && die "part $n failed $attempt times (HTTP $code): check the network and run the script again."
               echo "part $n: HTTP $code, retrying" >&2; sleep $((attempt * attempt)) ;;
-      *) die "part $n was refused (HTTP $code): $(head -c 600 "$WORK/body"). The URLs may have expired: ask for a new kit." ;;
+      *) refuse "part $n was refused (HTTP $code): $(head -c 600 "$WORK/body"). The URLs may have expired: ask for a new kit." ;;
     esac
   done
   ETAG=$(tr -d '\\r' < "$WORK/headers" | awk 'tolower($1) == "etag:" { print $2 }' | tail -n 1)
   [ -n "$ETAG" ] || die "part $n: the server sent no ETag header."
   printf '<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>' "$n" "$ETAG" >> "$XML"
+  printf '%d %s\\n' "$n" "$ETAG" >> "$STATE"
   echo "part $n/$COUNT uploaded (\${LENGTHS[i]} bytes)"
 done
 printf '</CompleteMultipartUpload>' >> "$XML"
@@ -159,7 +206,7 @@ for attempt in 1 2 3; do
   case "$code" in
     000|5*|200) [ "$attempt" = 3 ] && die "completing the upload failed (HTTP $code): $(head -c 600 "$WORK/body")"
                 sleep $((attempt * 2)) ;;
-    *) die "completing the upload was refused (HTTP $code): $(head -c 600 "$WORK/body")" ;;
+    *) refuse "completing the upload was refused (HTTP $code): $(head -c 600 "$WORK/body")" ;;
   esac
 done
 echo "Uploaded $FILE ($SIZE bytes) in $COUNT parts."

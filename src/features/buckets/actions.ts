@@ -41,9 +41,10 @@ export async function loadMore(tree: BucketTreeProvider, node?: TreeNode): Promi
   await vscode.window.withProgress({ location: { viewId: Views.buckets } }, () => tree.loadMore(node));
 }
 
-/** Copy Key of an object (or the prefix of a folder) to the clipboard. */
+/** Copy Key of an object or an incomplete upload (or the prefix of a folder) to the clipboard. */
 export async function copyKey(node?: TreeNode): Promise<void> {
-  const text = node?.kind === 'object' ? node.key : node?.kind === 'prefix' ? node.prefix : undefined;
+  const text =
+    node?.kind === 'object' || node?.kind === 'upload' ? node.key : node?.kind === 'prefix' ? node.prefix : undefined;
   if (text === undefined) return;
   await vscode.env.clipboard.writeText(text);
   vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);

@@ -3,7 +3,8 @@
  * objects as their first argument, so every field a command needs is a plain field here. `contextValue` of the
  * tree item is `kind`.
  */
-export type NodeKind = 'profile' | 'bucket' | 'prefix' | 'object' | 'loadMore' | 'message';
+export type NodeKind =
+  'profile' | 'bucket' | 'prefix' | 'object' | 'uploads' | 'upload' | 'part' | 'loadMore' | 'message';
 
 interface NodeBase {
   kind: NodeKind;
@@ -50,6 +51,37 @@ export interface ObjectNode extends NodeBase {
   storageClass?: string | undefined;
 }
 
+/**
+ * "Incomplete Uploads": a bucket's multipart uploads never completed nor aborted, whose parts stay stored (and
+ * billed). Always the bucket's first child; listed only when expanded.
+ */
+export interface UploadsNode extends NodeBase {
+  kind: 'uploads';
+  bucket: string;
+}
+
+/** One incomplete multipart upload; its children are the parts it has stored. */
+export interface UploadNode extends NodeBase {
+  kind: 'upload';
+  bucket: string;
+  key: string;
+  uploadId: string;
+  initiated?: Date;
+  storageClass?: string | undefined;
+}
+
+/** A part an incomplete upload has stored. */
+export interface PartNode extends NodeBase {
+  kind: 'part';
+  bucket: string;
+  key: string;
+  uploadId: string;
+  partNumber: number;
+  size: number;
+  etag: string;
+  lastModified?: Date;
+}
+
 /** "Load more" at the end of a partly loaded folder; `parentId` names the folder. */
 export interface LoadMoreNode extends NodeBase {
   kind: 'loadMore';
@@ -66,7 +98,8 @@ export interface MessageNode extends NodeBase {
   action?: 'retry' | 'retryPage' | 'setSecret' | undefined;
 }
 
-export type TreeNode = ProfileNode | BucketNode | PrefixNode | ObjectNode | LoadMoreNode | MessageNode;
+export type TreeNode =
+  ProfileNode | BucketNode | PrefixNode | ObjectNode | UploadsNode | UploadNode | PartNode | LoadMoreNode | MessageNode;
 /** Nodes whose children are listed from the server a page at a time. */
 export type FolderNode = BucketNode | PrefixNode;
 
@@ -103,6 +136,56 @@ export function objectNode(
     profileId: parent.profileId,
     bucket: parent.bucket,
     ...o,
+    ...locationOf(parent),
+  };
+}
+
+/** Id of a bucket's Incomplete Uploads node. */
+export function uploadsNodeId(profileId: string, bucket: string): string {
+  return `u:${profileId}/${bucket}/`;
+}
+
+/** Id of an incomplete upload's node (upload ids are unique within a bucket). */
+export function uploadNodeId(profileId: string, bucket: string, uploadId: string): string {
+  return `m:${profileId}/${bucket}/${uploadId}`;
+}
+
+export function uploadsNode(bucket: BucketNode): UploadsNode {
+  return {
+    kind: 'uploads',
+    id: uploadsNodeId(bucket.profileId, bucket.bucket),
+    profileId: bucket.profileId,
+    bucket: bucket.bucket,
+    ...locationOf(bucket),
+  };
+}
+
+export function uploadNode(
+  parent: UploadsNode,
+  u: { key: string; uploadId: string; initiated?: Date; storageClass?: string | undefined },
+): UploadNode {
+  return {
+    kind: 'upload',
+    id: uploadNodeId(parent.profileId, parent.bucket, u.uploadId),
+    profileId: parent.profileId,
+    bucket: parent.bucket,
+    ...u,
+    ...locationOf(parent),
+  };
+}
+
+export function partNode(
+  parent: UploadNode,
+  p: { partNumber: number; size: number; etag: string; lastModified?: Date },
+): PartNode {
+  return {
+    kind: 'part',
+    id: `${parent.id}#${p.partNumber}`,
+    profileId: parent.profileId,
+    bucket: parent.bucket,
+    key: parent.key,
+    uploadId: parent.uploadId,
+    ...p,
     ...locationOf(parent),
   };
 }

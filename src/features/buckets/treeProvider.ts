@@ -1,41 +1,76 @@
 import * as vscode from 'vscode';
-import { listBuckets, listObjects, ConfigError, isCancelled, type Logger } from '../../core/index';
+import {
+  listBuckets,
+  listMultipartUploads,
+  listObjects,
+  listParts,
+  ConfigError,
+  isCancelled,
+  type Logger,
+} from '../../core/index';
 import { PagedChildren, type Page } from '../../app/pagedChildren';
 import type { Profile } from '../../app/profiles';
 import { Commands } from '../../vscode/ids';
 import type { ProfileStore } from '../profiles/profileStore';
 import { errorLine } from '../../vscode/errors';
+import { formatSize, formatUtc, md } from './format';
 import {
   bucketNode,
   loadMoreNode,
   messageNode,
   objectNode,
+  partNode,
   prefixNode,
   profileNode,
+  uploadNode,
+  uploadNodeId,
+  uploadsNode,
+  uploadsNodeId,
   type FolderNode,
   type MessageNode,
   type ObjectNode,
+  type PartNode,
   type ProfileNode,
   type TreeNode,
+  type UploadNode,
+  type UploadsNode,
 } from './nodes';
+import { partItem, uploadItem, uploadsItem, type Listed } from './uploadItems';
 
 /** Core listing calls, injectable so the paging logic can be driven without a server. */
 export interface Listing {
   listBuckets: typeof listBuckets;
   listObjects: typeof listObjects;
+  listMultipartUploads: typeof listMultipartUploads;
+  listParts: typeof listParts;
 }
 
 /** Calls core when a listing runs: reading the functions in the constructor would load core on activation. */
 const coreListing: Listing = {
   listBuckets: (...args) => listBuckets(...args),
   listObjects: (...args) => listObjects(...args),
+  listMultipartUploads: (...args) => listMultipartUploads(...args),
+  listParts: (...args) => listParts(...args),
 };
 
-type Container = ProfileNode | FolderNode;
+/** Nodes whose children are listed from the server a page at a time. */
+type Container = ProfileNode | FolderNode | UploadsNode | UploadNode;
+
+function isContainer(node: TreeNode): node is Container {
+  return (
+    node.kind === 'profile' ||
+    node.kind === 'bucket' ||
+    node.kind === 'prefix' ||
+    node.kind === 'uploads' ||
+    node.kind === 'upload'
+  );
+}
 
 /**
- * Profiles -> buckets -> prefixes -> objects, listed lazily a page at a time. Node objects are kept per id, so
- * a refresh event names the same instance VS Code holds. Failures become a message node with Retry, never a popup.
+ * Profiles -> buckets -> prefixes -> objects, listed lazily a page at a time; each bucket's first child is its
+ * Incomplete Uploads (multipart uploads -> the parts each stored), listed the same way when expanded. Node objects
+ * are kept per id, so a refresh event names the same instance VS Code holds. Failures become a message node with
+ * Retry, never a popup.
  */
 export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
@@ -85,6 +120,12 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
       case 'object':
         return this.objectItem(node);
+      case 'uploads':
+        return withId(uploadsItem(node, this.listed<UploadNode>(node)), node);
+      case 'upload':
+        return withId(uploadItem(node, this.listed<PartNode>(node)), node);
+      case 'part':
+        return withId(partItem(node), node);
       case 'loadMore': {
         const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('more');
@@ -113,10 +154,14 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) return this.roots();
-    if (node.kind !== 'profile' && node.kind !== 'bucket' && node.kind !== 'prefix') return [];
+    if (!isContainer(node)) return [];
     const container = this.intern(node);
     const paged = this.pagedFor(container);
-    if (!paged.isLoaded) await paged.loadMore();
+    if (!paged.isLoaded) {
+      await paged.loadMore();
+      // Their descriptions count what was listed: redraw them now that the first page is here.
+      if (container.kind === 'uploads' || container.kind === 'upload') this.emitter.fire(container);
+    }
     return this.render(container, paged);
   }
 
@@ -124,6 +169,9 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (node.kind === 'profile') return undefined;
     if (node.kind === 'loadMore' || node.kind === 'message') return this.containers.get(node.parentId);
     if (node.kind === 'bucket') return this.containers.get(profileNode(node.profileId).id);
+    if (node.kind === 'uploads') return this.containers.get(bucketNode(node.profileId, node.bucket).id);
+    if (node.kind === 'upload') return this.containers.get(uploadsNodeId(node.profileId, node.bucket));
+    if (node.kind === 'part') return this.containers.get(uploadNodeId(node.profileId, node.bucket, node.uploadId));
     const prefix = node.kind === 'object' ? node.key : node.prefix;
     const parent = parentPrefix(prefix);
     return this.containers.get(
@@ -152,14 +200,26 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.emitter.fire(container);
   }
 
-  /** Forgets the listing of a node (and everything below it) and lists it again. */
+  /**
+   * Forgets the listing of a node (and everything below it) and lists it again. On an incomplete upload it lists
+   * its bucket's Incomplete Uploads again, which shows whether the upload is still there (after Abort).
+   */
   refreshNode(node: TreeNode): void {
-    const container = this.containerOf(node);
+    let container = this.containerOf(node);
     if (!container) return this.refresh();
+    if (node.kind === 'upload')
+      container = this.containers.get(uploadsNodeId(node.profileId, node.bucket)) ?? container;
+    const { profileId } = container;
     const below =
       container.kind === 'profile'
-        ? [`b:${container.profileId}/`, `d:${container.profileId}/`]
-        : [`d:${container.profileId}/${container.bucket}/${container.prefix}`];
+        ? ['b', 'd', 'u', 'm'].map((kind) => `${kind}:${profileId}/`)
+        : container.kind === 'bucket'
+          ? ['d', 'u', 'm'].map((kind) => `${kind}:${profileId}/${container.bucket}/`)
+          : container.kind === 'prefix'
+            ? [`d:${profileId}/${container.bucket}/${container.prefix}`]
+            : container.kind === 'uploads'
+              ? [`m:${profileId}/${container.bucket}/`]
+              : [];
     for (const [id, paged] of this.children) {
       if (id === container.id || below.some((p) => id.startsWith(p))) {
         paged.clear();
@@ -211,10 +271,14 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   private containerOf(node: TreeNode): Container | undefined {
     const id = node.kind === 'loadMore' || node.kind === 'message' ? node.parentId : node.id;
-    return (
-      this.containers.get(id) ??
-      (node.kind === 'profile' || node.kind === 'bucket' || node.kind === 'prefix' ? this.intern(node) : undefined)
-    );
+    return this.containers.get(id) ?? (isContainer(node) ? this.intern(node) : undefined);
+  }
+
+  /** The children listed below `node` so far, for its description; undefined until the first page arrived. */
+  private listed<T extends TreeNode>(node: Container): Listed<T> | undefined {
+    const paged = this.children.get(node.id);
+    if (!paged?.isLoaded || paged.error !== undefined) return undefined;
+    return { items: paged.items as readonly T[], more: paged.hasMore };
   }
 
   private pagedFor(container: Container): PagedChildren<TreeNode> {
@@ -222,9 +286,16 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!paged) {
       paged = new PagedChildren<TreeNode>(async (token, signal) => {
         try {
-          return container.kind === 'profile'
-            ? await this.loadBuckets(container, signal)
-            : await this.loadFolder(container, token, signal);
+          switch (container.kind) {
+            case 'profile':
+              return await this.loadBuckets(container, signal);
+            case 'uploads':
+              return await this.loadUploads(container, token, signal);
+            case 'upload':
+              return await this.loadParts(container, token, signal);
+            default:
+              return await this.loadFolder(container, token, signal);
+          }
         } catch (err) {
           if (!isCancelled(err))
             this.log.warn(
@@ -291,6 +362,66 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return { items, nextToken: page.nextToken };
   }
 
+  private async loadUploads(
+    node: UploadsNode,
+    token: string | undefined,
+    signal: AbortSignal,
+  ): Promise<Page<TreeNode>> {
+    const conn = await this.profiles.connection(node.profileId, node);
+    // A page of uploads ends at a key and an upload id: the token carries both.
+    const [keyMarker, uploadIdMarker] = token ? (JSON.parse(token) as [string, string]) : [];
+    const page = await this.listing.listMultipartUploads({
+      ...conn,
+      bucket: node.bucket,
+      maxUploads: this.pageSize(),
+      keyMarker,
+      uploadIdMarker: uploadIdMarker || undefined,
+      signal,
+    });
+    this.log.debug(
+      `[tree] ${node.profileId} ${node.bucket}: ${page.uploads.length} incomplete uploads${page.isTruncated ? ', more' : ''}`,
+    );
+    return {
+      items: page.uploads.map((u) => {
+        const initiated = u.initiated ? new Date(u.initiated) : undefined;
+        return this.intern(
+          uploadNode(node, {
+            key: u.key,
+            uploadId: u.uploadId,
+            ...(initiated && !Number.isNaN(initiated.getTime()) ? { initiated } : {}),
+            storageClass: u.storageClass,
+          }),
+        );
+      }),
+      nextToken: page.nextKeyMarker ? JSON.stringify([page.nextKeyMarker, page.nextUploadIdMarker ?? '']) : undefined,
+    };
+  }
+
+  private async loadParts(node: UploadNode, token: string | undefined, signal: AbortSignal): Promise<Page<TreeNode>> {
+    const conn = await this.profiles.connection(node.profileId, node);
+    const page = await this.listing.listParts({
+      ...conn,
+      bucket: node.bucket,
+      key: node.key,
+      uploadId: node.uploadId,
+      maxParts: this.pageSize(),
+      partNumberMarker: token ? Number(token) : undefined,
+      signal,
+    });
+    return {
+      items: page.parts.map((p) => {
+        const lastModified = p.lastModified ? new Date(p.lastModified) : undefined;
+        return partNode(node, {
+          partNumber: p.partNumber,
+          size: p.size,
+          etag: p.etag,
+          ...(lastModified && !Number.isNaN(lastModified.getTime()) ? { lastModified } : {}),
+        });
+      }),
+      nextToken: page.nextPartNumberMarker === undefined ? undefined : String(page.nextPartNumberMarker),
+    };
+  }
+
   private render(container: Container, paged: PagedChildren<TreeNode>): TreeNode[] {
     const out = [...paged.items];
     if (paged.error !== undefined && !isCancelled(paged.error)) {
@@ -313,16 +444,24 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       // Cancelled before the first page arrived.
       out.push(messageNode(container, 'Listing cancelled. Click to list again.', false, 'retry'));
     } else if (out.length === 0) {
-      const filter = container.kind === 'profile' ? undefined : this.filters.get(container.id);
-      const what =
-        container.kind === 'profile'
-          ? 'No buckets. Add buckets to the profile if the key may not list them (Edit Profile).'
-          : filter !== undefined
-            ? `Nothing starts with "${filter}".`
-            : 'Empty.';
-      out.push(messageNode(container, what, false));
+      out.push(messageNode(container, this.emptyText(container), false));
     }
-    return out;
+    return container.kind === 'bucket' ? [this.intern(uploadsNode(container)), ...out] : out;
+  }
+
+  private emptyText(container: Container): string {
+    switch (container.kind) {
+      case 'profile':
+        return 'No buckets. Add buckets to the profile if the key may not list them (Edit Profile).';
+      case 'uploads':
+        return 'No incomplete uploads.';
+      case 'upload':
+        return 'No parts stored yet.';
+      default: {
+        const filter = this.filters.get(container.id);
+        return filter !== undefined ? `Nothing starts with "${filter}".` : 'Empty.';
+      }
+    }
   }
 
   private profileItem(node: ProfileNode): vscode.TreeItem {
@@ -350,12 +489,7 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       `|---|---|`,
       `| Key | ${md(node.key)} |`,
       `| Size | ${formatSize(node.size)} (${node.size.toLocaleString('en-US')} bytes) |`,
-      node.lastModified
-        ? `| Last modified | ${node.lastModified
-            .toISOString()
-            .replace('T', ' ')
-            .replace(/\.\d+Z$/, ' UTC')} |`
-        : undefined,
+      node.lastModified ? `| Last modified | ${formatUtc(node.lastModified)} |` : undefined,
       node.storageClass ? `| Storage class | ${md(node.storageClass)} |` : undefined,
       node.etag ? `| ETag | ${md(node.etag)} |` : undefined,
     ];
@@ -389,21 +523,4 @@ function parentPrefix(keyOrPrefix: string): string {
   const trimmed = keyOrPrefix.endsWith('/') ? keyOrPrefix.slice(0, -1) : keyOrPrefix;
   const i = trimmed.lastIndexOf('/');
   return i < 0 ? '' : trimmed.slice(0, i + 1);
-}
-
-/** Escapes Markdown so keys like `a_b*c` show literally. */
-function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }

@@ -92,7 +92,7 @@ export async function createMultipartKitCommand(services: Services, arg0: unknow
   const abort = 'Abort Upload';
   void vscode.window
     .showInformationMessage(
-      `Kit for ${key}: ${kit.parts.length} parts, URLs valid until ${kit.expiresAt.toLocaleString()}. Its two files are bearer credentials: give them only to the person who uploads the file (they run "bash ${path.basename(scriptPath)}" next to ${base}).`,
+      `Kit for ${key}: ${kit.parts.length} parts, URLs valid until ${kit.expiresAt.toLocaleString()}. Its two files are bearer credentials: give them only to the person who uploads the file (they run "bash ${path.basename(scriptPath)}" next to ${base}, and run it again to resume if it is interrupted).`,
       open,
       abort,
     )

@@ -1,12 +1,12 @@
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../app/progressText';
-import { presignGet } from '../../core/index';
+import { presignGet, type ConnectionOptions } from '../../core/index';
 import { Commands, Views } from '../../vscode/ids';
 import { reportError } from '../../vscode/errors';
 import type { Services } from '../services';
 import type { UploadStatusBar } from './statusBar';
-import { runUploads, type UploadOutcome } from './uploadRun';
+import { runUploads, type UploadOutcome, type UploadRun } from './uploadRun';
 import { uploadTarget, type UploadCommandOptions } from './target';
 
 const TITLE = 'Upload to Bucket';
@@ -24,30 +24,42 @@ export async function uploadFileCommand(
   arg0: unknown,
   arg1: unknown,
 ): Promise<UploadOutcome[]> {
-  const { files, bucket, keys, conn, place } = await uploadTarget<UploadCommandOptions>(services, TITLE, arg0, arg1, [
-    'profileId',
-    'bucket',
-    'key',
-    'prefix',
-  ]);
+  const { files, profile, bucket, keys, conn, place } = await uploadTarget<UploadCommandOptions>(
+    services,
+    TITLE,
+    arg0,
+    arg1,
+    ['profileId', 'bucket', 'key', 'prefix'],
+  );
   const node = place && place.kind !== 'object' ? place : undefined;
   const items = await Promise.all(
     files.map(async (uri, i) => ({ filePath: uri.fsPath, key: keys[i], size: (await fsp.stat(uri.fsPath)).size })),
   );
+  // The same place as the connection: a resume after a restart reaches the bucket the same way.
+  const location =
+    place?.bucket === bucket ? { bucketRegion: place.bucketRegion, bucketEndpoint: place.bucketEndpoint } : undefined;
 
-  const run = await runUploads(services, statusBar, conn, bucket, items);
+  const run = await runUploads(services, statusBar, { profileId: profile.id, bucket, conn, location }, items);
   // The tree shows the new objects: the node the upload came from, or everything.
   await vscode.commands.executeCommand(node ? Commands.refreshNode : Commands.refresh, ...(node ? [node] : []));
+  if (run.done.length === 0 && run.failed.length === 1) throw run.failed[0].error;
+  reportRun(services, run, items.length, bucket, conn);
+  return run.done;
+}
+
+/** Tells how a run went: the files that failed (see the log), then the uploaded ones with their actions. */
+export function reportRun(
+  services: Services,
+  run: UploadRun,
+  count: number,
+  bucket: string,
+  conn: ConnectionOptions,
+): void {
   if (run.failed.length > 0) {
-    if (run.done.length === 0 && run.failed.length === 1) throw run.failed[0].error;
+    const names = run.failed.map((f) => f.key);
     reportError(
       new Error(
-        `${run.failed.length} of ${items.length} files failed to upload (${run.failed
-          .map((f) => f.key)
-          .slice(0, 3)
-          .join(
-            ', ',
-          )}${run.failed.length > 3 ? ', ...' : ''}): see the "OSS Presign" output for each reason, then upload those again.`,
+        `${run.failed.length} of ${count} files failed to upload (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}): see the "OSS Presign" output for each reason, then upload those again.`,
       ),
       services.log,
       '[upload]',
@@ -60,7 +72,6 @@ export async function uploadFileCommand(
       bucket,
       () => presignGet({ ...conn, bucket, key: run.done[0].key, expiresSeconds: GET_LINK_SECONDS }).url,
     );
-  return run.done;
 }
 
 function announce(services: Services, done: UploadOutcome[], bucket: string, getUrl: () => string): void {
@@ -68,10 +79,13 @@ function announce(services: Services, done: UploadOutcome[], bucket: string, get
   const copyGet = 'Copy Presigned GET';
   const reveal = 'Reveal in Tree';
   const bytes = done.reduce((n, d) => n + d.bytes, 0);
+  const resumed = done.reduce((n, d) => n + (d.resumedBytes ?? 0), 0);
   const what =
     done.length === 1 ? `${done[0].key} (${formatBytes(bytes)})` : `${done.length} files (${formatBytes(bytes)})`;
+  const how =
+    resumed > 0 ? ` Resumed: ${formatBytes(resumed)} were already stored, ${formatBytes(bytes - resumed)} sent.` : '';
   const actions = done.length === 1 ? [copyKey, copyGet, reveal] : [copyKey, reveal];
-  void vscode.window.showInformationMessage(`Uploaded ${what} to ${bucket}.`, ...actions).then(async (choice) => {
+  void vscode.window.showInformationMessage(`Uploaded ${what} to ${bucket}.${how}`, ...actions).then(async (choice) => {
     try {
       if (choice === copyKey) await vscode.env.clipboard.writeText(done.map((d) => d.key).join('\n'));
       if (choice === copyGet) {

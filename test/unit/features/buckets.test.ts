@@ -24,6 +24,9 @@ function scriptedListing() {
       if (page instanceof Error) throw page;
       return page;
     },
+    // Incomplete uploads are listed only when their node is expanded (test/unit/features/incompleteUploads.test.ts).
+    listMultipartUploads: async () => assert.fail('listed the incomplete uploads without their node expanded'),
+    listParts: async () => assert.fail('listed parts without an upload expanded'),
   };
   return { listing, objectPages, calls };
 }
@@ -50,6 +53,8 @@ describe('BucketTreeProvider', () => {
   const describeNodes = (nodes: TreeNode[]) => nodes.map((n) => `${n.kind}:${name(n)}`);
   const bucket = async (name = 'alpha') =>
     (await tree.getChildren((await tree.getChildren())[0])).find((n) => n.bucket === name)!;
+  /** A bucket's or folder's listing: its children after the bucket's Incomplete Uploads node. */
+  const listing = async (node: TreeNode) => (await tree.getChildren(node)).filter((n) => n.kind !== 'uploads');
 
   beforeEach(async () => {
     h = createHarness();
@@ -89,12 +94,12 @@ describe('BucketTreeProvider', () => {
       { prefixes: [], objects: [object('c.txt')] },
     );
     const node = await bucket();
-    const first = await tree.getChildren(node);
+    const first = await listing(node);
     assert.deepEqual(describeNodes(first), ['prefix:dir/', 'object:a.txt', 'object:b.txt', 'loadMore:']);
     assert.equal(tree.getTreeItem(first[3]).command?.command, 'ossPresign.loadMore');
 
     await tree.loadMore(first[3]);
-    assert.deepEqual(describeNodes(await tree.getChildren(node)), [
+    assert.deepEqual(describeNodes(await listing(node)), [
       'prefix:dir/',
       'object:a.txt',
       'object:b.txt',
@@ -113,7 +118,7 @@ describe('BucketTreeProvider', () => {
   it('shows a failed listing as an error node whose click retries, and lists again on Retry', async () => {
     script.objectPages.push(new Error('Access denied by the test'), { prefixes: [], objects: [object('a.txt')] });
     const node = await bucket();
-    const [error, ...rest] = await tree.getChildren(node);
+    const [error, ...rest] = await listing(node);
     assert.deepEqual(rest, []);
     assert.deepEqual(error.kind === 'message' && [error.message, error.isError, error.action], [
       'Access denied by the test',
@@ -125,7 +130,7 @@ describe('BucketTreeProvider', () => {
     assert.equal(h.log.at('warn').length, 1);
 
     tree.refreshNode(error);
-    assert.deepEqual(describeNodes(await tree.getChildren(node)), ['object:a.txt']);
+    assert.deepEqual(describeNodes(await listing(node)), ['object:a.txt']);
   });
 
   it('keeps the items shown when a later page fails, and retries just that page', async () => {
@@ -134,14 +139,14 @@ describe('BucketTreeProvider', () => {
       objects: [object('b.txt')],
     });
     const node = await bucket();
-    const [, more] = await tree.getChildren(node);
+    const [, more] = await listing(node);
     await tree.loadMore(more);
-    const shown = await tree.getChildren(node);
+    const shown = await listing(node);
     assert.deepEqual(describeNodes(shown), ['object:a.txt', 'message:timeout']);
     const retry = tree.getTreeItem(shown[1]).command;
     assert.equal(retry?.command, 'ossPresign.loadMore');
     await tree.loadMore(retry?.arguments?.[0] as TreeNode);
-    assert.deepEqual(describeNodes(await tree.getChildren(node)), ['object:a.txt', 'object:b.txt']);
+    assert.deepEqual(describeNodes(await listing(node)), ['object:a.txt', 'object:b.txt']);
     assert.deepEqual(
       script.calls.objects.map((o) => o.continuationToken),
       [undefined, 't1', 't1'],
@@ -158,7 +163,7 @@ describe('BucketTreeProvider', () => {
 
   it('Copy URI on an object node copies s3://bucket/key', async () => {
     script.objectPages.push({ prefixes: [], objects: [object('dir/a b.txt')] });
-    const [node] = await tree.getChildren(await bucket());
+    const [node] = await listing(await bucket());
     const { bucketCommands } =
       h.load<typeof import('../../../src/features/buckets/commands')>('features/buckets/commands.js');
     await bucketCommands(h.services(), tree)
