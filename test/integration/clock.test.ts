@@ -16,7 +16,7 @@ import {
   presignPut,
   type ConnectionOptions,
 } from '../../src/core/index';
-import { s3TestEnv, NO_S3_SKIP_REASON } from './helpers/env';
+import { s3TestEnv, NO_S3_SKIP_REASON, s3Connection } from './helpers/env';
 
 const TEN_MINUTES = 10 * 60_000;
 /** How far a signed time may be from the server's: the Date header has 1 s resolution, plus the test's own time. */
@@ -186,14 +186,7 @@ describe('measuring the clock of radosgw', () => {
   it('learns its time (no skew) from a HEAD of the test bucket', async (t) => {
     const env = s3TestEnv();
     if (!env) return t.skip(NO_S3_SKIP_REASON);
-    const conn: ConnectionOptions = {
-      provider: 's3',
-      endpoint: env.endpoint,
-      region: env.region,
-      addressing: 'path',
-      accessKeyId: env.accessKeyId,
-      accessKeySecret: env.accessKeySecret,
-    };
+    const conn: ConnectionOptions = s3Connection(env);
     assert.equal(await measureClock({ ...conn, bucket: env.bucket }), 0);
     assert.equal(clockFor(conn).hasServerTime, true);
   });

@@ -19,19 +19,12 @@ import {
   presignMultipart,
   type ConnectionOptions,
 } from '../../src/core/index';
-import { s3TestEnv, uniqueKey, NO_S3_SKIP_REASON } from './helpers/env';
+import { s3TestEnv, uniqueKey, NO_S3_SKIP_REASON, s3Connection } from './helpers/env';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
 const env = s3TestEnv();
-const conn: ConnectionOptions | undefined = env && {
-  provider: 's3',
-  endpoint: env.endpoint,
-  region: env.region,
-  addressing: 'path',
-  accessKeyId: env.accessKeyId,
-  accessKeySecret: env.accessKeySecret,
-};
+const conn: ConnectionOptions | undefined = env && s3Connection(env);
 
 async function getBytes(
   c: ConnectionOptions,

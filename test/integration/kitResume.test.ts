@@ -19,18 +19,11 @@ import {
   presignMultipart,
   type ConnectionOptions,
 } from '../../src/core/index';
-import { NO_S3_SKIP_REASON, s3TestEnv, uniqueKey } from './helpers/env';
+import { NO_S3_SKIP_REASON, s3TestEnv, uniqueKey, s3Connection } from './helpers/env';
 
 const MiB = 1024 * 1024;
 const env = s3TestEnv();
-const conn: ConnectionOptions | undefined = env && {
-  provider: 's3',
-  endpoint: env.endpoint,
-  region: env.region,
-  addressing: 'path',
-  accessKeyId: env.accessKeyId,
-  accessKeySecret: env.accessKeySecret,
-};
+const conn: ConnectionOptions | undefined = env && s3Connection(env);
 const realCurl = spawnSync('sh', ['-c', 'command -v curl'], { encoding: 'utf8' }).stdout.trim();
 const hasBash = spawnSync('bash', ['-c', 'true']).status === 0;
 

@@ -22,18 +22,11 @@ import type { TreeNode } from '../../src/features/buckets/nodes';
 import { createHarness, profile, type Harness } from '../unit/fakes/services';
 import { Uri } from '../unit/fakes/vscode';
 import { startFaultProxy, type FaultProxy } from './helpers/faultProxy';
-import { NO_S3_SKIP_REASON, s3TestEnv, uniqueKey } from './helpers/env';
+import { NO_S3_SKIP_REASON, s3TestEnv, uniqueKey, s3Connection } from './helpers/env';
 
 const MiB = 1024 * 1024;
 const env = s3TestEnv();
-const conn: ConnectionOptions | undefined = env && {
-  provider: 's3',
-  endpoint: env.endpoint,
-  region: env.region,
-  addressing: 'path',
-  accessKeyId: env.accessKeyId,
-  accessKeySecret: env.accessKeySecret,
-};
+const conn: ConnectionOptions | undefined = env && s3Connection(env);
 const PREFIX = 'ossPresign.uploadCheckpoint.';
 
 type UploadFileModule = typeof import('../../src/features/upload/uploadFile');

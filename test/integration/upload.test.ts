@@ -17,19 +17,12 @@ import {
 import { FileChangedError } from '../../src/core/upload/fileSource';
 import { listMultipartUploads } from '../../src/core/upload/multipart';
 import { uploadFile, type UploadFileOptions } from '../../src/core/upload/uploadFile';
-import { s3TestEnv, uniqueKey, NO_S3_SKIP_REASON } from './helpers/env';
+import { s3TestEnv, uniqueKey, NO_S3_SKIP_REASON, s3Connection } from './helpers/env';
 import { startFaultProxy, s3ErrorXml, type FaultProxy } from './helpers/faultProxy';
 
 const MiB = 1024 * 1024;
 const env = s3TestEnv();
-const conn: ConnectionOptions | undefined = env && {
-  provider: 's3',
-  endpoint: env.endpoint,
-  region: env.region,
-  addressing: 'path',
-  accessKeyId: env.accessKeyId,
-  accessKeySecret: env.accessKeySecret,
-};
+const conn: ConnectionOptions | undefined = env && s3Connection(env);
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 
 let dir: string;

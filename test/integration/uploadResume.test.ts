@@ -25,7 +25,7 @@ import {
   type UploadResult,
 } from '../../src/core/index';
 import { initiateMultipart, uploadPart } from '../../src/core/upload/multipart';
-import { NO_S3_SKIP_REASON, s3TestEnv, uniqueKey } from './helpers/env';
+import { NO_S3_SKIP_REASON, s3TestEnv, uniqueKey, s3Connection } from './helpers/env';
 import { startCountingProxy, type CountingProxy } from './helpers/countingProxy';
 
 const MiB = 1024 * 1024;
@@ -35,14 +35,7 @@ const CORE = path.join(ROOT, 'dist', 'core.js');
 const FAST_RETRY = { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 20 };
 
 const env = s3TestEnv();
-const conn: ConnectionOptions | undefined = env && {
-  provider: 's3',
-  endpoint: env.endpoint,
-  region: env.region,
-  addressing: 'path',
-  accessKeyId: env.accessKeyId,
-  accessKeySecret: env.accessKeySecret,
-};
+const conn: ConnectionOptions | undefined = env && s3Connection(env);
 const PREFIX = `${uniqueKey('resume/')}/`;
 
 /** One upload session in a process of its own, through the proxy, with the checkpoint in a JSON file. */

@@ -2,6 +2,7 @@
 // unique object keys, and a raw HTTP client that sends a URL exactly as given.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import type { ConnectionOptions } from '../../../src/core/index';
 
 export interface S3TestEnv {
   /** e.g. http://127.0.0.1:7480 (path-style; virtual-hosted style is <bucket>.localhost:PORT). */
@@ -44,6 +45,18 @@ export function s3TestEnv(): S3TestEnv | undefined {
     accessKeySecret: S3_SECRET_KEY,
     region: process.env.S3_REGION || 'us-east-1',
     bucket: process.env.S3_BUCKET || 'test-bucket',
+  };
+}
+
+/** The core connection options of the S3 test server: path style (radosgw on an IP has no bucket host names). */
+export function s3Connection(env: S3TestEnv): ConnectionOptions {
+  return {
+    provider: 's3',
+    endpoint: env.endpoint,
+    region: env.region,
+    addressing: 'path',
+    accessKeyId: env.accessKeyId,
+    accessKeySecret: env.accessKeySecret,
   };
 }
 
