@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../app/progressText';
-import { presignGet, type ConnectionOptions } from '../../core/index';
+import { clockFor, presignGet, type ConnectionOptions } from '../../core/index';
 import { Commands, Views } from '../../vscode/ids';
 import { reportError } from '../../vscode/errors';
 import type { Services } from '../services';
@@ -70,7 +70,15 @@ export function reportRun(
       services,
       run.done,
       bucket,
-      () => presignGet({ ...conn, bucket, key: run.done[0].key, expiresSeconds: GET_LINK_SECONDS }).url,
+      // Signed with the server's time, which the upload's own requests just taught the endpoint's clock.
+      () =>
+        presignGet({
+          ...conn,
+          bucket,
+          key: run.done[0].key,
+          expiresSeconds: GET_LINK_SECONDS,
+          date: clockFor(conn).now(),
+        }).url,
     );
 }
 
