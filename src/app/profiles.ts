@@ -254,24 +254,38 @@ export interface BucketLocation {
   bucketEndpoint?: string | undefined;
 }
 
+/** A bucket by name, or something that names it and may know its location (a tree node, a saved upload). */
+export type BucketRef = string | (BucketLocation & { bucket?: string | undefined });
+
+/**
+ * Whether buckets reached through this connection may live in another region than its endpoint's: true on a
+ * standard OSS or AWS endpoint, false on custom endpoints (MinIO, radosgw, R2) and custom domains, which serve
+ * their buckets as they are.
+ */
+export function locatesBuckets(conn: ConnectionOptions): boolean {
+  if (conn.addressing === 'cname') return false;
+  const host = new URL(conn.endpoint).hostname;
+  if (!inferRegion(conn.provider, host)) return false;
+  return conn.provider === 'oss' || /\.amazonaws\.com$/.test(host);
+}
+
 /**
  * The connection to use for a bucket in another region than the profile's: on a standard OSS or AWS endpoint
  * the endpoint and region are switched to the bucket's (a request to the wrong region fails). Custom endpoints
- * and custom domains are kept as they are.
+ * and custom domains are kept as they are. An OSS internal endpoint (`oss-<region>-internal`) stays internal.
  */
 export function connectionForBucket(conn: ConnectionOptions, location: BucketLocation | undefined): ConnectionOptions {
   const region = location?.bucketRegion;
-  if (!region || conn.addressing === 'cname') return conn;
+  if (!region || !locatesBuckets(conn)) return conn;
   const url = new URL(conn.endpoint);
-  const current = inferRegion(conn.provider, url.hostname);
-  if (!current || current === region) return conn;
+  if (inferRegion(conn.provider, url.hostname) === region) return conn;
   let host: string;
-  if (conn.provider === 'oss')
+  if (conn.provider === 'oss') {
+    const internal = /-internal\.aliyuncs\.com$/.test(url.hostname);
     host =
-      location.bucketEndpoint && /\.aliyuncs\.com$/.test(location.bucketEndpoint)
+      !internal && location.bucketEndpoint && /\.aliyuncs\.com$/.test(location.bucketEndpoint)
         ? location.bucketEndpoint
-        : `oss-${region}.aliyuncs.com`;
-  else if (/\.amazonaws\.com$/.test(url.hostname)) host = `s3.${region}.amazonaws.com`;
-  else return conn;
+        : `oss-${region}${internal ? '-internal' : ''}.aliyuncs.com`;
+  } else host = `s3.${region}.amazonaws.com`;
   return { ...conn, endpoint: `${url.protocol}//${host}`, region };
 }

@@ -313,6 +313,19 @@ export function parseListBuckets(xml: string): ListBucketsPage {
   return page;
 }
 
+/**
+ * `<LocationConstraint>` of GetBucketLocation, as a bare region id. OSS: `oss-cn-hangzhou` -> `cn-hangzhou`. S3: an
+ * empty constraint is us-east-1 and the legacy `EU` is eu-west-1 (as the AWS SDKs read them).
+ */
+export function parseBucketLocation(xml: string, provider: 'oss' | 's3'): string {
+  const value = text(parseSimple(xml) ?? parseFallback(xml), 'LocationConstraint');
+  if (value === undefined) throw new Error('Expected an XML <LocationConstraint> document.');
+  const constraint = value.trim();
+  if (provider === 'oss') return constraint.replace(/^oss-/, '');
+  if (constraint === '') return 'us-east-1';
+  return constraint === 'EU' ? 'eu-west-1' : constraint;
+}
+
 export interface ObjectInfo {
   key: string;
   size: number;

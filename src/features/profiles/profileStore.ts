@@ -1,16 +1,30 @@
 import * as vscode from 'vscode';
-import { ConfigError, type Logger, type ConnectionOptions } from '../../core/index';
+import {
+  ConfigError,
+  ServiceError,
+  getBucketLocation,
+  isCancelled,
+  type BucketInfo,
+  type ConnectionOptions,
+  type Logger,
+} from '../../core/index';
+import { BucketLocations } from '../../app/bucketLocations';
 import {
   connectionForBucket,
   connectionOptions,
   credentialsFromEnv,
+  locatesBuckets,
   validateProfile,
   type BucketLocation,
+  type BucketRef,
   type Profile,
 } from '../../app/profiles';
 import type { ProfileSecret, SecretStore } from './secretStore';
 import { Settings } from '../../vscode/ids';
 import { settings } from '../../vscode/settings';
+
+/** How long a bucket's location is looked up before the profile's own endpoint is used instead. */
+const LOOKUP_TIMEOUT_MS = 10_000;
 
 /** A profile with the secret to store for it. */
 export interface NewProfile {
@@ -28,6 +42,9 @@ export class ProfileStore implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [this.emitter];
   private cache: { profiles: Profile[]; problems: string[] } | undefined;
+  private readonly locations = new BucketLocations();
+  /** Lookups in flight, so that parallel operations on one bucket ask once. */
+  private readonly lookups = new Map<string, Promise<BucketLocation>>();
 
   constructor(
     private readonly secrets: SecretStore,
@@ -38,9 +55,14 @@ export class ProfileStore implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!settings.affects(e, Settings.profiles)) return;
         this.cache = undefined;
+        this.locations.clear();
         this.emitter.fire();
       }),
-      secrets.onDidChange(() => this.emitter.fire()),
+      secrets.onDidChange(() => {
+        // A lookup refused for a wrong key is worth asking again with the new one.
+        this.locations.clear();
+        this.emitter.fire();
+      }),
     );
   }
 
@@ -154,12 +176,65 @@ export class ProfileStore implements vscode.Disposable {
 
   /**
    * What the core API needs to talk to the profile's store: the profile plus its secret from SecretStorage or
-   * the environment. Pass a tree node (or its `bucketRegion`/`bucketEndpoint`) to talk to a bucket that lives in
-   * another region than the profile's endpoint.
+   * the environment. Given a bucket (a name, or a tree node that names it), the connection is that bucket's: its
+   * own endpoint and region when it lives in another region than the profile's endpoint. The location comes from the
+   * node (a listing named it), else from what this session learnt, else from asking the service once
+   * (GetBucketLocation, or the region error it answers); custom endpoints and domains are used as they are.
    * @throws ConfigError when the secret is missing, saying how to set it.
    */
-  async connection(id: string, bucket?: BucketLocation): Promise<ConnectionOptions> {
-    return connectionForBucket(await this.profileConnection(id), bucket);
+  async connection(id: string, bucket?: BucketRef): Promise<ConnectionOptions> {
+    const conn = await this.profileConnection(id);
+    if (bucket === undefined) return conn;
+    const ref = typeof bucket === 'string' ? { bucket } : bucket;
+    if (ref.bucketRegion) {
+      if (ref.bucket) this.locations.remember(id, ref.bucket, ref);
+      return connectionForBucket(conn, ref);
+    }
+    if (!ref.bucket || !locatesBuckets(conn)) return conn;
+    return connectionForBucket(conn, await this.locate(id, ref.bucket, conn));
+  }
+
+  /** Remembers where the buckets of a listing live, so that connections to them need no lookup. */
+  rememberBuckets(id: string, buckets: readonly BucketInfo[]): void {
+    this.locations.rememberListing(id, buckets);
+  }
+
+  private async locate(id: string, bucket: string, conn: ConnectionOptions): Promise<BucketLocation> {
+    const known = this.locations.get(id, bucket);
+    if (known) return known;
+    const key = `${id}\u0000${bucket}`;
+    let pending = this.lookups.get(key);
+    if (!pending) {
+      pending = this.lookUp(id, bucket, conn).finally(() => this.lookups.delete(key));
+      this.lookups.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async lookUp(id: string, bucket: string, conn: ConnectionOptions): Promise<BucketLocation> {
+    try {
+      const where = await getBucketLocation(
+        { ...conn, bucket, signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) },
+        { log: this.log },
+      );
+      const location = { bucketRegion: where.region, bucketEndpoint: where.endpoint };
+      this.locations.remember(id, bucket, location);
+      this.log.info(`[profiles] bucket ${bucket} (profile ${id}) is in ${where.region}`);
+      return location;
+    } catch (err) {
+      const why = isCancelled(err)
+        ? `no answer within ${LOOKUP_TIMEOUT_MS / 1000} s`
+        : err instanceof Error
+          ? err.message
+          : String(err);
+      // Refused (no permission, no such bucket): asking again with the same key would be refused again.
+      if (err instanceof ServiceError && (err.status === 403 || err.status === 404))
+        this.locations.remember(id, bucket, {});
+      this.log.warn(
+        `[profiles] could not find the region of bucket ${bucket} (profile ${id}), using the profile's endpoint: ${why}`,
+      );
+      return {};
+    }
   }
 
   private async profileConnection(id: string): Promise<ConnectionOptions> {

@@ -5,6 +5,7 @@ import {
   connectionForBucket,
   connectionOptions,
   credentialsFromEnv,
+  locatesBuckets,
   parseTokenExpiry,
   profileIdFor,
   validateProfile,
@@ -183,6 +184,32 @@ describe('connectionForBucket', () => {
       region: 'cn-hangzhou',
     };
     assert.equal(connectionForBucket(cname, { bucketRegion: 'cn-beijing' }), cname);
+  });
+
+  it("keeps an OSS internal endpoint internal in the bucket's region", () => {
+    const internal = { ...oss, endpoint: 'https://oss-cn-hangzhou-internal.aliyuncs.com' };
+    const c = connectionForBucket(internal, {
+      bucketRegion: 'cn-beijing',
+      bucketEndpoint: 'oss-cn-beijing.aliyuncs.com',
+    });
+    assert.equal(c.endpoint, 'https://oss-cn-beijing-internal.aliyuncs.com');
+    assert.equal(c.region, 'cn-beijing');
+  });
+
+  it('locates buckets on standard OSS and AWS endpoints only', () => {
+    const conn = (endpoint: string, provider: 'oss' | 's3' = 'oss', addressing?: 'cname') => ({
+      ...oss,
+      provider,
+      endpoint,
+      ...(addressing ? { addressing } : {}),
+    });
+    assert.equal(locatesBuckets(oss), true);
+    assert.equal(locatesBuckets(conn('https://s3.us-west-2.amazonaws.com', 's3')), true);
+    assert.equal(locatesBuckets(conn('https://s3.amazonaws.com', 's3')), true);
+    assert.equal(locatesBuckets(conn('http://127.0.0.1:9000', 's3')), false);
+    assert.equal(locatesBuckets(conn('https://acct.r2.cloudflarestorage.com', 's3')), false);
+    assert.equal(locatesBuckets(conn('https://files.example.com', 'oss', 'cname')), false);
+    assert.equal(locatesBuckets(conn('https://oss-cn-hangzhou.aliyuncs.com', 'oss', 'cname')), false);
   });
 
   it('switches a regional AWS endpoint', () => {
