@@ -7,13 +7,15 @@ import { isCI } from './helpers/env';
 
 // Compiled to out/test/integration/: the repository root is three levels up.
 const ROOT = resolve(__dirname, '../../..');
-const CODE_SERVER = join(ROOT, '.vscode-host', 'code-server-4.100.3', '.installed');
+// Where scripts/vscode-host/lib.mjs installs the hosts.
+const HOST_DIR = process.env.OSS_PRESIGN_HOST_DIR || join(ROOT, '.vscode-host');
+const CODE_SERVER = join(HOST_DIR, 'code-server-4.100.3', '.installed');
 
 describe('npm start -- --check', () => {
   // start.mjs installs a missing code-server itself (300 MB, about a minute); on a developer machine that is
   // left to the host stage of npm test or to install.sh, under CI it must run.
   it(
-    'builds, serves the demo bucket and shows it in the Buckets view of a real workbench',
+    'builds, serves the demo bucket (also as OSS, through a signature-checking gateway) and shows both profiles in the Buckets view of a real workbench',
     { timeout: 10 * 60_000 },
     async (t) => {
       if (!existsSync(CODE_SERVER) && !isCI()) {
@@ -35,7 +37,12 @@ describe('npm start -- --check', () => {
         'workbench answers 200',
         'demo-bucket lists',
         'extension activated',
+        // The OSS profile through the OSS gateway: two regions, a real signature check, and CORS for the browser check.
+        'OSS gateway lists demo-beijing (cn-beijing), demo-bucket (cn-hangzhou)',
+        'OSS gateway: the signed Content-Type uploads (200), a changed one gets 403 SignatureDoesNotMatch',
+        'CORS: a browser PUT with Content-Type is allowed on every sandbox bucket',
         'Buckets view lists demo-bucket',
+        "Buckets view lists the OSS profile's buckets in two regions",
         'check passed',
       ]) {
         assert.ok(output.includes(line), `missing "${line}" in:\n${output}`);
