@@ -34,8 +34,14 @@ export function diagnoseFromErrorXml(
   const server: DiagnoseInput['server'] = parsed
     ? {
         code: parsed.code,
+        message: parsed.message || undefined,
         stringToSign: parsed.stringToSign,
         canonicalRequest: parsed.canonicalRequest,
+        serverTime: parsed.serverTime,
+        region: parsed.region,
+        endpoint: parsed.endpoint,
+        bucket: parsed.bucket,
+        headersNotSigned: headersNotSigned(errorXml ?? ''),
       }
     : undefined;
   return {
@@ -43,6 +49,16 @@ export function diagnoseFromErrorXml(
     ...(parsed ? { serverError: parsed } : {}),
     ...(notes.length ? { notes } : {}),
   };
+}
+
+/** S3's `<HeadersNotSigned>` (AccessDenied "There were headers present in the request which were not signed"). */
+function headersNotSigned(xml: string): string[] | undefined {
+  const list = /<HeadersNotSigned>([^<]*)<\/HeadersNotSigned>/.exec(xml)?.[1];
+  const names = list
+    ?.split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  return names?.length ? names : undefined;
 }
 
 /**
@@ -61,7 +77,9 @@ function restoreServerText(error: ParsedError, dialect: Dialect, notes: string[]
     const text = error[field];
     if (text === undefined) continue;
     const lines = minimumLines(field, dialect);
-    const normalised = text.replace(/\r\n?/g, '\n');
+    // Pages that quote an error body (OSS's own troubleshooting page among them) write its line breaks as "\n".
+    const quoted = !text.includes('\n') && text.includes('\\n');
+    const normalised = (quoted ? text.replace(/\\n/g, '\n') : text).replace(/\r\n?/g, '\n');
     if (normalised.split('\n').length >= lines) {
       out[field] = normalised;
       continue;

@@ -27,6 +27,8 @@ interface Gathered {
   sentHeaders: Record<string, string>;
   signedHeaderValues?: Record<string, string> | undefined;
   entry?: LedgerEntry | undefined;
+  /** The URL as the entry issued it (secret storage), to tell an edited URL from a changed secret. */
+  issuedUrl?: string | undefined;
   errorXml?: string | undefined;
   errorSource?: ErrorSource | undefined;
   trialStatus?: number | undefined;
@@ -77,10 +79,12 @@ export async function diagnoseCommand(services: Services, arg: unknown): Promise
   const gathered = await gather(services, args, entry);
   const result = diagnoseFromErrorXml({
     url: gathered.url,
+    issuedUrl: gathered.issuedUrl,
     sentHeaders: gathered.sentHeaders,
     signedHeaderValues: gathered.signedHeaderValues,
     errorXml: gathered.errorXml,
-    ...(await credentialsFor(services, gathered.url)),
+    bucket: gathered.entry?.bucket,
+    ...(await credentialsFor(services, gathered.url, gathered.entry)),
     serverDate: gathered.serverDate,
     now: new Date(),
   });
@@ -120,9 +124,11 @@ async function gather(services: Services, args: DiagnoseArgs, entry: LedgerEntry
     url = typed.trim();
     asked = true;
   }
-  let signedHeaderValues = args.signedHeaderValues;
-  const matched = entry ?? (signedHeaderValues ? undefined : await ledgerEntryOf(services, url));
-  signedHeaderValues ??= matched?.headers;
+  // A row's URL comes from secret storage; when it was gone and had to be asked for, nothing says how it was issued.
+  const issued = entry ? { entry, url: await services.ledger.url(entry.id) } : await ledgerEntryOf(services, url);
+  const matched = issued?.entry;
+  const issuedUrl = issued?.url;
+  const signedHeaderValues = args.signedHeaderValues ?? matched?.headers;
 
   if (args.file) {
     const sentHeaders = args.sentHeaders ?? signedHeaderValues ?? {};
@@ -136,6 +142,7 @@ async function gather(services: Services, args: DiagnoseArgs, entry: LedgerEntry
       sentHeaders,
       signedHeaderValues,
       entry: matched,
+      issuedUrl,
       errorXml: trial.errorXml,
       errorSource: 'trial',
       trialStatus: trial.status,
@@ -165,46 +172,70 @@ async function gather(services: Services, args: DiagnoseArgs, entry: LedgerEntry
       errorSource = body?.source;
     }
   }
-  return { url, sentHeaders, signedHeaderValues, entry: matched, errorXml, errorSource, asked };
+  return { url, sentHeaders, signedHeaderValues, entry: matched, issuedUrl, errorXml, errorSource, asked };
 }
 
 /**
- * The Presigned URLs entry a pasted URL was issued as: the same location and signature (an edited expiry or a
- * cut-off query still matches, which is what the doctor should then report).
+ * The Presigned URLs entry a pasted URL was issued as, with the URL it issued: the same location and the same
+ * signature or signing moment (so an edited expiry or a damaged signature still matches, which is what the doctor
+ * then reports).
  */
-async function ledgerEntryOf(services: Services, url: string): Promise<LedgerEntry | undefined> {
-  const signature = signatureOf(url);
-  if (!signature) return undefined;
+async function ledgerEntryOf(
+  services: Services,
+  url: string,
+): Promise<{ entry: LedgerEntry; url: string } | undefined> {
+  const pasted = issuanceOf(url);
+  if (!pasted) return undefined;
   const location = urlLocation(url);
-  for (const candidate of services.ledger.list().filter((e) => e.location === location)) {
-    const stored = await services.ledger.url(candidate.id);
-    if (stored && signatureOf(stored) === signature) return candidate;
+  const candidates: Array<{ entry: LedgerEntry; url: string; issued: Issuance }> = [];
+  for (const entry of services.ledger.list().filter((e) => e.location === location && e.method === 'PUT')) {
+    const stored = await services.ledger.url(entry.id);
+    const issued = stored ? issuanceOf(stored) : undefined;
+    if (stored && issued) candidates.push({ entry, url: stored, issued });
   }
-  return undefined;
+  const bySignature = candidates.find((c) => pasted.signature && c.issued.signature === pasted.signature);
+  // Only one URL for this object signed at that moment: the same issuance, its signature or expiry edited.
+  const byTime = candidates.filter((c) => pasted.signedAt && c.issued.signedAt === pasted.signedAt);
+  const match = bySignature ?? (byTime.length === 1 ? byTime[0] : undefined);
+  return match && { entry: match.entry, url: match.url };
 }
 
-function signatureOf(url: string): string | undefined {
+interface Issuance {
+  signature?: string | undefined;
+  signedAt?: string | undefined;
+}
+
+/** What identifies one issuance of a URL: its signature, and the signing time (V4) or absolute expiry (V1). */
+function issuanceOf(url: string): Issuance | undefined {
   try {
     const parsed = parsePresignedUrl(url);
-    return parsed.get(
-      parsed.dialect === 's3-v4' ? 'X-Amz-Signature' : parsed.dialect === 'oss-v4' ? 'x-oss-signature' : 'Signature',
-    );
+    const [signature, signedAt] =
+      parsed.dialect === 's3-v4'
+        ? ['X-Amz-Signature', 'X-Amz-Date']
+        : parsed.dialect === 'oss-v4'
+          ? ['x-oss-signature', 'x-oss-date']
+          : ['Signature', 'Expires'];
+    return { signature: parsed.get(signature) || undefined, signedAt: parsed.get(signedAt) || undefined };
   } catch {
     return undefined;
   }
 }
 
-/** The keys of the profile whose access key id signed the URL, to recompute its signature. */
+/** The keys of the profile that issued the entry, else of the profile whose access key id signed the URL. */
 async function credentialsFor(
   services: Services,
   url: string,
+  entry: LedgerEntry | undefined,
 ): Promise<{ credentials?: { accessKeyId: string; accessKeySecret: string } }> {
   const parsed = parsePresignedUrl(url);
   const keyId =
     parsed.dialect === 'oss-v1'
       ? parsed.get('OSSAccessKeyId')
       : (parsed.get(parsed.dialect === 's3-v4' ? 'X-Amz-Credential' : 'x-oss-credential') ?? '').split('/')[0];
-  const profile = services.profiles.list().find((p) => p.accessKeyId === keyId);
+  const profiles = services.profiles.list();
+  const profile =
+    profiles.find((p) => p.id === entry?.profileId && p.accessKeyId === keyId) ??
+    profiles.find((p) => p.accessKeyId === keyId);
   const connection = profile ? await services.profiles.connection(profile.id).catch(() => undefined) : undefined;
   return connection
     ? { credentials: { accessKeyId: connection.accessKeyId, accessKeySecret: connection.accessKeySecret } }
@@ -227,7 +258,9 @@ async function show(d: DoctorResult, signed: vscode.Uri, server: vscode.Uri, rep
     if (action === openReport) await vscode.commands.executeCommand('markdown.showPreview', report);
     return;
   }
-  await vscode.commands.executeCommand('vscode.diff', signed, server, 'Signed ↔ Verified by the server');
+  // Lines to compare only when the signed and the verified request differ (an expired URL's are the same).
+  if (d.diff.length)
+    await vscode.commands.executeCommand('vscode.diff', signed, server, 'Signed ↔ Verified by the server');
   const action = await vscode.window.showWarningMessage(summaryText(d), openReport);
   if (action === openReport) await vscode.commands.executeCommand('markdown.showPreview', report);
 }

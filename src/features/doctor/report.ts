@@ -3,7 +3,7 @@ import { urlLocation } from '../../app/ledger';
 import type { diagnoseFromErrorXml, Dialect } from '../../core/index';
 
 /** What the doctor returns: the diagnosis, the server's parsed error and notes on how its text was read. */
-export type DoctorResult = ReturnType<typeof diagnoseFromErrorXml> & { verified?: boolean };
+export type DoctorResult = ReturnType<typeof diagnoseFromErrorXml>;
 
 /** Where the server's error body came from, for the report. */
 export type ErrorSource = 'clipboard' | 'editor' | 'argument' | 'trial';
@@ -29,9 +29,9 @@ const DIALECT_NAMES: Record<Dialect, string> = {
   's3-v4': 'AWS SigV4',
 };
 
-/** True when the request as sent verifies (the doctor found nothing wrong with the signature). */
+/** True when the request verifies with the profile's keys and nothing else was found wrong. */
 export function isVerified(result: DoctorResult): boolean {
-  return result.verified === true || result.causes.length === 0;
+  return result.verified && result.causes.length === 0;
 }
 
 /**
@@ -39,13 +39,26 @@ export function isVerified(result: DoctorResult): boolean {
  * something even when the diagnosis lacks a field, so no line shows "undefined".
  */
 export function summaryText(result: DoctorResult): string {
-  if (isVerified(result)) return verifiedAdvice(result.dialect);
-  return result.causes.map((c) => c.message || c.code).join(' ');
+  if (isVerified(result)) return verifiedAdvice(result);
+  const causes = result.causes.map((c) => c.message || c.code).join(' ');
+  return result.verified ? `The signature is fine. ${causes}` : causes;
 }
 
-function verifiedAdvice(dialect: Dialect): string {
-  const permission = dialect === 's3-v4' ? 's3:PutObject' : 'oss:PutObject';
-  return `The signature is fine: the server accepts this request as signed. If the upload still fails, check the key's permission (${permission}, or a bucket policy that denies it), the bucket's region (the URL's endpoint), and the server's message.`;
+function verifiedAdvice(result: DoctorResult): string {
+  const permission = result.dialect === 's3-v4' ? 's3:PutObject' : 'oss:PutObject';
+  const said = result.serverError?.message?.replace(/\s+/g, ' ').trim();
+  return `The signature is fine: the request verifies with this profile's keys. If the upload still fails, check the key's permission (${permission}, or a bucket policy that denies it), the bucket's region (the URL's endpoint), and the server's message${said ? ` ("${said}")` : ''}.`;
+}
+
+/** How far the signature itself was checked, in one sentence. */
+function signatureNote(result: DoctorResult): string {
+  if (result.verified)
+    return result.serverError?.canonicalRequest || result.serverError?.stringToSign
+      ? "The signature verifies with this profile's keys: the request the server received is the one the URL signs."
+      : "The signature verifies with this profile's keys: the request as sent is the one the URL signs.";
+  if (result.signatureChecked)
+    return "The request does not verify with this profile's keys; each cause below was tested with them.";
+  return "The signature could not be checked: no profile with the URL's access key id (or its secret) was available, so the doctor compared what was signed with what was sent.";
 }
 
 /** Markdown text: a value in backticks (or a word for an empty or absent one), safe inside a table cell. */
@@ -81,8 +94,9 @@ export function reportText(input: ReportInput): string {
       `The signed header values come from the Presigned URLs entry ${code(`${input.entry.bucket}/${input.entry.key}`)} (header set ${code(input.entry.headerSet)}).`,
     );
 
+  lines.push('', signatureNote(result));
   lines.push('', verified ? '## What else to check' : result.causes.length > 1 ? '## Causes' : '## Cause', '');
-  if (verified) lines.push(verifiedAdvice(result.dialect));
+  if (verified) lines.push(verifiedAdvice(result));
   for (const c of result.causes)
     lines.push(`- **${c.code}**${c.header ? ` (${code(c.header)})` : ''}: ${c.message || 'no details.'}`);
 

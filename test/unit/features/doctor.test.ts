@@ -210,15 +210,73 @@ describe('doctor commands', () => {
     assert.match(await report(), /\| `content-type` \| `text\/csv` \| \(not sent\) \|/);
   });
 
-  it('does not match a URL whose signature no entry has', async () => {
+  it('does not match a URL of another issuance (another signature and signing time)', async () => {
     const issued = presignPut(s3Options());
     await seed(issued.url, SIGNED);
-    const other = presignPut(s3Options({ expiresSeconds: 60 })).url;
+    const other = presignPut(s3Options({ expiresSeconds: 60, date: new Date(Date.now() - 120_000) })).url;
     h.fake.answers.inputBoxes.push(other, '');
     h.fake.answers.messages.push('Diagnose Without It');
     await execute('ossPresign.diagnose');
     assert.equal(h.spy.inputs[1].value, '');
     assert.match(await report(), /the signed values are not known|\(not known\)/);
+  });
+
+  it('matches a pasted URL whose expiry was edited to its entry (same signing time) and names the edited parameter', async () => {
+    const { url } = presignPut(s3Options());
+    await seed(url, SIGNED);
+    const edited = url.replace('X-Amz-Expires=3600', 'X-Amz-Expires=86400');
+    h.fake.answers.inputBoxes.push(edited, 'Content-Type: text/plain; x-amz-meta-owner: ana');
+    h.fake.answers.messages.push('Diagnose Without It');
+
+    const result = await execute<DoctorResult>('ossPresign.diagnose');
+
+    assert.equal(h.spy.inputs[1].value, 'Content-Type: text/plain; x-amz-meta-owner: ana', 'the entry was not matched');
+    assert.deepEqual(
+      result.causes.map((c) => c.code),
+      ['UrlEdited'],
+    );
+    assert.match(result.causes[0].message, /X-Amz-Expires \(86400 instead of 3600\)/);
+    assert.match(await report(), /from the Presigned URLs entry `bkt\/docs\/report\.txt`/);
+  });
+
+  it('a correct request from the palette: "the signature is fine" and what else to check, no diff', async () => {
+    const { url, headers } = presignPut(s3Options());
+    await seed(url, SIGNED);
+    h.fake.answers.inputBoxes.push(url, 'Content-Type: text/plain; x-amz-meta-owner: ana');
+    h.fake.answers.messages.push('Diagnose Without It', 'Open Report');
+
+    const result = await execute<DoctorResult>('ossPresign.diagnose');
+
+    assert.equal(result.verified, true);
+    assert.deepEqual(result.causes, []);
+    assert.deepEqual(headers, SIGNED);
+    const info = h.fake.record.messages.find((m) => m.level === 'info' && /signature is fine/.test(m.text));
+    assert.ok(info, JSON.stringify(h.fake.record.messages));
+    assert.match(info.text, /s3:PutObject/);
+    assert.match(info.text, /region/);
+    assert.deepEqual(executed('vscode.diff'), []);
+    assert.match(await report(), /^# The signature verifies/);
+  });
+
+  it('a row whose upload got AccessDenied: the signature is fine, the missing permission is named', async () => {
+    const { url } = presignPut(s3Options());
+    const entry = await seed(url, SIGNED);
+    await h.fake.vscode.env.clipboard.writeText(
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>tx-9</RequestId></Error>',
+    );
+    h.fake.answers.inputBoxes.push('Content-Type: text/plain; x-amz-meta-owner: ana');
+    h.fake.answers.messages.push(undefined);
+
+    const result = await execute<DoctorResult>('ossPresign.diagnose', entry);
+
+    assert.equal(result.verified, true);
+    assert.deepEqual(
+      result.causes.map((c) => c.code),
+      ['PermissionDenied'],
+    );
+    const warning = h.fake.record.messages.find((m) => m.level === 'warning');
+    assert.match(warning?.text ?? '', /^The signature is fine\. .*s3:PutObject/);
+    assert.match(await report(), /The signature verifies with this profile's keys/);
   });
 
   it("the presign notification's route: a URL and its signed headers ask only what the uploader sent and show the result", async () => {
@@ -331,7 +389,7 @@ describe('doctor report', () => {
     }
     // A trial upload's report and one with a matched entry and a result that verifies, built by hand.
     const r = presignPut(s3Options());
-    const verified: DoctorResult = { dialect: 's3-v4', causes: [], diff: [], verified: true };
+    const verified: DoctorResult = { dialect: 's3-v4', causes: [], diff: [], verified: true, signatureChecked: true };
     for (const line of [
       ...reportText({ result: verified, url: r.url, sentHeaders: {}, trialStatus: 403, errorSource: 'trial' }).split(
         '\n',
@@ -345,7 +403,7 @@ describe('doctor report', () => {
   });
 
   it('says the signature is fine and what else to check when the request verifies', () => {
-    const verified: DoctorResult = { dialect: 'oss-v4', causes: [], diff: [], verified: true };
+    const verified: DoctorResult = { dialect: 'oss-v4', causes: [], diff: [], verified: true, signatureChecked: true };
     const text = reportText({ result: verified, url: presignPut(DIALECTS[1][1]).url, sentHeaders: {} });
     assert.match(text, /^# The signature verifies/);
     assert.match(text, /oss:PutObject/);
