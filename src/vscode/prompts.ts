@@ -7,13 +7,14 @@ import * as vscode from 'vscode';
 import { EXPIRY_PRESETS, parseDuration } from '../app/expiry';
 import { headerSetPreview, type HeaderSet } from '../app/headerSets';
 import { DEFAULT_KEY_TEMPLATE, objectKeyFor, templateVariables, type TemplateVariables } from '../app/keyTemplate';
-import type { Profile } from '../app/profiles';
+import type { BucketRef, Profile } from '../app/profiles';
 import {
   bucketNameProblem,
   CancelledError,
   ConfigError,
   listBuckets,
   objectKeyProblem,
+  type BucketInfo,
   type ConnectionOptions,
   type Logger,
   type Provider,
@@ -25,7 +26,10 @@ import { settings } from './settings';
 export interface ProfileLookup {
   list(): Profile[];
   require(id: string): Profile;
-  connection(id: string): Promise<ConnectionOptions>;
+  /** Given a bucket, the connection to that bucket's own endpoint and region. */
+  connection(id: string, bucket?: BucketRef): Promise<ConnectionOptions>;
+  /** Keeps the regions a listing named, so that the bucket picked needs no lookup. */
+  rememberBuckets(id: string, buckets: readonly BucketInfo[]): void;
 }
 
 function cancelled(): never {
@@ -85,7 +89,10 @@ export async function pickBucket(
   let listProblem: string | undefined;
   if (buckets.length === 0) {
     try {
-      buckets = (await listBuckets(await profiles.connection(profile.id))).buckets.map((b) => b.name);
+      const listed = (await listBuckets(await profiles.connection(profile.id))).buckets;
+      profiles.rememberBuckets(profile.id, listed);
+      buckets = listed.map((b) => b.name);
+      if (buckets.length === 0) listProblem = 'ListBuckets returned none; the key may see only buckets it is given';
     } catch (err) {
       listProblem = err instanceof Error ? err.message : String(err);
       question.log.warn(`[prompts] could not list the buckets of ${profile.id}; asking for a name`, err);
@@ -107,7 +114,8 @@ export async function pickBucket(
     if (choice.label !== typeIt) return choice.label;
   }
   const name = await vscode.window.showInputBox({
-    title,
+    // The title says why this is a text box and not a list; the prompt gives the reason in full.
+    title: listProblem ? `${title} name (no bucket list to pick from)` : title,
     prompt: listProblem
       ? `Bucket of ${profile.name} (the buckets could not be listed: ${listProblem})`
       : `Bucket of ${profile.name}`,

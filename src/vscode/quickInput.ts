@@ -22,7 +22,7 @@ export function pickStep<T>(
   options: StepOptions & {
     placeholder: string;
     items: PickItem<T>[];
-    active?: T;
+    active?: T | undefined;
     custom?: { toValue: (text: string) => T; problem: (text: string) => string | undefined };
   },
 ): Promise<StepResult<T>> {
@@ -84,7 +84,10 @@ export function pickStep<T>(
   });
 }
 
-/** One InputBox step: validated while typing and again on Enter. */
+/**
+ * One InputBox step: validated while typing and again on Enter. A `warning` (shown for the first value too) does
+ * not stop Enter: it says what the value will do that the user may not mean.
+ */
 export function inputStep(
   options: StepOptions & {
     prompt: string;
@@ -92,6 +95,7 @@ export function inputStep(
     placeholder?: string;
     password?: boolean;
     problem: (text: string) => string | undefined;
+    warning?: (text: string) => string | undefined;
   },
 ): Promise<StepResult<string>> {
   const box = vscode.window.createInputBox();
@@ -106,6 +110,13 @@ export function inputStep(
     ignoreFocusOut: true,
   });
   box.buttons = options.step > 1 ? [vscode.QuickInputButtons.Back] : [];
+  const validate = (text: string) => {
+    const problem = text ? options.problem(text) : undefined;
+    const warning = problem || !text ? undefined : options.warning?.(text);
+    box.validationMessage =
+      problem ?? (warning ? { message: warning, severity: vscode.InputBoxValidationSeverity.Warning } : undefined);
+  };
+  validate(box.value);
   return new Promise<StepResult<string>>((resolve) => {
     let done = false;
     const finish = (value: StepResult<string>) => {
@@ -113,13 +124,11 @@ export function inputStep(
       resolve(value);
       box.dispose();
     };
-    box.onDidChangeValue((text) => {
-      box.validationMessage = text ? options.problem(text) : undefined;
-    });
+    box.onDidChangeValue(validate);
     box.onDidAccept(() => {
       const problem = options.problem(box.value);
-      box.validationMessage = problem;
-      if (!problem) finish(box.value);
+      if (problem) box.validationMessage = problem;
+      else finish(box.value);
     });
     box.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(BACK));
     box.onDidHide(() => !done && finish(undefined));

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { LedgerEntry } from '../../src/app/ledger';
@@ -119,32 +119,45 @@ suite('presign PUT from the explorer', () => {
     assert.equal(res.status, 200, await res.text());
   });
 
-  test('from the explorer menu, three choices (header set, expiry, key) give a curl command that uploads', async function () {
+  test('from the explorer menu, three choices (header set, expiry, key) give a curl command that uploads; copying again reuses it', async function () {
     // With one profile (whose bucket list has one bucket) neither is asked; more profiles add a question.
     if (hooks.profiles.list().length !== 1) return this.skip();
     await vscode.env.clipboard.writeText('');
-    const file = workspaceFile(FIXTURE.text);
-    let settled = false;
-    const done = Promise.resolve(
-      vscode.commands.executeCommand<LedgerEntry[] | undefined>('ossPresign.copyCurl', file, [file]),
-    ).finally(() => (settled = true));
-    // Accept the active item of each question: the first header set, the first expiry, the previewed key.
-    for (let choice = 0; choice < 3 && !settled; choice++) {
-      // The next question opens asynchronously; there is no API event for it.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    // A file of its own: no live URL of another suite to reuse, no object of that name to overwrite.
+    const name = `copy-curl-${randomBytes(3).toString('hex')}.txt`;
+    const file = workspaceFile(name);
+    writeFileSync(file.fsPath, `uploaded by ${name}\n`);
+    try {
+      let settled = false;
+      const done = Promise.resolve(
+        vscode.commands.executeCommand<LedgerEntry[] | undefined>('ossPresign.copyCurl', file, [file]),
+      ).finally(() => (settled = true));
+      // Accept the active item of each question: the first header set, the first expiry, the previewed key.
+      for (let choice = 0; choice < 3 && !settled; choice++) {
+        // The next question opens asynchronously; there is no API event for it.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      }
+      await waitFor(() => settled, 10_000, 'the command to finish after three choices');
+      const entries = await done;
+      assert.ok(entries?.length === 1, `copyCurl returned ${JSON.stringify(entries)}`);
+      keys.push(entries[0].key);
+      assert.equal(entries[0].key, name);
+      const curl = await vscode.env.clipboard.readText();
+      assert.match(curl, /^curl --fail-with-body -T /);
+      const run = runBash(curl);
+      assert.ok(run.ok, `the copied curl command failed:\n${run.output}`);
+      const got = await api.readBody(await api.getObject({ ...conn(), bucket: env!.bucket, key: entries[0].key }));
+      assert.equal(got, readFileSync(file.fsPath, 'utf8'));
+
+      // The URL is live in the ledger: "Copy as curl" copies it again, asking nothing.
+      await vscode.env.clipboard.writeText('');
+      const reused = await vscode.commands.executeCommand<LedgerEntry | undefined>('ossPresign.copyCurl', file, [file]);
+      assert.equal(reused?.id, entries[0].id);
+      assert.equal(await vscode.env.clipboard.readText(), curl);
+    } finally {
+      rmSync(file.fsPath, { force: true });
     }
-    await waitFor(() => settled, 10_000, 'the command to finish after three choices');
-    const entries = await done;
-    assert.ok(entries?.length === 1, `copyCurl returned ${JSON.stringify(entries)}`);
-    keys.push(entries[0].key);
-    assert.equal(entries[0].key, FIXTURE.text);
-    const curl = await vscode.env.clipboard.readText();
-    assert.match(curl, /^curl --fail-with-body -T /);
-    const run = runBash(curl);
-    assert.ok(run.ok, `the copied curl command failed:\n${run.output}`);
-    const got = await api.readBody(await api.getObject({ ...conn(), bucket: env!.bucket, key: entries[0].key }));
-    assert.equal(got, readFileSync(file.fsPath, 'utf8'));
   });
 
   test('a folder gives one URL per file below it', async () => {

@@ -22,12 +22,12 @@ import {
 import { reportError } from '../../vscode/errors';
 import { findHeaderSet, pickBucket, pickHeaderSet, pickProfile } from '../../vscode/prompts';
 import { commandOptions, isBucketPlace } from '../../vscode/targets';
+import { ASSUMED_ORIGIN, originProblem } from '../../vscode/uploadWizard';
 import type { Services } from '../services';
 
 const ORIGIN_KEY = 'ossPresign.cors.origin';
 const TITLE = 'Check Browser Upload';
 const APPLY_TITLE = 'Apply Suggested CORS Rule';
-const DEFAULT_ORIGIN = 'http://localhost:3000';
 /** The object a preflight names when no key is known: any key does, the rules are the bucket's. */
 const SAMPLE_KEY = 'oss-presign-cors-check';
 
@@ -59,37 +59,36 @@ export interface CorsApplyResult {
   preflight?: PreflightResult;
 }
 
-function originProblem(value: string): string | undefined {
-  try {
-    const u = new URL(value.trim());
-    if (u.origin !== value.trim().replace(/\/$/, '')) return `Give only scheme://host[:port], e.g. ${u.origin}.`;
-    return undefined;
-  } catch {
-    return 'Write the origin of the page that uploads, e.g. http://localhost:3000 or https://app.example.com.';
-  }
+/** The page origin the user gave last (the presign wizard's origin step, or a CORS command), if any. */
+export function rememberedOrigin(services: Services): string | undefined {
+  return services.context.globalState.get<string>(ORIGIN_KEY);
 }
 
-async function pageOrigin(services: Services, ask: boolean): Promise<string> {
-  const remembered = services.context.globalState.get<string>(ORIGIN_KEY);
-  if (!ask && remembered) return remembered;
-  if (!ask) return DEFAULT_ORIGIN;
+export function rememberOrigin(services: Services, origin: string): Thenable<void> {
+  return services.context.globalState.update(ORIGIN_KEY, origin);
+}
+
+/** Asks the page's origin, the remembered one (else an assumed one, marked so) filled in. */
+async function pageOrigin(services: Services): Promise<string> {
+  const remembered = rememberedOrigin(services);
   const value = await vscode.window.showInputBox({
     title: 'Browser upload: origin of the page',
-    prompt: 'The web page that will PUT to the URL (remembered for next time)',
-    value: remembered ?? DEFAULT_ORIGIN,
+    prompt: remembered
+      ? 'The web page that will PUT to the URL (remembered for next time)'
+      : `The web page that will PUT to the URL: ${ASSUMED_ORIGIN} is assumed (a local dev server), type yours (remembered for next time)`,
+    value: remembered ?? ASSUMED_ORIGIN,
     ignoreFocusOut: true,
     validateInput: originProblem,
   });
   if (value === undefined) throw new CancelledError();
   const origin = new URL(value.trim()).origin;
-  await services.context.globalState.update(ORIGIN_KEY, origin);
+  await rememberOrigin(services, origin);
   return origin;
 }
 
 /**
  * Reads the bucket's CORS rules and says whether a browser PUT (or a form's POST) from the page's origin with exactly
- * `headers` would pass; if not, shows the rule to add and offers to apply it. After signing, the origin is asked only
- * the first time.
+ * `headers` would pass; if not, shows the rule to add and offers to apply it. Without `origin` it is asked.
  */
 export async function checkBrowserUpload(
   services: Services,
@@ -97,7 +96,6 @@ export async function checkBrowserUpload(
     profile: Profile;
     bucket: string;
     headers: Record<string, string>;
-    askOrigin: boolean;
     afterSigning: boolean;
     method?: 'PUT' | 'POST';
     key?: string;
@@ -107,10 +105,8 @@ export async function checkBrowserUpload(
 ): Promise<CorsVerdict | undefined> {
   try {
     const method = input.method ?? 'PUT';
-    const remembered = services.context.globalState.get<string>(ORIGIN_KEY);
-    const origin =
-      input.origin ?? (await pageOrigin(services, input.askOrigin && (!input.afterSigning || !remembered)));
-    const conn = await services.profiles.connection(input.profile.id);
+    const origin = input.origin ?? (await pageOrigin(services));
+    const conn = await services.profiles.connection(input.profile.id, input.bucket);
     const rules = await getBucketCors({ ...conn, bucket: input.bucket });
     const verdict = checkBrowserPut(rules, { origin, method, headers: input.headers });
     const advice = browserEndpointAdvice(conn.provider, conn.endpoint, conn.addressing);
@@ -207,6 +203,12 @@ async function browserUpload(
 ): Promise<BrowserUpload> {
   const { profiles, log } = services;
   if (isLedgerEntry(arg)) {
+    if (arg.method === 'GET')
+      throw new ConfigError(
+        'ledger',
+        'NotAnUpload',
+        'This is a download link: a browser opens it without any CORS rule (only a page that fetch()es it needs a rule allowing GET from its origin).',
+      );
     return {
       profile: profiles.require(arg.profileId),
       bucket: arg.bucket,
@@ -237,7 +239,7 @@ async function browserUpload(
 
 /** The origin from the options (checked like a typed one), else asked (the remembered one offered). */
 async function optionOrigin(services: Services, options: CorsOptions): Promise<string> {
-  if (options.origin === undefined) return pageOrigin(services, true);
+  if (options.origin === undefined) return pageOrigin(services);
   const problem = originProblem(options.origin);
   if (problem) throw new ConfigError('origin', 'InvalidOrigin', problem);
   return new URL(options.origin.trim()).origin;
@@ -254,7 +256,6 @@ export async function checkCorsCommand(
   const origin = options.origin === undefined ? undefined : await optionOrigin(services, options);
   return checkBrowserUpload(services, {
     ...upload,
-    askOrigin: true,
     afterSigning: false,
     ...(origin ? { origin } : {}),
   });
@@ -274,7 +275,7 @@ export async function applyCorsRuleCommand(services: Services, arg: unknown, arg
  */
 async function applySuggestedRule(services: Services, upload: BrowserUpload, origin: string): Promise<CorsApplyResult> {
   const { bucket, method } = upload;
-  const conn = await services.profiles.connection(upload.profile.id);
+  const conn = await services.profiles.connection(upload.profile.id, bucket);
   const current = await getBucketCors({ ...conn, bucket });
   const verdict = checkBrowserPut(current, { origin, method, headers: upload.headers });
   if (verdict.allowed || !verdict.suggestedRule) {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { effectiveExpiry, type EffectiveExpiry } from '../../app/expiry';
 import { needsContentMd5, resolveHeaderSet, type HeaderSet } from '../../app/headerSets';
-import type { TemplateVariables } from '../../app/keyTemplate';
+import { templateVariables, type TemplateVariables } from '../../app/keyTemplate';
 import { LEDGER_MAX_ENTRIES, urlLocation, type LedgerEntry } from '../../app/ledger';
 import type { Profile } from '../../app/profiles';
 import {
@@ -19,18 +19,12 @@ import {
   type SnippetFormat,
 } from '../../core/index';
 import { withCancellableProgress } from '../../vscode/progress';
-import {
-  findHeaderSet,
-  objectKeys,
-  pickBucket,
-  pickExpiry,
-  pickHeaderSet,
-  pickProfile,
-  templateVariablesFor,
-} from '../../vscode/prompts';
+import { findHeaderSet, objectKeys, templateVariablesFor } from '../../vscode/prompts';
+import { askUploadQuestions, objectHeadCheck } from '../../vscode/uploadWizard';
 import { settings } from '../../vscode/settings';
 import { commandTarget, type CommandTarget } from '../../vscode/targets';
 import type { Services } from '../services';
+import { rememberedOrigin, rememberOrigin } from './checkCors';
 import { handOver } from './handover';
 
 /** Title of the presign questions. */
@@ -84,7 +78,7 @@ const uncheckedClocks = new Set<string>();
  * than 15 minutes off is rejected, so when no request has taught it yet, one cheap request does (a few seconds at
  * most). Presigning needs no network: if the check fails, the local clock signs and the log says so.
  */
-async function signingClock(services: Services, conn: ConnectionOptions, bucket: string): Promise<Clock> {
+export async function signingClock(services: Services, conn: ConnectionOptions, bucket: string): Promise<Clock> {
   const clock = clockFor(conn, services.log);
   const key = clockKey(conn);
   if (clock.hasServerTime || uncheckedClocks.has(key)) return clock;
@@ -112,10 +106,17 @@ async function signingClock(services: Services, conn: ConnectionOptions, bucket:
 /** Files signed between two yields to the event loop (and two progress reports). */
 const BATCH = 100;
 
+/** What is signed for: a local file, or (presigning an object's key without one) just the key's name. */
+interface SignedFile {
+  uri?: vscode.Uri;
+  vars: TemplateVariables;
+}
+
 /**
  * Presigns a PUT for each target file: asks for what is neither in the target, the options nor (with `useLast`)
  * the last settings, signs, logs, records in the ledger and hands the result over. Returns the ledger entries
- * as stored. `ask` false: never ask; take missing answers from the last settings.
+ * as stored. `ask` false: never ask; take missing answers from the last settings. A target without files but with
+ * an object node presigns that key for an upload from anywhere (Content-Type from the key).
  */
 export async function runPresign(
   services: Services,
@@ -134,53 +135,54 @@ export async function runPresign(
     );
   };
   const { place } = target;
-  const profileId = options.profileId ?? place?.profileId;
-  const profile: Profile = profileId
-    ? profiles.require(profileId)
-    : ask
-      ? await pickProfile(profiles, {
-          title: TITLE,
-          preferred: last?.profileId,
-          placeHolder: 'Which storage profile signs the URL?',
-        })
-      : profiles.require(fromLast(last?.profileId, 'profile'));
-  const sameProfile = last?.profileId === profile.id ? last : undefined;
-  const bucket =
-    options.bucket ??
-    place?.bucket ??
-    (ask
-      ? await pickBucket(profiles, profile, { title: TITLE, preferred: sameProfile?.bucket, log: services.log })
-      : fromLast(sameProfile?.bucket, 'bucket'));
-  const set = options.headerSet
-    ? findHeaderSet(options.headerSet)
-    : ask
-      ? await pickHeaderSet(profile.provider, { title: TITLE, preferred: last?.headerSet })
-      : findHeaderSet(fromLast(last?.headerSet, 'header set'));
-  const expirySeconds = validateExpiry(
-    options.expirySeconds ??
-      (ask
-        ? await pickExpiry({
-            title: TITLE,
-            preferred: last?.expirySeconds,
-            placeHolder: 'Anyone holding the URL can upload until it expires',
-          })
-        : fromLast(last?.expirySeconds, 'expiry')),
-  );
-
   const now = new Date();
-  const files = target.files.map((uri) => ({ uri, vars: templateVariablesFor(uri, now) }));
-  const fixedKey = options.key ?? (place?.kind === 'object' ? place.key : undefined);
-  const keys = await objectKeys(profile.provider, files, {
-    title: TITLE,
-    fixedKey,
-    prefix: place?.kind === 'object' ? undefined : place?.prefix,
-    ask,
-  });
+  const objectKey = place?.kind === 'object' ? place.key : undefined;
+  const files: SignedFile[] =
+    target.files.length === 0 && objectKey !== undefined
+      ? [{ vars: templateVariables({ relativePath: objectKey, now }) }]
+      : target.files.map((uri) => ({ uri, vars: templateVariablesFor(uri, now) }));
+  const profileId = options.profileId ?? place?.profileId;
+  const fixedKey = options.key ?? objectKey;
+  const prefix = place?.kind === 'object' ? undefined : place?.prefix;
+  let profile: Profile, bucket: string, set: HeaderSet, expirySeconds: number, keys: string[];
+  let origin: string | undefined;
+  if (ask) {
+    const answers = await askUploadQuestions({
+      title: TITLE,
+      profiles,
+      log: services.log,
+      files,
+      profile: profileId ? profiles.require(profileId) : undefined,
+      bucket: options.bucket ?? place?.bucket,
+      headerSet: options.headerSet ? findHeaderSet(options.headerSet) : undefined,
+      expirySeconds: options.expirySeconds,
+      fixedKey,
+      prefix,
+      last,
+      expiry: { placeHolder: 'Anyone holding the URL can upload until it expires' },
+      origin: { remembered: rememberedOrigin(services) },
+      // Presigning over an object the user picked in the tree is meant: only a typed key is checked.
+      head: objectHeadCheck(profiles, services.log),
+    });
+    ({ profile, bucket, set, keys } = answers);
+    expirySeconds = validateExpiry(answers.expirySeconds);
+    origin = answers.origin;
+    if (origin) await rememberOrigin(services, origin);
+  } else {
+    profile = profiles.require(profileId ?? fromLast(last?.profileId, 'profile'));
+    const sameProfile = last?.profileId === profile.id ? last : undefined;
+    bucket = options.bucket ?? place?.bucket ?? fromLast(sameProfile?.bucket, 'bucket');
+    set = findHeaderSet(options.headerSet ?? fromLast(last?.headerSet, 'header set'));
+    expirySeconds = validateExpiry(options.expirySeconds ?? fromLast(last?.expirySeconds, 'expiry'));
+    keys = await objectKeys(profile.provider, files, { title: TITLE, fixedKey, prefix, ask: false });
+    // Only an origin the user gave once: an assumed one would warn about a page nobody named.
+    origin = rememberedOrigin(services);
+  }
 
-  const conn = await profiles.connection(profile.id);
+  const conn = await profiles.connection(profile.id, place?.bucket === bucket ? place : bucket);
   const clock = await signingClock(services, conn, bucket);
-  const signOne = async (file: { uri: vscode.Uri; vars: TemplateVariables }, key: string, signal?: AbortSignal) => {
-    const contentMd5 = needsContentMd5(set) ? await md5File(localPath(file.uri), signal) : undefined;
+  const signOne = async (file: SignedFile, key: string, signal?: AbortSignal) => {
+    const contentMd5 = needsContentMd5(set) ? await md5File(localPath(file.uri, set), signal) : undefined;
     const { headers, metadata } = resolveHeaderSet(set, profile.provider, { vars: file.vars, contentMd5 });
     const date = clock.now();
     const signed = presignPut({ ...conn, bucket, key, expiresSeconds: expirySeconds, headers, metadata, date });
@@ -231,7 +233,16 @@ export async function runPresign(
   // thousands of URLs to secret storage only to delete them again.
   const entries = await services.ledger.addMany(
     issued.slice(-LEDGER_MAX_ENTRIES).map(({ file, key, signed, expiry }) => ({
-      entry: ledgerEntry(profile, bucket, key, set, expirySeconds, signed, expiry, localPath(file.uri)),
+      entry: ledgerEntry(
+        profile,
+        bucket,
+        key,
+        set,
+        expirySeconds,
+        signed,
+        expiry,
+        file.uri && localPath(file.uri, set),
+      ),
       url: signed.url,
     })),
   );
@@ -249,19 +260,26 @@ export async function runPresign(
     keys: issued.map((i) => i.key),
     set,
     format,
-    items: issued.map(({ file, signed }) => ({
+    items: issued.map(({ file, key, signed }) => ({
       url: signed.url,
       headers: signed.headers,
-      filePath: localPath(file.uri),
+      // Without a local file the snippet names one like the key, for the uploader to replace.
+      filePath: file.uri ? localPath(file.uri, set) : (key.split('/').pop() ?? key),
       expiresAt: signed.expiresAt,
     })),
     expiry: issued[0].expiry,
-    ask,
+    origin,
   });
   return entries;
 }
 
-function localPath(uri: vscode.Uri): string {
+function localPath(uri: vscode.Uri | undefined, set: HeaderSet): string {
+  if (!uri)
+    throw new ConfigError(
+      'file',
+      'NoLocalFile',
+      `Header set "${set.name}" signs the file's Content-MD5: presign it from the local file, or pick a set without Content-MD5 "auto".`,
+    );
   if (uri.scheme !== 'file')
     throw new ConfigError(
       'file',
@@ -279,7 +297,7 @@ function ledgerEntry(
   expirySeconds: number,
   signed: { url: string; headers: Record<string, string>; expiresAt: Date },
   expiry: EffectiveExpiry,
-  filePath: string,
+  filePath: string | undefined,
 ): LedgerEntry {
   return {
     id: crypto.randomUUID(),
@@ -296,6 +314,6 @@ function ledgerEntry(
     effectiveExpiresAt: expiry.effectiveExpiresAt.toISOString(),
     ...(expiry.tokenExpiryUnknown ? { tokenExpiryUnknown: true } : {}),
     location: urlLocation(signed.url),
-    filePath,
+    ...(filePath ? { filePath } : {}),
   };
 }

@@ -39,7 +39,8 @@ function copiedLabel(format: SnippetFormat, count: number): string {
 /**
  * After signing: the chosen format to the clipboard at once, then a notification naming the headers to send and
  * offering the other formats, the ledger and (several files) a JSON or CSV file; expiry warnings (STS token, V1);
- * and for browser header sets the CORS preflight check.
+ * and for browser header sets the CORS check for the page's `origin`: only one the user gave (the wizard asks it
+ * before signing), never one assumed, so a re-issue or "Last Settings" without one checks nothing.
  */
 export async function handOver(
   services: Services,
@@ -51,7 +52,7 @@ export async function handOver(
     format: SnippetFormat;
     items: SnippetInput[];
     expiry: EffectiveExpiry;
-    ask: boolean;
+    origin?: string | undefined;
   },
 ): Promise<void> {
   const { format, expiry } = input;
@@ -107,14 +108,18 @@ export async function handOver(
   // The URL's own host is what its receiver must reach (an internal endpoint only from inside the cloud).
   const warnings = [...expiry.warnings, ...endpointWarnings(input.profile.provider, items[0].url)];
   if (warnings.length) void vscode.window.showWarningMessage(warnings.join(' '));
-  if (input.set.browser) {
+  if (input.set.browser && input.origin) {
     void checkBrowserUpload(services, {
       profile: input.profile,
       bucket: input.bucket,
       headers: items[0].headers,
-      askOrigin: input.ask,
       afterSigning: true,
+      origin: input.origin,
     });
+  } else if (input.set.browser) {
+    services.log.info(
+      `[presign] no page origin given yet: the CORS check of ${input.bucket} is skipped (run "Check Browser Upload (CORS)..." for it)`,
+    );
   }
 }
 

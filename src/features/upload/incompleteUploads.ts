@@ -311,7 +311,7 @@ export async function abortSaved(
     const uploadId = s.checkpoint?.uploadId;
     try {
       if (typeof uploadId === 'string' && uploadId !== '') {
-        const conn = await services.profiles.connection(s.profileId, s.location);
+        const conn = await services.profiles.connection(s.profileId, { ...s.location, bucket: s.bucket });
         await api.abortMultipartUpload({ ...conn, bucket: s.bucket, key: s.key, uploadId }, { log });
         log.info(`[upload] discarded interrupted upload ${uploadId} of ${s.filePath} -> ${s.bucket}/${s.key}`);
         bytes += storedBytes(s);

@@ -11,8 +11,7 @@ import {
 } from '../../core/index';
 import { reportError } from '../../vscode/errors';
 import type { Services } from '../services';
-import { pickExpiry } from '../../vscode/prompts';
-import { uploadTarget, type UploadCommandOptions } from './target';
+import { uploadHeaders, uploadTarget, type UploadCommandOptions } from './target';
 
 const TITLE = 'Create Presigned Multipart Kit';
 
@@ -37,14 +36,16 @@ const DEFAULT_KIT_SECONDS = 86_400;
 /**
  * Starts a multipart upload of a local file and writes a kit next to it: `<file>.upload.sh` (bash + curl, no
  * credentials needed) and `<file>.multipart-kit.json` (every presigned request), for someone else to upload it.
+ * The object gets the chosen header set's headers and metadata, sent when the upload starts.
  */
 export async function createMultipartKitCommand(services: Services, arg0: unknown, arg1: unknown): Promise<KitFiles> {
-  const { files, profile, bucket, keys, conn, options, interactive } = await uploadTarget<KitCommandOptions>(
+  const { files, profile, bucket, keys, set, conn, options, expirySeconds } = await uploadTarget<KitCommandOptions>(
     services,
     TITLE,
     arg0,
     arg1,
-    ['profileId', 'bucket', 'key', 'prefix', 'expiresSeconds', 'partSize', 'outputDir'],
+    ['profileId', 'bucket', 'key', 'prefix', 'headerSet', 'expiresSeconds', 'partSize', 'outputDir'],
+    { placeHolder: 'Anyone holding the kit can upload this file until then' },
   );
   if (files.length !== 1)
     throw new ConfigError(
@@ -54,11 +55,7 @@ export async function createMultipartKitCommand(services: Services, arg0: unknow
     );
   const [file] = files;
   const [key] = keys;
-  const expiresSeconds =
-    options.expiresSeconds ??
-    (interactive
-      ? await pickExpiry({ title: TITLE, placeHolder: 'Anyone holding the kit can upload this file until then' })
-      : DEFAULT_KIT_SECONDS);
+  const expiresSeconds = options.expiresSeconds ?? expirySeconds ?? DEFAULT_KIT_SECONDS;
   const base = path.basename(file.fsPath);
   const scriptPath = options.outputDir
     ? path.join(options.outputDir, `${base}.upload.sh`)
@@ -70,7 +67,16 @@ export async function createMultipartKitCommand(services: Services, arg0: unknow
     { location: vscode.ProgressLocation.Notification, title: `${TITLE}: starting the upload of ${key}` },
     () =>
       presignMultipart(
-        { ...conn, bucket, key, fileSize: size, expiresSeconds, partSize: options.partSize || undefined },
+        {
+          ...conn,
+          bucket,
+          key,
+          fileSize: size,
+          expiresSeconds,
+          partSize: options.partSize || undefined,
+          // Sent with InitiateMultipartUpload: the object gets them, the recipient sends none.
+          ...uploadHeaders(set, profile.provider, file),
+        },
         { log: services.log },
       ),
   );

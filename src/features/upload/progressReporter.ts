@@ -33,6 +33,10 @@ export class UploadProgressReporter {
   }
 
   private message(sent: number): string {
+    // Every byte is sent, but the object exists only once the service answers (CompleteMultipartUpload can take a
+    // while for a large file): say so instead of a 100% that seems stuck.
+    if (this.total > 0 && sent >= this.total)
+      return `Completing... (${this.label === 'Sent' ? '' : `${this.label}, `}all ${formatBytes(this.total)} sent)`;
     const rate = this.meter.bytesPerSecond();
     const left = this.meter.secondsLeft(this.total);
     const parts = [

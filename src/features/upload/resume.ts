@@ -108,7 +108,7 @@ async function resumeSaved(
       }
       if (items.length === 0) continue;
       try {
-        const conn = await services.profiles.connection(profileId, location);
+        const conn = await services.profiles.connection(profileId, { ...location, bucket });
         const run = await runUploads(services, statusBar, { profileId, bucket, conn, location }, items);
         reportRun(services, run, items.length, bucket, conn);
         done.push(...run.done);

@@ -2,12 +2,12 @@ import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { formatBytes } from '../../app/progressText';
 import { clockFor, presignGet, type ConnectionOptions } from '../../core/index';
-import { Commands, Views } from '../../vscode/ids';
+import { Commands } from '../../vscode/ids';
 import { reportError } from '../../vscode/errors';
 import type { Services } from '../services';
 import type { UploadStatusBar } from './statusBar';
 import { runUploads, type UploadOutcome, type UploadRun } from './uploadRun';
-import { uploadTarget, type UploadCommandOptions } from './target';
+import { uploadHeaders, uploadTarget, type UploadCommandOptions } from './target';
 
 const TITLE = 'Upload to Bucket';
 /** Validity of the link behind "Copy Presigned GET". */
@@ -15,8 +15,9 @@ const GET_LINK_SECONDS = 3600;
 
 /**
  * "Upload to Bucket...": explorer files and folders, a bucket or folder node of the Buckets view, or the palette.
- * A second argument `{ profileId, bucket, key?, prefix? }` answers the questions instead (then nothing is asked).
- * Returns the uploaded objects.
+ * The objects get the chosen header set's headers and metadata, as a presigned URL would make the uploader send.
+ * A second argument `{ profileId, bucket, key?, prefix?, headerSet? }` answers the questions instead (then nothing is
+ * asked). Returns the uploaded objects.
  */
 export async function uploadFileCommand(
   services: Services,
@@ -24,16 +25,22 @@ export async function uploadFileCommand(
   arg0: unknown,
   arg1: unknown,
 ): Promise<UploadOutcome[]> {
-  const { files, profile, bucket, keys, conn, place } = await uploadTarget<UploadCommandOptions>(
+  const { files, profile, bucket, keys, set, conn, place } = await uploadTarget<UploadCommandOptions>(
     services,
     TITLE,
     arg0,
     arg1,
-    ['profileId', 'bucket', 'key', 'prefix'],
+    ['profileId', 'bucket', 'key', 'prefix', 'headerSet'],
   );
   const node = place && place.kind !== 'object' ? place : undefined;
+  const now = new Date();
   const items = await Promise.all(
-    files.map(async (uri, i) => ({ filePath: uri.fsPath, key: keys[i], size: (await fsp.stat(uri.fsPath)).size })),
+    files.map(async (uri, i) => ({
+      filePath: uri.fsPath,
+      key: keys[i],
+      size: (await fsp.stat(uri.fsPath)).size,
+      ...uploadHeaders(set, profile.provider, uri, now),
+    })),
   );
   // The same place as the connection: a resume after a restart reaches the bucket the same way.
   const location =
@@ -70,6 +77,7 @@ export function reportRun(
       services,
       run.done,
       bucket,
+      conn,
       // Signed with the server's time, which the upload's own requests just taught the endpoint's clock.
       () =>
         presignGet({
@@ -82,7 +90,13 @@ export function reportRun(
     );
 }
 
-function announce(services: Services, done: UploadOutcome[], bucket: string, getUrl: () => string): void {
+function announce(
+  services: Services,
+  done: UploadOutcome[],
+  bucket: string,
+  conn: ConnectionOptions,
+  getUrl: () => string,
+): void {
   const copyKey = done.length === 1 ? 'Copy Key' : 'Copy Keys';
   const copyGet = 'Copy Presigned GET';
   const reveal = 'Reveal in Tree';
@@ -102,7 +116,8 @@ function announce(services: Services, done: UploadOutcome[], bucket: string, get
           `Copied a presigned GET link to ${done[0].key}, valid for 1 hour. Anyone holding it can download the object until then.`,
         );
       }
-      if (choice === reveal) await vscode.commands.executeCommand(`${Views.buckets}.focus`);
+      if (choice === reveal)
+        await vscode.commands.executeCommand(Commands.revealObject, { bucket, key: done[0].key, conn });
     } catch (err) {
       reportError(err, services.log, '[upload]');
     }

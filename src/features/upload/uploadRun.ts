@@ -25,6 +25,10 @@ export interface UploadItem {
   filePath: string;
   key: string;
   size: number;
+  /** Headers the object gets (Content-Type, Cache-Control, storage class, ...); default: the detected Content-Type. */
+  headers?: Record<string, string>;
+  /** User metadata (name -> value). */
+  metadata?: Record<string, string>;
 }
 
 /** The bucket the items go to, through which profile. */
@@ -104,6 +108,8 @@ export async function runUploads(
               bucket,
               key: item.key,
               filePath: item.filePath,
+              ...(item.headers ? { headers: item.headers } : {}),
+              ...(item.metadata ? { metadata: item.metadata } : {}),
               signal,
               log: services.log,
               onProgress: combined.for(item.key),

@@ -71,9 +71,9 @@ describe('presign commands', () => {
     const [entry] = await execute<LedgerEntry[]>('ossPresign.presignPut');
     // One profile with one bucket: neither is asked.
     assert.deepEqual(h.fake.record.questions, [
-      'Presign PUT: headers to sign',
-      'Presign PUT: valid for',
-      'Presign PUT: object key',
+      'Presign PUT · Profile p · bkt: headers to sign',
+      'Presign PUT · Profile p · bkt: valid for',
+      'Presign PUT · Profile p · bkt: object key',
     ]);
     assert.deepEqual([entry.key, entry.expirySeconds, entry.headerSet], ['edited/two.txt', 3600, SET]);
   });
