@@ -19,7 +19,7 @@ export { StorageError, ConfigError, ServiceError, NetworkError, CancelledError, 
 
 // Presigning
 export { presignPut, requiredHeaders } from './presign';
-export { presignGet, type PresignGetOptions } from './presignGet';
+export { presignGet, attachmentDisposition, type PresignGetOptions } from './presignGet';
 export {
   presignPost,
   type PresignPostOptions,
@@ -101,6 +101,8 @@ export { authorizeRequest, type AuthorizeInput, type Authorization } from './sig
 export { listBuckets, type ListBucketsResult } from './api/listBuckets';
 export { listObjects, type ListObjectsOptions, type ListObjectsResult } from './api/listObjects';
 export { headObject, getObject, deleteObject, type ObjectOptions, type ObjectHead } from './api/objects';
+export { downloadObject, type DownloadObjectOptions, type DownloadResult } from './api/downloadObject';
+export { deleteObjects, type DeleteObjectsResult } from './api/deleteObjects';
 export {
   getBucketCors,
   putBucketCors,
@@ -110,6 +112,7 @@ export {
   type PreflightOptions,
   type PreflightResult,
 } from './api/bucketCors';
+export { getBucketLocation, bucketRegionFromError, type BucketRegion } from './api/bucketLocation';
 export type { BucketInfo, ObjectInfo, MultipartUploadInfo, PartInfo } from './xml';
 
 // Uploads

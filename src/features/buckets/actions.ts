@@ -1,11 +1,9 @@
 /** What the Buckets view's commands do, each on the node it was invoked on. */
 import * as vscode from 'vscode';
-import { deleteObject as deleteRemoteObject } from '../../core/index';
 import { Views } from '../../vscode/ids';
-import type { Services } from '../services';
 import type { ProfileStore } from '../profiles/profileStore';
 import type { BucketTreeProvider } from './treeProvider';
-import { isFolderNode, isObjectNode, storageUri, type TreeNode } from './nodes';
+import { isFolderNode, storageUri, type TreeNode } from './nodes';
 
 /** Refresh on a profile, bucket or folder node (also Retry on an error node): lists that node again. */
 export function refreshNode(tree: BucketTreeProvider, node?: TreeNode): void {
@@ -57,27 +55,4 @@ export async function copyUri(profiles: ProfileStore, node?: TreeNode): Promise<
   const uri = storageUri(provider, node.bucket, node.kind === 'object' ? node.key : node.prefix);
   await vscode.env.clipboard.writeText(uri);
   vscode.window.setStatusBarMessage(`Copied ${uri}`, 3000);
-}
-
-/** Delete Object: after a modal confirmation naming bucket and key, deletes it and refreshes its folder. */
-export async function deleteObject(
-  { profiles, log }: Services,
-  tree: BucketTreeProvider,
-  node?: unknown,
-): Promise<void> {
-  if (!isObjectNode(node)) return;
-  const profile = profiles.require(node.profileId);
-  const remove = 'Delete';
-  const answer = await vscode.window.showWarningMessage(
-    `Delete "${node.key}" from bucket "${node.bucket}"?`,
-    { modal: true, detail: `Profile "${profile.name}". This cannot be undone unless the bucket keeps versions.` },
-    remove,
-  );
-  if (answer !== remove) return;
-  const conn = await profiles.connection(node.profileId, node);
-  await deleteRemoteObject({ ...conn, bucket: node.bucket, key: node.key });
-  log.info(`[tree] deleted ${node.bucket}/${node.key} (profile ${node.profileId})`);
-  const parent = tree.getParent(node);
-  if (parent) tree.refreshNode(parent);
-  vscode.window.setStatusBarMessage(`Deleted ${node.key}`, 3000);
 }

@@ -26,6 +26,7 @@ import {
   uploadNodeId,
   uploadsNode,
   uploadsNodeId,
+  storageUri,
   type FolderNode,
   type MessageNode,
   type ObjectNode,
@@ -53,6 +54,14 @@ const coreListing: Listing = {
   listParts: (...args) => listParts(...args),
 };
 
+/** A bucket of a profile, with its region and endpoint host when known. */
+export interface BucketRef {
+  profileId: string;
+  bucket: string;
+  bucketRegion?: string | undefined;
+  bucketEndpoint?: string | undefined;
+}
+
 /** Nodes whose children are listed from the server a page at a time. */
 type Container = ProfileNode | FolderNode | UploadsNode | UploadNode;
 
@@ -79,6 +88,9 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly containers = new Map<string, Container>();
   /** Server-side prefix filters of bucket and folder nodes, relative to the node's own prefix. */
   private readonly filters = new Map<string, string>();
+  /** Nodes shown in a container beyond its loaded pages (revealed after an upload); forgotten when it is listed again. */
+  private readonly added = new Map<string, TreeNode[]>();
+  private view: vscode.TreeView<TreeNode> | undefined;
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -111,11 +123,7 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
           .filter(Boolean)
           .join(' · ');
         if (description) item.description = description;
-        item.tooltip = new vscode.MarkdownString(
-          `**${node.kind === 'bucket' ? 'Bucket' : 'Folder'}** ${md(`${node.bucket}/${node.prefix}`)}` +
-            (region ? `\n\nRegion: ${md(region)}` : '') +
-            (filter !== undefined ? `\n\nFiltered to keys starting with ${md(node.prefix + filter)}` : ''),
-        );
+        // The tooltip counts what is listed: resolveTreeItem computes it when the pointer rests on the node.
         return withId(item, node);
       }
       case 'object':
@@ -165,18 +173,88 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return this.render(container, paged);
   }
 
+  /** Bucket and folder tooltips: what they are, where, and what has been listed below them so far. */
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'bucket' || node.kind === 'prefix') item.tooltip = this.folderTooltip(node);
+    return item;
+  }
+
+  /**
+   * The parent of a node; for a bucket, folder or object not listed yet (Reveal in Tree after an upload), the
+   * folder chain is made up to the profile, so that VS Code can expand it down to the node.
+   */
   getParent(node: TreeNode): TreeNode | undefined {
     if (node.kind === 'profile') return undefined;
     if (node.kind === 'loadMore' || node.kind === 'message') return this.containers.get(node.parentId);
-    if (node.kind === 'bucket') return this.containers.get(profileNode(node.profileId).id);
+    if (node.kind === 'bucket') return this.intern(profileNode(node.profileId));
     if (node.kind === 'uploads') return this.containers.get(bucketNode(node.profileId, node.bucket).id);
     if (node.kind === 'upload') return this.containers.get(uploadsNodeId(node.profileId, node.bucket));
     if (node.kind === 'part') return this.containers.get(uploadNodeId(node.profileId, node.bucket, node.uploadId));
-    const prefix = node.kind === 'object' ? node.key : node.prefix;
-    const parent = parentPrefix(prefix);
-    return this.containers.get(
-      parent ? `d:${node.profileId}/${node.bucket}/${parent}` : `b:${node.profileId}/${node.bucket}`,
-    );
+    return this.folderOf(node, parentPrefix(node.kind === 'object' ? node.key : node.prefix));
+  }
+
+  /** The bucket or folder node of `prefix` in the node's bucket, made (with its parents) when not listed yet. */
+  private folderOf(node: BucketRef, prefix: string): FolderNode {
+    const location = { bucketRegion: node.bucketRegion, bucketEndpoint: node.bucketEndpoint };
+    const id = prefix ? `d:${node.profileId}/${node.bucket}/${prefix}` : `b:${node.profileId}/${node.bucket}`;
+    const known = this.containers.get(id) as FolderNode | undefined;
+    if (known) return known;
+    if (!prefix) return this.intern(bucketNode(node.profileId, node.bucket, location));
+    return this.intern(prefixNode(this.folderOf(node, parentPrefix(prefix)), prefix));
+  }
+
+  /**
+   * The node of an object (just uploaded, say) with every folder above it in its parent's listing, so that VS Code
+   * can expand the tree down to it. A listing that lacks the next node is listed again (it may predate the upload);
+   * if the node is still not on its first page, it is added to that page rather than paging through the folder.
+   */
+  async objectNodeFor(ref: BucketRef & { key: string; size?: number }): Promise<ObjectNode> {
+    let parent: Container = this.intern(profileNode(ref.profileId));
+    const prefixes = [
+      '',
+      ...ref.key
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join('/') + '/'),
+    ];
+    for (const prefix of prefixes) {
+      const folder = this.folderOf(ref, prefix);
+      await this.ensureListed(parent, folder);
+      parent = folder;
+    }
+    const object = objectNode(parent as FolderNode, { key: ref.key, size: ref.size ?? 0 });
+    return (await this.ensureListed(parent, object)) as ObjectNode;
+  }
+
+  /** `child` as `parent` lists it (listed again once, else added); returns the listed node. */
+  private async ensureListed(parent: Container, child: TreeNode): Promise<TreeNode> {
+    const find = async () => (await this.getChildren(parent)).find((n) => n.id === child.id);
+    let listed = await find();
+    if (!listed) {
+      this.refreshNode(parent);
+      listed = await find();
+    }
+    if (listed) return listed;
+    this.added.set(parent.id, [...(this.added.get(parent.id) ?? []), child]);
+    this.emitter.fire(parent);
+    return child;
+  }
+
+  /** The view showing this tree, for Reveal in Tree. */
+  attachView(view: vscode.TreeView<TreeNode>): void {
+    this.view = view;
+  }
+
+  /** The view showing this tree (its selection, for the extension-host tests). */
+  get treeView(): vscode.TreeView<TreeNode> | undefined {
+    return this.view;
+  }
+
+  /** Shows an object in the view, its folders expanded, and selects it. Returns its node. */
+  async reveal(ref: BucketRef & { key: string; size?: number }): Promise<ObjectNode> {
+    const node = await this.objectNodeFor(ref);
+    await this.view?.reveal(node, { select: true, focus: true });
+    return node;
   }
 
   /** Fetches the next page of the folder a Load More node belongs to. */
@@ -224,6 +302,7 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       if (id === container.id || below.some((p) => id.startsWith(p))) {
         paged.clear();
         this.children.delete(id);
+        this.added.delete(id);
       }
     }
     this.emitter.fire(container);
@@ -233,6 +312,7 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     for (const paged of this.children.values()) paged.clear();
     this.children.clear();
     this.containers.clear();
+    this.added.clear();
     this.emitter.fire(undefined);
   }
 
@@ -314,6 +394,7 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (profile.buckets?.length) return { items: profile.buckets.map((b) => this.intern(bucketNode(profile.id, b))) };
     const conn = await this.profiles.connection(profile.id);
     const { buckets } = await this.listing.listBuckets({ ...conn, signal });
+    this.profiles.rememberBuckets(profile.id, buckets);
     this.log.debug(`[tree] ${profile.id}: ${buckets.length} buckets`);
     return {
       items: buckets.map((b) =>
@@ -424,6 +505,8 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   private render(container: Container, paged: PagedChildren<TreeNode>): TreeNode[] {
     const out = [...paged.items];
+    const listedIds = new Set(out.map((n) => n.id));
+    out.push(...(this.added.get(container.id) ?? []).filter((n) => !listedIds.has(n.id)));
     if (paged.error !== undefined && !isCancelled(paged.error)) {
       const err = paged.error;
       const missingSecret =
@@ -494,8 +577,42 @@ export class BucketTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       node.etag ? `| ETag | ${md(node.etag)} |` : undefined,
     ];
     item.tooltip = new vscode.MarkdownString(rows.filter(Boolean).join('\n'));
+    // A click opens it read-only (text in an editor, images in the preview; large ones ask first).
+    item.command = { command: Commands.openObject, title: 'Open', arguments: [node] };
     return withId(item, node);
   }
+
+  private folderTooltip(node: FolderNode): vscode.MarkdownString {
+    const p = this.profiles.get(node.profileId);
+    const listed = this.listed<TreeNode>(node);
+    const filter = this.filters.get(node.id);
+    const bucket = node.kind === 'bucket' ? node : undefined;
+    const rows = [
+      '| | |',
+      '|---|---|',
+      node.kind === 'prefix' ? `| Bucket | ${md(node.bucket)} |` : undefined,
+      node.kind === 'prefix' ? `| Prefix | ${md(node.prefix)} |` : undefined,
+      p ? `| Profile | ${md(p.name)} (${p.provider === 'oss' ? 'OSS' : 'S3'}) |` : undefined,
+      node.bucketRegion ? `| Region | ${md(node.bucketRegion)} |` : undefined,
+      node.bucketEndpoint ? `| Endpoint | ${md(node.bucketEndpoint)} |` : undefined,
+      bucket?.creationDate ? `| Created | ${formatUtc(bucket.creationDate)} |` : undefined,
+      p ? `| URI | ${md(storageUri(p.provider, node.bucket, node.prefix))} |` : undefined,
+      filter !== undefined ? `| Filter | keys starting with ${md(node.prefix + filter)} |` : undefined,
+      listed ? `| Listed | ${listedText(listed)} |` : '| Listed | not yet: expand to list |',
+    ];
+    const title = node.kind === 'bucket' ? `**Bucket** ${md(node.bucket)}` : `**Folder** ${md(node.prefix)}`;
+    return new vscode.MarkdownString(`${title}\n\n${rows.filter(Boolean).join('\n')}`);
+  }
+}
+
+/** `3 folders, 12 objects (1.2 MiB)`, with `+` when the server has more pages. */
+function listedText(listed: Listed<TreeNode>): string {
+  const folders = listed.items.filter((n) => n.kind === 'prefix').length;
+  const objects = listed.items.filter((n): n is ObjectNode => n.kind === 'object');
+  const bytes = objects.reduce((sum, o) => sum + o.size, 0);
+  const more = listed.more ? '+' : '';
+  const count = (n: number, what: string) => `${n}${more} ${what}${n === 1 && !more ? '' : 's'}`;
+  return `${count(folders, 'folder')}, ${count(objects.length, 'object')} (${formatSize(bytes)}${more})${listed.more ? ' so far: Load More lists the rest' : ''}`;
 }
 
 function withId(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
