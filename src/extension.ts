@@ -36,11 +36,11 @@ export function activate(context: vscode.ExtensionContext): OssPresignApi {
     const services: Services = { context, log, profiles, ledger, documents };
     followTransportSettings(context, log);
 
-    const bucketsTree = createBucketsView(services);
+    const bucketsView = createBucketsView(services, uploads);
     const ledgerView = createLedgerView(services);
     registerCommands(context, log, [
       ...profileCommands(services),
-      ...bucketCommands(services, bucketsTree),
+      ...bucketCommands(services, bucketsView.tree, bucketsView.dropController),
       ...presignCommands(services),
       ...uploadCommands(services, uploads),
       ...ledgerCommands(services, ledgerView),

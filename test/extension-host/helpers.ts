@@ -7,6 +7,7 @@ import type { ConnectionOptions } from '../../src/core/types';
 import type { OssPresignApi } from '../../src/extension';
 import type { ProfileStore } from '../../src/features/profiles/profileStore';
 import type { BucketTreeProvider } from '../../src/features/buckets/treeProvider';
+import type { BucketDropController } from '../../src/features/buckets/dragAndDrop';
 
 export const EXTENSION_ID = 'oss-presign.oss-presign';
 
@@ -114,6 +115,8 @@ export interface TestHooks {
   tree: BucketTreeProvider;
   profiles: ProfileStore;
   context: vscode.ExtensionContext;
+  /** The Buckets view's drag-and-drop controller. */
+  dropController: BucketDropController;
 }
 
 /** Activates the extension and returns its test hooks. */

@@ -98,7 +98,9 @@ function layerEdges(): Array<{ from: string; to: string; file: string; target: s
 /** The only imports from one feature into another (each one a feature built on another's flow or store). */
 const FEATURE_PAIRS = new Set([
   'features/buckets -> features/profiles', // the tree lists each profile's buckets with its store
+  'features/buckets -> features/upload', // a drop on the tree runs the upload of "Upload to Bucket..."
   'features/ledger -> features/presign', // re-issue runs the presign flow again
+  'features/ledger -> features/buckets', // re-issue signs a download link again
 ]);
 
 describe('architecture', () => {

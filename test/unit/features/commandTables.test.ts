@@ -16,13 +16,14 @@ function allTables(h: Harness): Record<string, Command[]> {
     h.load<typeof import('../../../src/features/upload/statusBar')>('features/upload/statusBar.js');
   const uploads = new UploadStatusBar();
   h.context.subscriptions.push(uploads);
+  const buckets = createBucketsView(services, uploads);
   return {
     profiles: h
       .load<typeof import('../../../src/features/profiles/commands')>('features/profiles/commands.js')
       .profileCommands(services),
     buckets: h
       .load<typeof import('../../../src/features/buckets/commands')>('features/buckets/commands.js')
-      .bucketCommands(services, createBucketsView(services)),
+      .bucketCommands(services, buckets.tree, buckets.dropController),
     presign: h
       .load<typeof import('../../../src/features/presign/commands')>('features/presign/commands.js')
       .presignCommands(services),
