@@ -13,8 +13,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_BUCKET, SANDBOX_CREDENTIALS, startS3rver } from './sandbox/s3.mjs';
-import { writeDemoWorkspace, writeUserSettings } from './sandbox/workspace.mjs';
+import {
+  DEMO_BUCKET,
+  ossConnection,
+  SANDBOX_CREDENTIALS,
+  startS3rver,
+  startSandboxOssGateway,
+  writeOssSettings,
+} from './sandbox/s3.mjs';
+import { writeDemoWorkspace, writeDoctorExample, writeUserSettings } from './sandbox/workspace.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // code-server 4.100.3 is VS Code 1.100.3, our minimum engine, and runs on the system Node 20.
@@ -37,6 +44,8 @@ mkdirSync(sandboxDir, { recursive: true });
 const stateDir = check ? mkdtempSync(path.join(sandboxDir, 'check-')) : sandboxDir;
 const workspace = path.join(stateDir, 'workspace');
 const vscodeDir = path.join(stateDir, 'vscode');
+// The first start (no demo workspace yet) opens the walkthrough.
+const firstStart = !existsSync(workspace);
 
 const stops = [];
 // Servers still starting: a Ctrl-C in that window must wait for them, or their stop would never be registered.
@@ -95,7 +104,7 @@ async function startWeb(endpoint) {
   // A signal arrived while code-server started: shutdown() stops it and exits; go no further.
   if (stopping) await new Promise(() => {});
   // startCodeServer writes quiet default settings; the profile goes on top before any workbench reads them.
-  writeUserSettings(path.join(vscodeDir, 'user-data'), endpoint);
+  writeUserSettings(path.join(vscodeDir, 'user-data'), endpoint, { firstStart });
   return workbenchUrl(server.authority, workspace);
 }
 
@@ -130,22 +139,30 @@ try {
   const s3 = await startS3rver(path.join(stateDir, 's3'));
   stops.push(s3.stop);
   say(`s3rver: ${s3.endpoint}, bucket ${DEMO_BUCKET} (s3rver checks no signatures)`);
+  const oss = await startSandboxOssGateway(s3.endpoint, stateDir);
+  stops.push(oss.stop);
+  say(`OSS gateway (checks OSS signatures, 2 regions): HTTP proxy ${oss.url}, VS Code's http.proxy`);
 
   writeDemoWorkspace(workspace);
+  // A failed upload for the doctor, against the gateway: it checks signatures (s3rver does not).
+  writeDoctorExample(workspace, { connection: ossConnection(), bucket: DEMO_BUCKET, proxy: oss.url });
   // The sandbox profile reads its key pair from the environment (credentialSource 'env'); drop whatever
   // AWS session or profile this shell has, so real credentials never mix with the sandbox's.
-  for (const name of ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_PROFILE']) delete process.env[name];
+  for (const name of ['AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_PROFILE', 'OSS_SESSION_TOKEN'])
+    delete process.env[name];
   Object.assign(process.env, SANDBOX_CREDENTIALS);
 
   if (desktop) {
-    writeUserSettings(path.join(vscodeDir, 'user-data'), s3.endpoint);
+    writeUserSettings(path.join(vscodeDir, 'user-data'), s3.endpoint, { firstStart });
+    writeOssSettings(path.join(vscodeDir, 'user-data'), oss.url);
     startDesktop();
     say('VS Code is opening the demo workspace. Close its window or press Ctrl-C to stop the sandbox.');
   } else {
     const url = await startWeb(s3.endpoint);
+    writeOssSettings(path.join(vscodeDir, 'user-data'), oss.url);
     if (check) {
       const { checkSandbox } = await import('./sandbox/check.mjs');
-      await checkSandbox({ url, endpoint: s3.endpoint, stateDir: vscodeDir, say });
+      await checkSandbox({ url, endpoint: s3.endpoint, ossProxy: oss.url, stateDir: vscodeDir, workspace, say });
       say('check passed');
       await shutdown(0);
     } else {

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-/* global navigator */
+/* global navigator, document, NodeFilter */
 // UI checks of the extension in a real VS Code workbench (code-server + headless Chromium via playwright-core):
 // the activity-bar view renders, the explorer context menu offers presign and upload at its top level and the rest
 // in an "OSS Presign" submenu, the command palette lists and runs the presign command, Ctrl+Alt+U in an editor runs
-// "Copy Presigned URL" once a profile exists, and the Presigned URLs view counts the URL down until it greys it out
-// as expired. Each check prints ok/FAIL and saves a PNG to test-artifacts/; the script closes with
+// "Copy Presigned URL" once a profile exists, the Presigned URLs view counts the URL down (countdown first, visible
+// at the default width even for a long key) until it greys it out as expired with Re-issue as its inline action,
+// and the walkthrough has the Presigned URLs and doctor steps (opening the view ticks its step). Each check prints
+// ok/FAIL and saves a PNG to test-artifacts/; the script closes with
 // 'N passed, N failed' and exits non-zero on any failure.
 //
 //   node scripts/vscode-host/ui-checks.mjs [--host 4.100.3] [--timeout 300]
@@ -44,6 +46,41 @@ const opts = parseArgs(process.argv.slice(2), {
 });
 const t0 = Date.now();
 const shot = (name) => path.join(ARTIFACTS, `ui-${opts.host}-${name}.png`);
+
+/** Opens our walkthrough through "Welcome: Open Walkthrough..." and waits for its steps. */
+async function openWalkthrough(page, titles) {
+  const row = await paletteRow(page, 'Open Walkthrough', /Open Walkthrough/, 30_000);
+  await row.click();
+  // The walkthrough picker has no title, only a placeholder.
+  await page.locator('.quick-input-widget input').fill(titles.walkthrough);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: titles.walkthrough }).first().click();
+  await page
+    .locator('.gettingStartedContainer .getting-started-step', { hasText: titles.ledger })
+    .first()
+    .waitFor({ timeout: 15_000 });
+}
+
+/** Whether the open walkthrough shows the step titled `title` as done. */
+function walkthroughStepDone(page, title) {
+  return page
+    .locator('.gettingStartedContainer .getting-started-step', { hasText: title })
+    .first()
+    .locator('.codicon.complete')
+    .count()
+    .then((n) => n > 0);
+}
+
+/** The Getting Started walkthrough's title (`walkthrough`) and its steps' by short id (`ledger`, ...), as shown. */
+function walkthroughStepTitles() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+  const nls = JSON.parse(fs.readFileSync(path.join(REPO, 'package.nls.json'), 'utf8'));
+  const walkthrough = manifest.contributes.walkthroughs.find((w) => w.id === 'ossPresign.gettingStarted');
+  const text = (value) => value.replace(/^%(.+)%$/, (m, key) => nls[key] ?? m);
+  return {
+    walkthrough: text(walkthrough.title),
+    ...Object.fromEntries(walkthrough.steps.map((s) => [s.id.split('.').pop(), text(s.title)])),
+  };
+}
 
 /** Matches a label whether the manifest spells the trailing ellipsis as '...' or as '…'. */
 function labelPattern(label) {
@@ -380,6 +417,38 @@ try {
     return reaction;
   });
 
+  await check(
+    page,
+    'the walkthrough has the Presigned URLs and doctor steps; opening the view ticks its step',
+    async () => {
+      const titles = walkthroughStepTitles();
+      await openWalkthrough(page, titles);
+      const steps = page.locator('.gettingStartedContainer .getting-started-step');
+      const shown = (await steps.locator('.step-title').allTextContents()).map((t) => t.trim());
+      const missing = [titles.ledger, titles.diagnose].filter((t) => !shown.includes(t));
+      if (missing.length) throw new Error(`no step ${missing.join(', ')}; the walkthrough has: ${shown.join(' | ')}`);
+      if (await walkthroughStepDone(page, titles.addProfile))
+        throw new Error(`"${titles.addProfile}" ticked with no profile`);
+      // The ledger step completes when the Presigned URLs view is shown (onView): show the OSS Presign side bar (a
+      // click on its icon while it shows would hide it).
+      const icon = page.locator(`.activitybar .action-item [aria-label^="${opts.container}"]`).first();
+      const header = page.locator('.sidebar .pane-header', { hasText: 'Presigned URLs' }).first();
+      await icon.click();
+      if (
+        !(await header.waitFor({ timeout: 3000 }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        await icon.click();
+      await header.waitFor({ timeout: 10_000 });
+      const ledgerStep = steps.filter({ hasText: titles.ledger }).first().locator('.codicon.complete');
+      await ledgerStep.waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: shot('walkthrough') });
+      return shown.join(' | ');
+    },
+  );
+
   // Last: it adds a profile, which the checks above must not see (they run in the no-profile state).
   await check(
     page,
@@ -432,27 +501,60 @@ try {
       await answer(page, 'headers to sign');
       await answer(page, 'valid for', 'Custom');
       await answer(page, 'custom expiry', '20s');
-      await answer(page, 'object key');
+      // A key too long for the side bar: the row must still show its countdown.
+      const key = `uploads/a folder with a name long enough to fill the side bar/${opts.file}`;
+      await answer(page, 'object key', key);
       const row = page
         .locator('.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Presigned URLs' }) })
         .locator('.monaco-list-row', { hasText: opts.file })
         .first();
-      const description = row.locator('.label-description');
-      await description.filter({ hasText: /^expires in \d+ s\b/ }).waitFor({ timeout: 30_000 });
-      const counting = (await description.textContent()).trim();
+      const label = row.locator('.label-name');
+      await label.filter({ hasText: /^\d+ s left · uploads\// }).waitFor({ timeout: 30_000 });
+      const counting = (await label.textContent()).trim();
+      // At the default side bar width the countdown (the label's start, up to " · ") is drawn inside the row.
+      const cut = await label.evaluate((el) => {
+        const text = el.querySelector('.monaco-highlighted-label') ?? el;
+        const node = document.createTreeWalker(text, NodeFilter.SHOW_TEXT).nextNode();
+        const range = document.createRange();
+        range.setStart(node, 0);
+        range.setEnd(node, node.textContent.indexOf(' · '));
+        const shown = el.closest('.monaco-list-row').getBoundingClientRect().right;
+        const right = range.getBoundingClientRect().right;
+        return right > shown ? `the countdown ends at x=${right}, the row at x=${shown}` : '';
+      });
+      if (cut) throw new Error(cut);
       await page.screenshot({ path: shot('ledger-countdown') });
       const copied = await page.evaluate(() => navigator.clipboard.readText());
-      const expected = `http://127.0.0.1:9/${buckets[0]}/${opts.file}?`;
+      const expected = `http://127.0.0.1:9/${buckets[0]}/${key.split('/').map(encodeURIComponent).join('/')}?`;
       if (!copied.startsWith(expected) || !/[?&]X-Amz-Signature=/.test(copied))
         throw new Error(`the clipboard holds ${redact(copied).slice(0, 120)}, not a presigned URL for ${expected}`);
       // The view refreshes itself when the URL expires (20 s): no click, no refresh command.
-      await description.filter({ hasText: /^expired / }).waitFor({ timeout: 60_000 });
+      await label.filter({ hasText: /^expired / }).waitFor({ timeout: 60_000 });
       await row.locator('.codicon-circle-slash').waitFor({ timeout: 5000 });
-      const expired = (await description.textContent()).trim();
+      const expired = (await label.textContent()).trim();
+      // An expired row offers Re-issue as its inline action (copying a dead URL would not help).
+      await row.hover();
+      const inline = (
+        await row.locator('.actions .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))
+      ).filter(Boolean);
+      if (!/^Re-issue/.test(inline[0] ?? ''))
+        throw new Error(`the expired row's inline actions: ${inline.join(' | ')}`);
       await page.screenshot({ path: shot('ledger-expired') });
-      return `"${counting}" -> "${expired}", clipboard: presigned URL for ${buckets[0]}/${opts.file}`;
+      return `"${counting}" -> "${expired}" (inline: ${inline.join(', ')}), clipboard: presigned URL for ${buckets[0]}/${key}`;
     },
   );
+
+  // After the profile and the presign above: their steps show as done.
+  await check(page, 'the walkthrough ticks the profile and presign steps once they are done', async () => {
+    const titles = walkthroughStepTitles();
+    await openWalkthrough(page, titles);
+    const notTicked = [];
+    for (const t of [titles.addProfile, titles.presignPut])
+      if (!(await walkthroughStepDone(page, t))) notTicked.push(t);
+    await page.screenshot({ path: shot('walkthrough-ticked') });
+    if (notTicked.length) throw new Error(`not ticked although done: ${notTicked.join(', ')}`);
+    return `ticked: ${titles.addProfile}, ${titles.presignPut}`;
+  });
 } catch (err) {
   tally.failed++;
   console.log(`FAIL ui-checks ${opts.host} could not run: ${redact(err instanceof Error ? err.message : String(err))}`);

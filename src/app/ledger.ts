@@ -4,7 +4,8 @@
  * carry no signature and no query string.
  */
 import type { Provider } from '../core/index';
-import type { PostLimits } from './postForm';
+import { describeRemaining, expiryLimitOf, expiryReason, formatDuration } from './expiry';
+import { describePostLimits, type PostLimits } from './postForm';
 
 export interface LedgerEntry {
   id: string;
@@ -14,7 +15,9 @@ export interface LedgerEntry {
   /** POST: the form's `key` field (`<prefix>${filename}` when the uploader picks the name). */
   key: string;
   /** PUT: a presigned URL, kept in secret storage. POST: a presigned form, its URL and fields kept there as JSON. */
-  method: 'PUT' | 'POST';
+  method: 'PUT' | 'POST' | 'GET';
+  /** GET: the response headers signed into a download link (`response-content-disposition` / `-type`). */
+  download?: { disposition?: string | undefined; contentType?: string | undefined };
   headerSet: string;
   /** Exactly the headers to send (not secret: names and values the user chose). None for a POST. */
   headers: Record<string, string>;
@@ -86,7 +89,7 @@ export function sanitizeLedger(value: unknown): LedgerEntry[] {
       typeof x.id === 'string' &&
       typeof x.bucket === 'string' &&
       typeof x.key === 'string' &&
-      (x.method === 'PUT' || x.method === 'POST') &&
+      (x.method === 'PUT' || x.method === 'POST' || x.method === 'GET') &&
       typeof x.location === 'string' &&
       !/[?#]/.test(x.location) &&
       typeof x.effectiveExpiresAt === 'string' &&
@@ -101,4 +104,58 @@ export function sanitizeLedger(value: unknown): LedgerEntry[] {
 export function isLedgerEntry(value: unknown): value is LedgerEntry {
   const v = value as Partial<LedgerEntry> | undefined;
   return !!v && typeof v === 'object' && typeof v.id === 'string' && typeof v.location === 'string' && !!v.headers;
+}
+
+/** `2026-05-01 14:05` in local time: the one way the ledger writes a time. */
+export function formatLocalTime(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/** What a row of the Presigned URLs view shows. */
+export interface LedgerRow {
+  /** The countdown, then the key: a narrow sidebar cuts the end of a row, so the countdown must come first. */
+  label: string;
+  description: string;
+  /** Markdown. */
+  tooltip: string;
+  expired: boolean;
+}
+
+/** `1 h 5 min left` / `expired 3 min ago`. */
+function countdown(entry: LedgerEntry, now: Date): string {
+  const left = describeRemaining(new Date(entry.effectiveExpiresAt), now);
+  return left.startsWith('expires in ') ? `${left.slice('expires in '.length)} left` : left;
+}
+
+/**
+ * The row of an entry at `now`. `profileName` is the name of the entry's profile, undefined when that profile is
+ * gone (then the row says so instead of naming an internal id, and Re-issue asks for a profile).
+ */
+export function ledgerRow(entry: LedgerEntry, now: Date, profileName: string | undefined): LedgerRow {
+  const expired = isExpired(entry, now);
+  const limit = expiryLimitOf(entry);
+  const sts = limit === 'token' ? ' (STS token)' : entry.tokenExpiryUnknown ? ' (or earlier: STS token)' : '';
+  const until = new Date(entry.effectiveExpiresAt);
+  const lines = [
+    `**${entry.method}** \`${entry.bucket}/${entry.key}\``,
+    profileName === undefined
+      ? `Profile: removed from settings (Re-issue asks which profile signs) · header set: ${entry.headerSet}`
+      : `Profile: ${profileName} · header set: ${entry.headerSet}`,
+    `Issued ${formatLocalTime(new Date(entry.createdAt))}, valid for ${formatDuration(entry.expirySeconds)}`,
+    `${expired ? 'Stopped working' : 'Works until'} ${formatLocalTime(until)} (${describeRemaining(until, now)}): ${expiryReason(limit, entry.tokenExpiryUnknown)}${limit === 'token' ? ` (the URL says ${formatLocalTime(new Date(entry.urlExpiresAt))})` : ''}`,
+  ];
+  // The contract of the URL, stated even when empty: the uploader must send exactly these headers.
+  const headers = Object.entries(entry.headers);
+  const contract = entry.post
+    ? `HTML form upload: ${describePostLimits(entry.key, entry.post).join(', ')}.`
+    : headers.length
+      ? `Send exactly these headers:\n\n\`\`\`http\n${headers.map(([n, v]) => `${n}: ${v}`).join('\n')}\n\`\`\``
+      : 'Send no extra headers.';
+  return {
+    label: `${countdown(entry, now)} · ${entry.key}`,
+    description: `${entry.bucket}${sts} · ${entry.headerSet}`,
+    tooltip: [...lines, contract].join('\n\n'),
+    expired,
+  };
 }

@@ -7,7 +7,7 @@
  */
 import { detectContentType } from './contentType';
 import type { PresignedPost } from './presignPost';
-import { shellQuote } from './snippets';
+import { CURL_WRITE_STATUS, shellQuote } from './snippets';
 
 function htmlEscape(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -54,7 +54,8 @@ function curlFilePart(filePath: string): string {
 /**
  * curl: every field with `--form-string` (the `-F` that takes the value literally: a leading `@` or `<`, or a
  * `;type=`, in a key or metadata value would otherwise make curl read a file or change the part), then
- * `-F file=@path` last; `--fail-with-body` makes an error status a failing exit while still printing the XML error.
+ * `-F file=@path` last; `--fail-with-body` makes an error status a failing exit while still printing the XML error,
+ * and the status is printed last.
  */
 export function buildPostCurl(post: PresignedPost, filePath: string): string {
   const prefix = contentTypePrefix(post);
@@ -70,6 +71,7 @@ export function buildPostCurl(post: PresignedPost, filePath: string): string {
     'curl --fail-with-body',
     ...fields.map(([name, value]) => `  --form-string ${shellQuote(`${name}=${value}`)}`),
     `  -F ${shellQuote(curlFilePart(filePath))}`,
+    `  ${CURL_WRITE_STATUS}`,
     `  ${shellQuote(post.url)}`,
   ];
   return [...head, lines.join(' \\\n')].join('\n') + '\n';

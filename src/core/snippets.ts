@@ -46,16 +46,22 @@ export function hasDotSegments(url: string): boolean {
 }
 
 /**
+ * curl's `-w` that prints the HTTP status on a line of its own after the answer, so a successful upload (whose
+ * answer has no body) says so too.
+ */
+export const CURL_WRITE_STATUS = `-w ${shellQuote('\\nHTTP %{http_code}\\n')}`;
+
+/**
  * curl: `-T file` streams the file as the PUT body with no Content-Type of its own (`--data-binary` would add
  * `application/x-www-form-urlencoded`), `--fail-with-body` makes a 403 a failing exit status while still printing
- * the XML error, and every signed header is set with `-H`.
+ * the XML error, every signed header is set with `-H`, and the status is printed last (`CURL_WRITE_STATUS`).
  */
 export function buildCurl(input: SnippetInput): string {
   const lines = [
     `curl --fail-with-body${hasDotSegments(input.url) ? ' --path-as-is' : ''} -T ${shellQuote(input.filePath)}`,
   ];
   for (const [name, value] of Object.entries(input.headers)) lines.push(`  -H ${shellQuote(`${name}: ${value}`)}`);
-  lines.push(`  ${shellQuote(input.url)}`);
+  lines.push(`  ${CURL_WRITE_STATUS}`, `  ${shellQuote(input.url)}`);
   return lines.join(' \\\n') + '\n';
 }
 

@@ -15,6 +15,11 @@ export const Commands = {
   copyKey: 'ossPresign.copyKey',
   copyUri: 'ossPresign.copyUri',
   deleteObject: 'ossPresign.deleteObject',
+  copyDownloadLink: 'ossPresign.copyDownloadLink',
+  openObject: 'ossPresign.openObject',
+  downloadObject: 'ossPresign.downloadObject',
+  downloadFolder: 'ossPresign.downloadFolder',
+  revealObject: 'ossPresign.revealObject',
   diagnose: 'ossPresign.diagnose',
   presignPut: 'ossPresign.presignPut',
   presignPutLast: 'ossPresign.presignPutLast',
@@ -37,6 +42,14 @@ export const Commands = {
   abortUploadsOlderThan: 'ossPresign.abortUploadsOlderThan',
 } as const;
 
+/** Context keys the extension sets (`setContext`), e.g. for the walkthrough's completion events. */
+export const Contexts = {
+  /** At least one storage profile exists. */
+  hasProfiles: 'ossPresign.hasProfiles',
+  /** The Presigned URLs view lists at least one URL. */
+  hasPresignedUrls: 'ossPresign.hasPresignedUrls',
+} as const;
+
 export const Views = {
   container: 'ossPresign',
   buckets: 'ossPresign.buckets',
@@ -53,9 +66,15 @@ export const Settings = {
   keyTemplate: 'keyTemplate',
   headerSets: 'headerSets',
   copyFormat: 'copyFormat',
-  /** `ossPresign.multipartThreshold` (bytes) and `ossPresign.uploadConcurrency` (parts in flight), relative to `section`. */
+  /**
+   * `ossPresign.multipartThresholdMiB`, `ossPresign.multipartThreshold` (bytes; replaced by the MiB one, still read)
+   * and `ossPresign.uploadConcurrency` (parts in flight), relative to `section`.
+   */
+  multipartThresholdMiB: 'multipartThresholdMiB',
   multipartThreshold: 'multipartThreshold',
   uploadConcurrency: 'uploadConcurrency',
+  /** `ossPresign.openSizeLimitMB`: objects larger than this many MiB open only after a question (relative to `section`). */
+  openSizeLimit: 'openSizeLimitMB',
   /** Request timeouts in seconds (relative to `section`): connect, wait for the answer, silence within a body. */
   connectTimeout: 'timeouts.connectSeconds',
   responseTimeout: 'timeouts.responseSeconds',

@@ -5,6 +5,9 @@ import { DEFAULT_CONCURRENCY, DEFAULT_MULTIPART_THRESHOLD, type SnippetFormat } 
 import { Settings } from './ids';
 
 const ours = () => vscode.workspace.getConfiguration(Settings.section);
+const MiB = 1024 * 1024;
+/** 5 TiB, the largest object: a higher threshold would never apply. */
+const MAX_THRESHOLD_MIB = 5 * 1024 * 1024;
 
 /** A whole number setting: clamped to at most `max`; below `min` or not a whole number, the fallback (settings.json is not validated for us). */
 function wholeNumber(name: string, fallback: number, min: number, max: number): number {
@@ -20,9 +23,19 @@ export const settings = {
   /** @throws ConfigError when the setting is malformed, saying what to fix. */
   headerSets: (): HeaderSet[] => parseHeaderSets(ours().get<unknown>(Settings.headerSets)),
   copyFormat: (): SnippetFormat => ours().get<SnippetFormat>(Settings.copyFormat, 'url'),
-  /** Bytes; files at or above it upload in parts. */
-  multipartThreshold: (): number =>
-    wholeNumber(Settings.multipartThreshold, DEFAULT_MULTIPART_THRESHOLD, 0, Number.MAX_SAFE_INTEGER),
+  /**
+   * Bytes; files at or above it upload in parts. Set in MiB (`multipartThresholdMiB`); the older byte setting is still
+   * honoured while only it is set, so a settings.json written before keeps working.
+   */
+  multipartThreshold: (): number => {
+    const isSet = (name: string) => {
+      const i = ours().inspect(name);
+      return [i?.globalValue, i?.workspaceValue, i?.workspaceFolderValue].some((v) => v !== undefined);
+    };
+    if (!isSet(Settings.multipartThresholdMiB) && isSet(Settings.multipartThreshold))
+      return wholeNumber(Settings.multipartThreshold, DEFAULT_MULTIPART_THRESHOLD, 0, Number.MAX_SAFE_INTEGER);
+    return wholeNumber(Settings.multipartThresholdMiB, DEFAULT_MULTIPART_THRESHOLD / MiB, 0, MAX_THRESHOLD_MIB) * MiB;
+  },
   uploadConcurrency: (): number => wholeNumber(Settings.uploadConcurrency, DEFAULT_CONCURRENCY, 1, 32),
   /** Request timeouts in milliseconds. */
   timeouts: () => {

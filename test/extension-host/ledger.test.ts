@@ -84,11 +84,56 @@ suite('ledger: Re-issue, Remove and Clear Expired in the Presigned URLs view', (
     assert.deepEqual(fresh.headers, old.headers);
     assert.ok(Date.parse(fresh.createdAt) >= Date.parse(old.createdAt));
     assert.equal(listed()[0]?.id, fresh.id, 'the re-issued URL is not at the top of the list');
+    // It replaces the old row: one row per upload, not two with the same name.
+    assert.equal(
+      listed().some((e) => e.id === old.id),
+      false,
+      'the old entry is still listed',
+    );
+    assert.equal(await urlOf(old), undefined, "the old entry's URL is still in SecretStorage");
 
     const res = await upload(fresh);
     assert.equal(res.status, 200, await res.text());
     const got = await api.readBody(await api.getObject({ ...s3Connection(env!), bucket: env!.bucket, key: fresh.key }));
     assert.equal(got, readFileSync(workspaceFile(FIXTURE.nested).fsPath, 'utf8'));
+  });
+
+  test('Re-issue of a POST form gives a new form with the same prefix and limits, which the server accepts', async () => {
+    const keyPrefix = `${PREFIX}form/`;
+    const old = await vscode.commands.executeCommand<LedgerEntry>('ossPresign.presignPost', undefined, {
+      profileId: PROFILE_ID,
+      bucket: env!.bucket,
+      keyPrefix,
+      maxBytes: 1024,
+      contentTypePrefix: '',
+      expirySeconds: 600,
+      format: 'curl',
+    });
+    assert.ok(old?.method === 'POST', `presignPost returned ${JSON.stringify(old)}; see the "OSS Presign" output`);
+    issued.push(old);
+    const entries = await vscode.commands.executeCommand<LedgerEntry[]>('ossPresign.reissue', old);
+    assert.ok(entries?.length === 1, `reissue returned ${JSON.stringify(entries)}; see the "OSS Presign" output`);
+    const [fresh] = entries;
+    issued.push(fresh);
+    assert.deepEqual([fresh.method, fresh.key, fresh.post, fresh.expirySeconds], ['POST', old.key, old.post, 600]);
+    assert.equal(
+      listed().some((e) => e.id === old.id),
+      false,
+      'the old form is still listed',
+    );
+
+    // The new form uploads: its fields, then the file, as a browser posts them.
+    const form = JSON.parse((await urlOf(fresh)) ?? '{}') as { url: string; fields: Record<string, string> };
+    const body = new FormData();
+    for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
+    body.append('file', new Blob(['posted again']), 'again.txt');
+    const res = await fetch(form.url, { method: 'POST', body });
+    assert.ok(res.status === 204 || res.status === 201 || res.status === 200, `${res.status} ${await res.text()}`);
+    keys.push(`${keyPrefix}again.txt`);
+    const got = await api.readBody(
+      await api.getObject({ ...s3Connection(env!), bucket: env!.bucket, key: `${keyPrefix}again.txt` }),
+    );
+    assert.equal(got, 'posted again');
   });
 
   test('Remove drops the clicked entry, then every selected one, each with its URL in SecretStorage', async () => {

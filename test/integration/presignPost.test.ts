@@ -237,6 +237,7 @@ describe('presignPost against radosgw (S3 POST policy, SigV4)', () => {
     const run = spawnSync('bash', ['-c', buildPostCurl(p, file)], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
     assert.match(run.stdout, /<PostResponse>/);
+    assert.match(run.stdout, /\nHTTP 201\n$/, 'the snippet prints the status after the answer');
     const back = await getBack(s3, key);
     assert.ok(back, `stored as ${key}`);
     assert.deepEqual(back.bytes, new Uint8Array(bytes));

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import { describeRemaining, expiryLimitOf, expiryReason, formatDuration } from '../../app/expiry';
-import { isExpired, type LedgerEntry } from '../../app/ledger';
-import { describePostLimits } from '../../app/postForm';
-import { Views } from '../../vscode/ids';
+import { isExpired, ledgerRow, type LedgerEntry } from '../../app/ledger';
+import { Contexts, Views } from '../../vscode/ids';
 import type { Services } from '../services';
 
 /** Countdown refresh while the view is visible (sooner when an entry expires before the next tick). */
@@ -33,37 +31,16 @@ class LedgerTree implements vscode.TreeDataProvider<LedgerEntry>, vscode.FileDec
   }
 
   getTreeItem(e: LedgerEntry): vscode.TreeItem {
-    const now = new Date();
-    const expired = isExpired(e, now);
-    const limit = expiryLimitOf(e);
-    const item = new vscode.TreeItem(e.key, vscode.TreeItemCollapsibleState.None);
+    const row = ledgerRow(e, new Date(), this.services.profiles.get(e.profileId)?.name);
+    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
     item.id = e.id;
-    // The countdown first: a narrow sidebar truncates the end of the description.
-    item.description = `${describeRemaining(new Date(e.effectiveExpiresAt), now)}${limit === 'token' ? ' (STS token)' : e.tokenExpiryUnknown ? ' (or earlier: STS token)' : ''} · ${e.bucket} · ${e.headerSet}`;
-    item.contextValue = expired ? 'ledgerExpired' : 'ledgerEntry';
-    item.iconPath = expired
+    item.description = row.description;
+    item.contextValue = row.expired ? 'ledgerExpired' : 'ledgerEntry';
+    item.iconPath = row.expired
       ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
       : new vscode.ThemeIcon('link');
     item.resourceUri = vscode.Uri.from({ scheme: SCHEME, path: `/${e.id}` });
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${e.method}** \`${e.bucket}/${e.key}\`\n\n`);
-    tip.appendMarkdown(`Header set: ${e.headerSet} · profile ${e.profileId}\n\n`);
-    tip.appendMarkdown(`Created ${e.createdAt} · valid ${formatDuration(e.expirySeconds)}\n\n`);
-    tip.appendMarkdown(
-      `Works until ${e.effectiveExpiresAt}: ${expiryReason(limit, e.tokenExpiryUnknown)}${limit === 'token' ? ` (the URL says ${e.urlExpiresAt})` : ''}\n\n`,
-    );
-    // The contract of the URL, stated even when empty: the uploader must send exactly these headers.
-    const headers = Object.entries(e.headers);
-    if (e.post) {
-      // A form's contract is its policy: what the uploader may choose.
-      tip.appendMarkdown(`HTML form upload: ${describePostLimits(e.key, e.post).join(', ')}.`);
-    } else if (headers.length) {
-      tip.appendMarkdown('Send exactly these headers:\n');
-      tip.appendCodeblock(headers.map(([n, v]) => `${n}: ${v}`).join('\n'), 'http');
-    } else {
-      tip.appendMarkdown('Send no extra headers.');
-    }
-    item.tooltip = tip;
+    item.tooltip = new vscode.MarkdownString(row.tooltip);
     return item;
   }
 
@@ -103,6 +80,13 @@ export function createLedgerView(services: Services): vscode.TreeView<LedgerEntr
       Math.max(1000, Math.min(TICK_MS, nextExpiry - now + 500)),
     );
   };
+  // The walkthrough's steps tick when their work is done, also in an earlier session: a profile exists (the
+  // sandbox's comes from settings), the ledger holds a URL.
+  const updateContext = () => {
+    void vscode.commands.executeCommand('setContext', Contexts.hasProfiles, services.profiles.list().length > 0);
+    void vscode.commands.executeCommand('setContext', Contexts.hasPresignedUrls, services.ledger.list().length > 0);
+  };
+  updateContext();
   schedule();
   services.context.subscriptions.push(
     tree,
@@ -115,6 +99,12 @@ export function createLedgerView(services: Services): vscode.TreeView<LedgerEntr
     services.ledger.onDidChange(() => {
       tree.refresh();
       schedule();
+      updateContext();
+    }),
+    // Rows name their profile.
+    services.profiles.onDidChange(() => {
+      tree.refresh();
+      updateContext();
     }),
     vscode.window.registerFileDecorationProvider(tree),
   );

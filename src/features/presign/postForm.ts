@@ -33,6 +33,7 @@ import { pickBucket, pickExpiry, pickProfile, problemOf, templateVariablesFor } 
 import { settings } from '../../vscode/settings';
 import { isBucketPlace, type BucketPlace } from '../../vscode/targets';
 import type { Services } from '../services';
+import { signingClock } from './flow';
 
 const TITLE = 'Presign POST Form';
 /** What curl sends when the form was not made for one local file. */
@@ -195,9 +196,12 @@ export async function runPresignPost(
   );
   const format = options.format ?? (await pickPostFormat('What to copy (the notification offers the others)'));
 
-  const conn = await profiles.connection(profile.id, place);
+  const conn = await profiles.connection(profile.id, place?.bucket === bucket ? place : bucket);
+  // A policy signed by a clock more than 15 minutes off is refused, as a PUT URL is: sign with the server's time.
+  const date = (await signingClock(services, conn, bucket)).now();
   const post = presignPost({
     ...conn,
+    date,
     bucket,
     key: key.key,
     keyPrefix: key.keyPrefix,
@@ -212,6 +216,7 @@ export async function runPresignPost(
   };
   const expiry = effectiveExpiry({
     urlExpiresAt: post.expiresAt,
+    signedAt: date,
     signatureVersion: conn.signatureVersion ?? 'v4',
     hasSecurityToken: !!conn.securityToken,
     tokenExpiresAt: profile.tokenExpiresAt ? new Date(profile.tokenExpiresAt) : undefined,

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { importFromHome, withFreshIds } from '../../app/profileImport';
 import { parseTokenExpiry, type Profile } from '../../app/profiles';
+import { ConfigError } from '../../core/index';
 import { pickProfile } from '../../vscode/prompts';
 import type { Services } from '../services';
 import { runProfileWizard } from './wizard';
@@ -104,17 +105,28 @@ export async function setSecret(services: Services, arg?: unknown): Promise<void
 export async function importProfiles(services: Services): Promise<void> {
   const { profiles, log } = services;
   const home = process.env.HOME || os.homedir();
-  const { candidates, skipped } = await importFromHome(home);
+  const offerAddProfile = async (message: string) => {
+    const add = 'Add Profile';
+    if ((await vscode.window.showInformationMessage(message, add)) === add) await addProfile(services);
+  };
+  let found: Awaited<ReturnType<typeof importFromHome>>;
+  try {
+    found = await importFromHome(home);
+  } catch (err) {
+    // No credentials file at all is no failure: the way on is Add Profile.
+    if (err instanceof ConfigError && err.code === 'NothingToImport') return offerAddProfile(err.message);
+    throw err;
+  }
+  const { candidates, skipped } = found;
   for (const s of skipped) log.info(`[import] skipped ${s.source}: ${s.reason}`);
   const fresh = withFreshIds(
     candidates,
     profiles.list().map((p) => p.id),
   );
   if (fresh.length === 0) {
-    const add = 'Add Profile';
-    const found = `No profile with static access keys found${skipped.length ? ` (${skipped.length} skipped: ${skipped.map((s) => `${s.source}: ${s.reason}`).join('; ')})` : ''}.`;
-    if ((await vscode.window.showInformationMessage(found, add)) === add) await addProfile(services);
-    return;
+    return offerAddProfile(
+      `No profile with static access keys found${skipped.length ? ` (${skipped.length} skipped: ${skipped.map((s) => `${s.source}: ${s.reason}`).join('; ')})` : ''}.`,
+    );
   }
   const existing = new Set(profiles.list().map((p) => `${p.endpoint} ${p.accessKeyId}`));
   const picked = await vscode.window.showQuickPick(

@@ -280,18 +280,25 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
         : undefined;
     const verdict = secret
       ? await testConnection(profile, secret)
-      : { ok: false, message: 'No secret is stored for this profile yet.' };
+      : { ok: false as const, message: 'No secret is stored for this profile yet.', accessDenied: false, step: 6 };
     if (verdict.ok) {
       void vscode.window.showInformationMessage(`Test connection: ${verdict.message}`);
       return { profile, ...(s.secret ? { secret: { secret: s.secret } } : {}) };
     }
     const fixed = 'Use Fixed Bucket List…';
-    const choices = ['Save Anyway', 'Back', ...(verdict.accessDenied ? [fixed] : [])];
+    const failedStep = fromEnv && verdict.step === 6 ? 5 : verdict.step;
+    const back = `Back to ${STEP_NAMES[failedStep - 1]}`;
+    // The first button is the dialog's default (Enter): going back to fix the step is safer than saving.
+    const choices = [back, 'Save Anyway', ...(verdict.accessDenied ? [fixed] : [])];
     const choice = await vscode.window.showWarningMessage(
       `Test connection failed: ${verdict.message}`,
       { modal: true },
       ...choices,
     );
+    if (choice === back) {
+      step = failedStep;
+      continue;
+    }
     if (choice === 'Save Anyway') return { profile, ...(s.secret ? { secret: { secret: s.secret } } : {}) };
     if (choice === fixed) {
       const list = await vscode.window.showInputBox({
@@ -318,11 +325,35 @@ export async function runProfileWizard(store: ProfileStore, existing?: Profile):
   }
 }
 
+/** The wizard's steps, in order (step n is `STEP_NAMES[n - 1]`). */
+const STEP_NAMES = ['Provider', 'Endpoint', 'Region', 'Addressing', 'Access Key Id', 'Secret', 'Name'] as const;
+
+/** Error codes of a failed test and the step that sets what they are about. */
+const STEP_OF_CODE: Record<string, number> = {
+  InvalidAccessKeyId: 5,
+  AccessDenied: 5,
+  SignatureDoesNotMatch: 6,
+  InvalidSecurity: 6,
+  AuthorizationHeaderMalformed: 3,
+  PermanentRedirect: 3,
+  InvalidRegion: 3,
+  IllegalLocationConstraintException: 3,
+};
+
+/**
+ * The wizard step a failed connection test is about (1-based): the credentials for an authentication error, the
+ * region for a region error, else the endpoint (it did not answer, or answered something that is not the store).
+ */
+export function stepOfFailure(err: unknown): number {
+  if (err instanceof ServiceError) return STEP_OF_CODE[err.code] ?? 2;
+  return 2;
+}
+
 /** Lists the buckets (or, with a fixed list, one object of the first bucket) with the new credentials. */
 async function testConnection(
   profile: Profile,
   secret: ProfileSecret,
-): Promise<{ ok: boolean; message: string; accessDenied?: boolean }> {
+): Promise<{ ok: true; message: string } | { ok: false; message: string; accessDenied: boolean; step: number }> {
   const conn = connectionOptions(profile, {
     accessKeyId: profile.accessKeyId ?? '',
     accessKeySecret: secret.secret,
@@ -347,7 +378,12 @@ async function testConnection(
       };
     } catch (err) {
       const accessDenied = err instanceof ServiceError && err.status === 403 && err.code === 'AccessDenied';
-      return { ok: false, message: err instanceof Error ? err.message : String(err), accessDenied };
+      return {
+        ok: false,
+        message: err instanceof Error ? err.message : String(err),
+        accessDenied,
+        step: stepOfFailure(err),
+      };
     }
   });
 }

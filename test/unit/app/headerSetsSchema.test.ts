@@ -37,6 +37,8 @@ const SUPPORTED = new Set([
   'description',
   'default',
   'examples',
+  // VS Code's place of the setting in the Settings UI.
+  'order',
 ]);
 
 function typeOf(value: unknown): string {

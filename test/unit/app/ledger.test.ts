@@ -2,7 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   addLedgerEntry,
+  formatLocalTime,
   isExpired,
+  ledgerRow,
   ledgerUrlKey,
   partitionExpired,
   sanitizeLedger,
@@ -72,5 +74,39 @@ describe('ledger model', () => {
     const leaky = { ...entry('x', '2026-01-02T00:00:00Z'), location: 'http://h/b/k?X-Amz-Signature=abc' };
     assert.deepEqual(sanitizeLedger([good, leaky, null, { id: 1 }]), [good]);
     assert.deepEqual(sanitizeLedger('nope'), []);
+  });
+
+  it('formats times one way, in local time: YYYY-MM-DD HH:mm', () => {
+    assert.equal(formatLocalTime(new Date(2026, 4, 1, 9, 5, 59)), '2026-05-01 09:05');
+  });
+
+  it('puts the countdown first in the row, so a narrow sidebar cuts the key, not the time', () => {
+    const e = { ...entry('a', '2026-01-01T13:30:00Z'), key: 'a/very/long/key/that/would/fill/the/row.txt' };
+    const row = ledgerRow(e, now, 'Sandbox');
+    assert.equal(row.label, '1 h 30 min left · a/very/long/key/that/would/fill/the/row.txt');
+    assert.equal(row.description, 'b · Default');
+    assert.equal(row.expired, false);
+    const expired = ledgerRow(entry('x', '2026-01-01T11:57:00Z'), now, 'Sandbox');
+    assert.equal(expired.label, 'expired 3 min ago · k/x');
+    assert.equal(expired.expired, true);
+  });
+
+  it('names the profile in the tooltip, or says it was removed, never its id', () => {
+    const e = { ...entry('a', '2026-01-01T13:00:00Z'), profileId: 'internal-id-42' };
+    assert.match(
+      ledgerRow(e, now, 'Sandbox (local s3rver)').tooltip,
+      /Profile: Sandbox \(local s3rver\) · header set: Default/,
+    );
+    const gone = ledgerRow(e, now, undefined).tooltip;
+    assert.match(gone, /Profile: removed from settings \(Re-issue asks which profile signs\)/);
+    assert.doesNotMatch(gone, /internal-id-42/);
+  });
+
+  it('writes every time of the tooltip as local YYYY-MM-DD HH:mm, never ISO', () => {
+    const e = { ...entry('a', '2026-01-01T13:00:00Z'), createdAt: '2026-01-01T12:00:00.000Z', expirySeconds: 3600 };
+    const tip = ledgerRow(e, now, 'P').tooltip;
+    assert.ok(tip.includes(`Issued ${formatLocalTime(new Date('2026-01-01T12:00:00Z'))}, valid for 1 h`), tip);
+    assert.ok(tip.includes(`Works until ${formatLocalTime(new Date('2026-01-01T13:00:00Z'))} (expires in 1 h)`), tip);
+    assert.doesNotMatch(tip, /T\d\d:\d\d/);
   });
 });

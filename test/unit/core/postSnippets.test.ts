@@ -57,24 +57,34 @@ async function runFetch(snippet: string, file: { type: string }) {
 const unescapeHtml = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
 
 describe('buildPostCurl', () => {
-  it('every field literally with --form-string, in order, then -F file=@path last, then the URL', () => {
+  it('every field literally with --form-string, in order, then -F file=@path last, the status format, then the URL', () => {
     const args = curlArgs(buildPostCurl(exact, '/data/report.txt'));
     const fields = Object.entries(exact.fields).flatMap(([name, value]) => ['--form-string', `${name}=${value}`]);
-    assert.deepEqual(args, ['--fail-with-body', ...fields, '-F', 'file=@/data/report.txt', exact.url]);
+    assert.deepEqual(args, [
+      '--fail-with-body',
+      ...fields,
+      '-F',
+      'file=@/data/report.txt',
+      '-w',
+      '\\nHTTP %{http_code}\\n',
+      exact.url,
+    ]);
   });
 
   it('a path with ";", "," or a quote is quoted for curl\'s -F parser', () => {
     const args = curlArgs(buildPostCurl(exact, '/data/a;b,"c".txt'));
-    assert.equal(args.at(-2), 'file=@"/data/a;b,\\"c\\".txt"');
+    assert.equal(args.at(-4), 'file=@"/data/a;b,\\"c\\".txt"');
   });
 
   it('with contentTypePrefix, the file type detected from its name when it fits the prefix', () => {
     const args = curlArgs(buildPostCurl(family, '/data/photo.png'));
-    assert.deepEqual(args.slice(-5), [
+    assert.deepEqual(args.slice(-7), [
       '--form-string',
       'Content-Type=image/png',
       '-F',
       'file=@/data/photo.png',
+      '-w',
+      '\\nHTTP %{http_code}\\n',
       family.url,
     ]);
   });

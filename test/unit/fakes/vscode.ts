@@ -175,6 +175,7 @@ export const ConfigurationTarget = { Global: 1, Workspace: 2, WorkspaceFolder: 3
 export const ExtensionMode = { Production: 1, Development: 2, Test: 3 } as const;
 export const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;
 export const QuickInputButtons = { Back: { iconPath: new ThemeIcon('arrow-left') } } as const;
+export const InputBoxValidationSeverity = { Info: 1, Warning: 2, Error: 3 } as const;
 
 /** A scripted answer to a QuickPick or InputBox that presses its Back button. */
 export const BACK = Symbol('back');
@@ -219,6 +220,8 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
     statusBarMessages: [] as string[],
     /** Errors thrown by event listeners (VS Code logs and swallows them) and script mistakes: a test asserts none. */
     errors: [] as unknown[],
+    /** Context keys set with the built-in `setContext` command. */
+    contexts: {} as Record<string, unknown>,
   };
   onListenerError = (err) => record.errors.push(err);
   const answers = { messages: [] as (string | undefined)[], quickPicks: [] as Answer[], inputBoxes: [] as Answer[] };
@@ -289,7 +292,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
       accepted.fire();
       if (open)
         fail(
-          `the scripted answer "${value}" to "${input.title}" did not close it${input.validationMessage ? `: ${input.validationMessage}` : ''}`,
+          `the scripted answer "${value}" to "${input.title}" did not close it${input.validationMessage ? `: ${JSON.stringify(input.validationMessage)}` : ''}`,
         );
     };
     const input = {
@@ -299,7 +302,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
       activeItems: [] as Item[],
       selectedItems: [] as Item[],
       buttons: [] as unknown[],
-      validationMessage: undefined as string | undefined,
+      validationMessage: undefined as string | { message: string; severity: number } | undefined,
       onDidAccept: accepted.event,
       onDidHide: hidden.event,
       onDidTriggerButton: button.event,
@@ -492,6 +495,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
       const relative = path.relative(folder.uri.fsPath, fsPath);
       return (includeWorkspaceFolder ?? folders!.length > 1) ? `${folder.name}/${relative}` : relative;
     },
+    registerFileSystemProvider: (scheme: string) => new Disposable(track(`file system provider ${scheme}`)),
     registerTextDocumentContentProvider(
       scheme: string,
       provider: { provideTextDocumentContent(uri: Uri): string | undefined },
@@ -519,6 +523,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
       },
       async executeCommand<T = unknown>(id: string, ...args: unknown[]): Promise<T> {
         record.executed.push({ id, args });
+        if (id === 'setContext') return void (record.contexts[String(args[0])] = args[1]) as T;
         const handler = commands.get(id);
         if (!handler) throw new Error(`command '${id}' not found`);
         return (await handler(...args)) as T;
@@ -546,6 +551,7 @@ export function createFakeVscode(options: FakeVscodeOptions = {}) {
     ExtensionMode,
     FileType,
     QuickInputButtons,
+    InputBoxValidationSeverity,
     RelativePattern,
     CancellationTokenSource,
   };

@@ -47,7 +47,11 @@ describe('STS token expiry', () => {
     const { createLedgerView } = h.load<typeof import('../../../src/features/ledger/view')>('features/ledger/view.js');
     createLedgerView(h.services());
     const item = await tree!.getTreeItem(entry);
-    return { description: String(item.description), tooltip: (item.tooltip as vscode.MarkdownString).value };
+    return {
+      label: String(item.label),
+      description: String(item.description),
+      tooltip: (item.tooltip as vscode.MarkdownString).value,
+    };
   };
 
   beforeEach(() => {
@@ -75,12 +79,15 @@ describe('STS token expiry', () => {
     const [warning] = warnings();
     assert.match(warning ?? '', /The STS token expires at .* \(the profile's tokenExpiresAt\), before the URL/);
     const row = await ledgerRow(entry);
-    assert.match(row.description, /^expires in 20 min \(STS token\) · bkt/);
-    assert.match(
-      row.tooltip,
-      new RegExp(
-        `Works until ${tokenExpiresAt.replace(/\./g, '\\.')}: the STS token expires then \\(the profile's tokenExpiresAt\\), before the URL itself \\(the URL says ${entry.urlExpiresAt.replace(/\./g, '\\.')}\\)`,
+    assert.match(row.label, /^20 min left · /);
+    assert.match(row.description, /^bkt \(STS token\) · /);
+    // Times as the ledger writes them: local YYYY-MM-DD HH:mm.
+    const { formatLocalTime } = h.load<typeof import('../../../src/app/ledger')>('app/ledger.js');
+    assert.ok(
+      row.tooltip.includes(
+        `Works until ${formatLocalTime(new Date(tokenExpiresAt))} (expires in 20 min): the STS token expires then (the profile's tokenExpiresAt), before the URL itself (the URL says ${formatLocalTime(new Date(entry.urlExpiresAt))})`,
       ),
+      row.tooltip,
     );
   });
 
