@@ -1,5 +1,6 @@
 /** Expiry presets, custom durations and the effective expiry of a URL signed with STS credentials. */
-import { ConfigError, type SignatureVersion, MAX_EXPIRES_SECONDS } from '../core/index';
+import { ConfigError, type ConnectionOptions, type SignatureVersion, MAX_EXPIRES_SECONDS } from '../core/index';
+import type { Profile } from './profiles';
 
 export interface ExpiryPreset {
   label: string;
@@ -155,6 +156,22 @@ export function effectiveExpiry(input: {
     tokenExpiryUnknown: unknown,
     warnings,
   };
+}
+
+/** The effective expiry of a URL that `conn` (the connection of `profile`) signed at `signedAt`. */
+export function expiryOfSigned(
+  profile: Pick<Profile, 'tokenExpiresAt'>,
+  conn: Pick<ConnectionOptions, 'signatureVersion' | 'securityToken'>,
+  urlExpiresAt: Date,
+  signedAt: Date,
+): EffectiveExpiry {
+  return effectiveExpiry({
+    urlExpiresAt,
+    signedAt,
+    signatureVersion: conn.signatureVersion ?? 'v4',
+    hasSecurityToken: !!conn.securityToken,
+    tokenExpiresAt: profile.tokenExpiresAt ? new Date(profile.tokenExpiresAt) : undefined,
+  });
 }
 
 /** `expires in 2 h 5 min` / `expired 3 min ago`, for countdowns. */

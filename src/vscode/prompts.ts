@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXPIRY_PRESETS, parseDuration } from '../app/expiry';
 import { headerSetPreview, type HeaderSet } from '../app/headerSets';
-import { DEFAULT_KEY_TEMPLATE, objectKeyFor, templateVariables, type TemplateVariables } from '../app/keyTemplate';
+import { objectKeyFor, templateVariables, type TemplateVariables } from '../app/keyTemplate';
 import type { BucketRef, Profile } from '../app/profiles';
 import {
   bucketNameProblem,
@@ -199,23 +199,6 @@ export async function pickExpiry(question: {
   return text === undefined ? cancelled() : parseDuration(text);
 }
 
-/** Lets the user confirm or edit a value (a key, a key template), validated on every keystroke. */
-async function confirmText(
-  title: string,
-  value: string,
-  prompt: string,
-  validate: (v: string) => string | undefined,
-): Promise<string> {
-  const text = await vscode.window.showInputBox({
-    title,
-    value,
-    prompt,
-    ignoreFocusOut: true,
-    validateInput: validate,
-  });
-  return text ?? cancelled();
-}
-
 /** Key template variables of a local file: its path relative to its workspace folder (else its name). */
 export function templateVariablesFor(uri: vscode.Uri, now: Date): TemplateVariables {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
@@ -224,31 +207,22 @@ export function templateVariablesFor(uri: vscode.Uri, now: Date): TemplateVariab
 }
 
 /**
- * One object key per file: `fixedKey` (one file only), else `ossPresign.keyTemplate` below `prefix`. When `ask`,
- * one file's key, or several files' template, is shown to confirm or edit (with sample keys).
+ * The key template for `files` below `prefix`: `expand` makes their keys, `problem` says what is wrong with a
+ * template (it does not parse, or a key it makes is invalid), `check` checks one key.
  */
-export async function objectKeys(
+export function keyTemplateFor(
   provider: Provider,
   files: ReadonlyArray<{ vars: TemplateVariables }>,
-  question: { title: string; fixedKey?: string | undefined; prefix?: string | undefined; ask: boolean },
-): Promise<string[]> {
+  prefix: string | undefined,
+): {
+  check(key: string): string | undefined;
+  expand(template: string): string[];
+  problem(template: string): string | undefined;
+} {
   const check = (key: string) => objectKeyProblem(provider, key);
-  const { fixedKey, prefix } = question;
-  if (fixedKey !== undefined) {
-    if (files.length !== 1)
-      throw new ConfigError(
-        'key',
-        'OneKeyManyFiles',
-        `One object key was given for ${files.length} files: do them one at a time, or let the key template name them.`,
-      );
-    const problem = check(fixedKey);
-    if (problem) throw new ConfigError('key', 'InvalidObjectKey', problem);
-    return [fixedKey];
-  }
-  const setting = settings.keyTemplate();
   const expand = (template: string) => files.map((f) => objectKeyFor(template, f.vars, prefix));
   // An invalid template throws while expanding; a valid one can still make an invalid key.
-  const templateProblem = (template: string): string | undefined => {
+  const problem = (template: string): string | undefined => {
     try {
       return expand(template)
         .map(check)
@@ -257,40 +231,38 @@ export async function objectKeys(
       return err instanceof Error ? err.message : String(err);
     }
   };
-  if (!question.ask) {
-    const problem = templateProblem(setting);
-    if (problem)
+  return { check, expand, problem };
+}
+
+/**
+ * One object key per file, without asking: `fixedKey` (one file only), else `ossPresign.keyTemplate` below `prefix`.
+ * (The upload wizard, src/vscode/uploadWizard.ts, is where keys are asked.)
+ */
+export function objectKeys(
+  provider: Provider,
+  files: ReadonlyArray<{ vars: TemplateVariables }>,
+  question: { fixedKey?: string | undefined; prefix?: string | undefined },
+): string[] {
+  const { fixedKey, prefix } = question;
+  const template = keyTemplateFor(provider, files, prefix);
+  if (fixedKey !== undefined) {
+    if (files.length !== 1)
       throw new ConfigError(
-        'keyTemplate',
-        'InvalidObjectKey',
-        `${problem} (from the key template "${setting}" in ossPresign.keyTemplate)`,
+        'key',
+        'OneKeyManyFiles',
+        `One object key was given for ${files.length} files: do them one at a time, or let the key template name them.`,
       );
-    return expand(setting);
+    const problem = template.check(fixedKey);
+    if (problem) throw new ConfigError('key', 'InvalidObjectKey', problem);
+    return [fixedKey];
   }
-  const below = prefix ? ` below ${prefix}` : '';
-  // A broken setting must not stop the command before the box that lets the user fix it: say what is wrong there.
-  const settingProblem = templateProblem(setting);
-  const broken = settingProblem
-    ? `The key template "${setting}" in ossPresign.keyTemplate is invalid (${settingProblem}). `
-    : '';
-  if (files.length === 1) {
-    const start = settingProblem ? objectKeyFor(DEFAULT_KEY_TEMPLATE, files[0].vars, prefix) : expand(setting)[0];
-    return [
-      await confirmText(
-        `${question.title}: object key`,
-        start,
-        `${broken}From the template ${settingProblem ? DEFAULT_KEY_TEMPLATE : setting}${below}; edit the key if needed`,
-        check,
-      ),
-    ];
-  }
-  const sample = (t: string) =>
-    templateProblem(t) ? '.' : `, e.g. ${expand(t).slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''}.`;
-  const template = await confirmText(
-    `${question.title}: key template`,
-    setting,
-    `${broken}Keys for ${files.length} files${below}${sample(setting)} Variables: \${relativePath} \${fileName} \${fileBasename} \${ext} \${date} \${uuid} \${workspaceFolder}`,
-    templateProblem,
-  );
-  return expand(template);
+  const setting = settings.keyTemplate();
+  const problem = template.problem(setting);
+  if (problem)
+    throw new ConfigError(
+      'keyTemplate',
+      'InvalidObjectKey',
+      `${problem} (from the key template "${setting}" in ossPresign.keyTemplate)`,
+    );
+  return template.expand(setting);
 }

@@ -15,13 +15,12 @@ import {
   CancelledError,
   headObject,
   listBuckets,
-  objectKeyProblem,
   type Logger,
   type ObjectHead,
   type Provider,
 } from '../core/index';
 import { Commands } from './ids';
-import { problemOf, type ProfileLookup } from './prompts';
+import { keyTemplateFor, problemOf, type ProfileLookup } from './prompts';
 import { BACK, inputStep, pickStep, type PickItem, type StepResult } from './quickInput';
 import { settings } from './settings';
 
@@ -412,19 +411,8 @@ async function askStep(
 /** The key of one file (checked, with a warning for a leading "/"), or the key template of several. */
 async function askKeys(q: UploadQuestions, s: State, titled: Titled): Promise<StepResult<unknown>> {
   const provider: Provider = s.profile!.provider;
-  const check = (key: string) => objectKeyProblem(provider, key);
+  const { check, expand, problem: templateProblem } = keyTemplateFor(provider, q.files, q.prefix);
   const setting = settings.keyTemplate();
-  const expand = (template: string) => q.files.map((f) => objectKeyFor(template, f.vars, q.prefix));
-  // An invalid template throws while expanding; a valid one can still make an invalid key.
-  const templateProblem = (template: string): string | undefined => {
-    try {
-      return expand(template)
-        .map(check)
-        .find((p) => p);
-    } catch (err) {
-      return err instanceof Error ? err.message : String(err);
-    }
-  };
   const below = q.prefix ? ` below ${q.prefix}` : '';
   // A broken setting must not stop the command before the box that lets the user fix it: say what is wrong there.
   const settingProblem = templateProblem(setting);

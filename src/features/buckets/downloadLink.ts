@@ -1,6 +1,6 @@
 /** "Copy Download Link...": a presigned GET of an object, into the clipboard and the Presigned URLs view. */
 import * as vscode from 'vscode';
-import { describeRemaining, effectiveExpiry } from '../../app/expiry';
+import { describeRemaining, expiryOfSigned } from '../../app/expiry';
 import { urlLocation, type LedgerEntry } from '../../app/ledger';
 import type { Profile } from '../../app/profiles';
 import { attachmentDisposition, clockFor, detectContentType, presignGet, redact } from '../../core/index';
@@ -89,13 +89,7 @@ export async function issueDownloadLink(
     responseContentDisposition: overrides.disposition,
     responseContentType: overrides.contentType,
   });
-  const expiry = effectiveExpiry({
-    urlExpiresAt: signed.expiresAt,
-    signedAt: date,
-    signatureVersion: conn.signatureVersion ?? 'v4',
-    hasSecurityToken: !!conn.securityToken,
-    tokenExpiresAt: profile.tokenExpiresAt ? new Date(profile.tokenExpiresAt) : undefined,
-  });
+  const expiry = expiryOfSigned(profile, conn, signed.expiresAt, date);
   const entry: LedgerEntry = {
     id: crypto.randomUUID(),
     profileId: profile.id,

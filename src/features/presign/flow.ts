@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { effectiveExpiry, type EffectiveExpiry } from '../../app/expiry';
+import { expiryOfSigned, type EffectiveExpiry } from '../../app/expiry';
 import { needsContentMd5, resolveHeaderSet, type HeaderSet } from '../../app/headerSets';
 import { templateVariables, type TemplateVariables } from '../../app/keyTemplate';
 import { LEDGER_MAX_ENTRIES, urlLocation, type LedgerEntry } from '../../app/ledger';
@@ -174,7 +174,7 @@ export async function runPresign(
     bucket = options.bucket ?? place?.bucket ?? fromLast(sameProfile?.bucket, 'bucket');
     set = findHeaderSet(options.headerSet ?? fromLast(last?.headerSet, 'header set'));
     expirySeconds = validateExpiry(options.expirySeconds ?? fromLast(last?.expirySeconds, 'expiry'));
-    keys = await objectKeys(profile.provider, files, { title: TITLE, fixedKey, prefix, ask: false });
+    keys = objectKeys(profile.provider, files, { fixedKey, prefix });
     // Only an origin the user gave once: an assumed one would warn about a page nobody named.
     origin = rememberedOrigin(services);
   }
@@ -186,13 +186,7 @@ export async function runPresign(
     const { headers, metadata } = resolveHeaderSet(set, profile.provider, { vars: file.vars, contentMd5 });
     const date = clock.now();
     const signed = presignPut({ ...conn, bucket, key, expiresSeconds: expirySeconds, headers, metadata, date });
-    const expiry = effectiveExpiry({
-      urlExpiresAt: signed.expiresAt,
-      signedAt: date,
-      signatureVersion: conn.signatureVersion ?? 'v4',
-      hasSecurityToken: !!conn.securityToken,
-      tokenExpiresAt: profile.tokenExpiresAt ? new Date(profile.tokenExpiresAt) : undefined,
-    });
+    const expiry = expiryOfSigned(profile, conn, signed.expiresAt, date);
     // A presigned URL is a bearer credential: only its redacted form is logged (whatever the Logger does).
     (files.length > BATCH ? services.log.debug : services.log.info)(
       `[presign] PUT ${bucket}/${key} (${profile.id}, set "${set.name}") headers ${JSON.stringify(signed.headers)}, expires ${expiry.effectiveExpiresAt.toISOString()}: ${redact(signed.url)}`,

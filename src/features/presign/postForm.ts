@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { effectiveExpiry, describeRemaining } from '../../app/expiry';
+import { expiryOfSigned, describeRemaining } from '../../app/expiry';
 import { objectKeyFor } from '../../app/keyTemplate';
 import { isExpired, urlLocation, type LedgerEntry } from '../../app/ledger';
 import {
@@ -214,13 +214,7 @@ export async function runPresignPost(
     ...(key.keyPrefix !== undefined ? { keyPrefix: key.keyPrefix } : {}),
     ...(contentTypePrefix ? { contentTypePrefix } : {}),
   };
-  const expiry = effectiveExpiry({
-    urlExpiresAt: post.expiresAt,
-    signedAt: date,
-    signatureVersion: conn.signatureVersion ?? 'v4',
-    hasSecurityToken: !!conn.securityToken,
-    tokenExpiresAt: profile.tokenExpiresAt ? new Date(profile.tokenExpiresAt) : undefined,
-  });
+  const expiry = expiryOfSigned(profile, conn, post.expiresAt, date);
   const allows = describePostLimits(post.fields.key, limits).join(', ');
   // The form's fields (policy, signature, credential, token) are the bearer credential: none is logged.
   services.log.info(

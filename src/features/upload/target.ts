@@ -119,7 +119,7 @@ export async function uploadTarget<T extends UploadCommandOptions>(
       profile,
       bucket,
       set: given.headerSet ?? CONTENT_TYPE_ONLY,
-      keys: await objectKeys(profile.provider, vars, { title, fixedKey, prefix, ask: false }),
+      keys: objectKeys(profile.provider, vars, { fixedKey, prefix }),
     };
   }
   const { profile, bucket } = answers;

@@ -300,6 +300,34 @@ describe('presign wizard', () => {
     ]);
   });
 
+  it('a folder gets the key template with sample keys, validated as typed, and the edited one names the files', async () => {
+    file('dir/a.txt');
+    file('dir/b.png');
+    const folder = h.file('dir');
+    h.fake.answers.quickPicks.push('Profile p', 'bkt', SET, '1 hour');
+    h.fake.answers.inputBoxes.push('x/${fileName}');
+    const entries = await execute<LedgerEntry[]>('ossPresign.presignPut', folder, [folder]);
+    assert.deepEqual(entries.map((e) => e.key).sort(), ['x/a.txt', 'x/b.png']);
+    const template = steps.find((s) => s.title?.endsWith('key template'))!;
+    assert.equal(template.value, '${relativePath}');
+    assert.match(template.prompt ?? '', /^Keys for 2 files, e\.g\. dir\/a\.txt, dir\/b\.png\./);
+  });
+
+  it('with an invalid key template setting the key step still opens, says what is wrong and starts from the default', async () => {
+    h.fake.settings.set('ossPresign.keyTemplate', 'x/${nope}');
+    h.spy.setActiveEditor(file('docs/one.txt'));
+    h.fake.answers.quickPicks.push('Profile p', 'bkt', SET, '1 hour');
+    h.fake.answers.inputBoxes.push('kept.txt');
+    const [entry] = await execute<LedgerEntry[]>('ossPresign.presignPut');
+    assert.equal(entry.key, 'kept.txt');
+    const keyStep = steps.find((s) => s.title?.endsWith('object key'))!;
+    assert.equal(keyStep.value, 'docs/one.txt');
+    assert.match(
+      keyStep.prompt ?? '',
+      /^The key template "x\/\$\{nope\}" in ossPresign\.keyTemplate is invalid \(Unknown variable/,
+    );
+  });
+
   it('Copy as curl on a file with a live URL in the ledger copies that one, says so and offers a fresh one', async () => {
     const one = file('one.txt');
     const options = {

@@ -184,32 +184,26 @@ describe('prompts', () => {
       }));
     };
 
-    it('returns a fixed key for one file without asking', async () => {
-      assert.deepEqual(
-        await prompts.objectKeys('s3', files().slice(0, 1), { title: 'T', fixedKey: 'fixed/key.txt', ask: true }),
-        ['fixed/key.txt'],
-      );
+    it('returns a fixed key for one file without asking', () => {
+      assert.deepEqual(prompts.objectKeys('s3', files().slice(0, 1), { fixedKey: 'fixed/key.txt' }), ['fixed/key.txt']);
       assert.deepEqual(h.fake.record.questions, []);
     });
 
-    it('refuses one fixed key for several files', async () => {
-      await assert.rejects(
-        prompts.objectKeys('s3', files(), { title: 'T', fixedKey: 'k', ask: false }),
+    it('refuses one fixed key for several files', () => {
+      assert.throws(
+        () => prompts.objectKeys('s3', files(), { fixedKey: 'k' }),
         (err: Error & { code?: string }) => err.code === 'OneKeyManyFiles',
       );
     });
 
-    it('names the files with the key template below the prefix (paths relative to the workspace folder)', async () => {
-      assert.deepEqual(await prompts.objectKeys('s3', files(), { title: 'T', prefix: 'up/', ask: false }), [
-        'up/docs/a.txt',
-        'up/b.png',
-      ]);
+    it('names the files with the key template below the prefix (paths relative to the workspace folder)', () => {
+      assert.deepEqual(prompts.objectKeys('s3', files(), { prefix: 'up/' }), ['up/docs/a.txt', 'up/b.png']);
     });
 
-    it('says which template setting is invalid', async () => {
+    it('says which template setting is invalid', () => {
       h.fake.settings.set('ossPresign.keyTemplate', 'x/${nope}');
-      await assert.rejects(
-        prompts.objectKeys('s3', files(), { title: 'T', ask: false }),
+      assert.throws(
+        () => prompts.objectKeys('s3', files(), {}),
         (err: Error) =>
           err.name === 'ConfigError' &&
           err.message.includes('${nope}') &&
@@ -217,39 +211,12 @@ describe('prompts', () => {
       );
     });
 
-    it('asks several files for the template, with sample keys, and expands the edited one', async () => {
-      h.fake.answers.inputBoxes.push('x/${fileName}');
-      assert.deepEqual(await prompts.objectKeys('s3', files(), { title: 'T', prefix: 'up/', ask: true }), [
-        'up/x/a.txt',
-        'up/x/b.png',
-      ]);
-      const [input] = h.spy.inputs;
-      assert.equal(input.title, 'T: key template');
-      assert.equal(input.value, '${relativePath}');
-      assert.match(input.prompt ?? '', /^Keys for 2 files below up\/, e\.g\. up\/docs\/a\.txt, up\/b\.png\./);
-      assert.match(String(input.validateInput!('${nope}')), /Unknown variable/);
-    });
-
-    it('with an invalid template setting, still asks: the box says what is wrong and starts from the default', async () => {
-      h.fake.settings.set('ossPresign.keyTemplate', 'x/${nope}');
-      h.fake.answers.inputBoxes.push('kept.txt');
-      assert.deepEqual(await prompts.objectKeys('s3', files().slice(0, 1), { title: 'T', ask: true }), ['kept.txt']);
-      h.fake.answers.inputBoxes.push('y/${fileName}');
-      assert.deepEqual(await prompts.objectKeys('s3', files(), { title: 'T', ask: true }), ['y/a.txt', 'y/b.png']);
-      const [one, many] = h.spy.inputs;
-      assert.equal(one.value, 'docs/a.txt');
-      for (const input of [one, many])
-        assert.match(
-          input.prompt ?? '',
-          /^The key template "x\/\$\{nope\}" in ossPresign\.keyTemplate is invalid \(Unknown variable/,
-        );
-      assert.equal(many.value, 'x/${nope}');
-    });
-
-    it('asks one file to confirm its key, pre-filled from the template', async () => {
-      h.fake.answers.inputBoxes.push('edited.txt');
-      assert.deepEqual(await prompts.objectKeys('s3', files().slice(0, 1), { title: 'T', ask: true }), ['edited.txt']);
-      assert.deepEqual([h.spy.inputs[0].title, h.spy.inputs[0].value], ['T: object key', 'docs/a.txt']);
+    it('keyTemplateFor says what is wrong with a template: an unknown variable, or a key it makes', () => {
+      const template = prompts.keyTemplateFor('s3', files(), 'up/');
+      assert.deepEqual(template.expand('x/${fileName}'), ['up/x/a.txt', 'up/x/b.png']);
+      assert.match(String(template.problem('${nope}')), /Unknown variable/);
+      assert.equal(template.problem('${relativePath}'), undefined);
+      assert.equal(typeof template.check('a'.repeat(1100)), 'string');
     });
   });
 });
