@@ -75,13 +75,14 @@ const free = new Map<number, Buffer[]>();
 let out = 0;
 let dropTimer: NodeJS.Timeout | undefined;
 
-function acquire(size: number): Buffer {
+/** A buffer of `size` bytes from the free list, or a new one; give it back with releaseBuffers. */
+export function acquireBuffer(size: number): Buffer {
   out++;
   clearTimeout(dropTimer);
   return free.get(size)?.pop() ?? Buffer.allocUnsafe(size);
 }
 
-function release(buffers: Buffer[]): void {
+export function releaseBuffers(buffers: Buffer[]): void {
   out -= buffers.length;
   for (const b of buffers) {
     const list = free.get(b.length) ?? [];
@@ -90,6 +91,16 @@ function release(buffers: Buffer[]): void {
   }
   if (out === 0) dropTimer = setTimeout(() => free.clear(), 1000).unref();
 }
+
+/** node:crypto (OpenSSL hashing of file data) is loaded on the first upload, not when core loads: loading it is
+ * half of core's start-up time, which the extension pays on activation. */
+function createHash(algorithm: 'md5' | 'sha256'): NodeCrypto.Hash {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
+  return (require('node:crypto') as typeof NodeCrypto).createHash(algorithm);
+}
+
+/** Lets timers and I/O callbacks run between two slices of work on bytes already in memory. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Digest of bytes [start, end) of the file. A short read means the file shrank.
@@ -102,14 +113,11 @@ export async function hashRange(
   algorithm: 'md5' | 'sha256',
   signal?: AbortSignal,
 ): Promise<Buffer> {
-  // node:crypto (OpenSSL hashing of file data) is loaded on the first upload, not when core loads: loading it is
-  // half of core's start-up time, which the extension pays on activation.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load, see above
-  const hash = (require('node:crypto') as typeof NodeCrypto).createHash(algorithm);
+  const hash = createHash(algorithm);
   let pos = start;
   if (end > start) {
     const fh = await fsp.open(snap.path, 'r');
-    const buf = acquire(HASH_CHUNK);
+    const buf = acquireBuffer(HASH_CHUNK);
     try {
       while (pos < end) {
         if (signal?.aborted) throw new CancelledError();
@@ -119,7 +127,7 @@ export async function hashRange(
         pos += bytesRead;
       }
     } finally {
-      release([buf]);
+      releaseBuffers([buf]);
       await fh.close();
     }
   }
@@ -129,6 +137,65 @@ export async function hashRange(
       `only ${pos - start} of ${end - start} bytes could be read at offset ${start}`,
     );
   return hash.digest();
+}
+
+/**
+ * Reads bytes [start, end) of the file into the start of `buffer` (at least `end - start` long), in one read where
+ * the OS allows, and returns that slice of it.
+ * @throws FileChangedError when the file is shorter, CancelledError.
+ */
+export async function readRange(
+  snap: FileSnapshot,
+  start: number,
+  end: number,
+  buffer: Buffer,
+  signal?: AbortSignal,
+): Promise<Buffer> {
+  const length = end - start;
+  let got = 0;
+  if (length > 0) {
+    const fh = await fsp.open(snap.path, 'r');
+    try {
+      while (got < length) {
+        if (signal?.aborted) throw new CancelledError();
+        const { bytesRead } = await fh.read(buffer, got, length - got, start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+  if (got !== length)
+    throw new FileChangedError(snap.path, `only ${got} of ${length} bytes could be read at offset ${start}`);
+  return buffer.subarray(0, length);
+}
+
+/**
+ * Digest of bytes in memory, hashed a slice at a time with the event loop free in between: hashing 8 MiB at once
+ * holds it for several milliseconds, a 1 MiB slice for about one.
+ */
+export async function hashBytes(bytes: Uint8Array, algorithm: 'md5' | 'sha256'): Promise<Buffer> {
+  const hash = createHash(algorithm);
+  for (let at = 0; at < bytes.length; at += HASH_CHUNK) {
+    if (at > 0) await yieldToEventLoop();
+    hash.update(bytes.subarray(at, at + HASH_CHUNK));
+  }
+  return hash.digest();
+}
+
+/**
+ * Bytes in memory as a request body of 512 KiB chunks, calling `onBytes(sentSoFar)` as the HTTP client takes each.
+ * Between chunks the event loop runs: the chunks are ready at once, and without a pause the client would write
+ * every part's chunks in one go of microtasks until each socket is full (tens of milliseconds over loopback).
+ */
+export async function* memoryBody(bytes: Uint8Array, onBytes?: (sent: number) => void): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += SEND_CHUNK) {
+    if (at > 0) await yieldToEventLoop();
+    const chunk = bytes.subarray(at, at + SEND_CHUNK);
+    yield chunk;
+    onBytes?.(at + chunk.length);
+  }
 }
 
 export interface RangeBody {
@@ -156,7 +223,7 @@ export function rangeBody(snap: FileSnapshot, start: number, end: number, onByte
     try {
       for (let i = 0; start + sent < end; i++) {
         if (released) return;
-        const buf = (buffers[i % SEND_BUFFERS] ??= acquire(SEND_CHUNK));
+        const buf = (buffers[i % SEND_BUFFERS] ??= acquireBuffer(SEND_CHUNK));
         const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - start - sent), start + sent);
         if (bytesRead === 0) break;
         yield buf.subarray(0, bytesRead);
@@ -174,7 +241,7 @@ export function rangeBody(snap: FileSnapshot, start: number, end: number, onByte
     release: () => {
       if (released) return;
       released = true;
-      release(buffers);
+      releaseBuffers(buffers);
     },
   };
 }
