@@ -232,14 +232,18 @@ async function credentialsFor(
     parsed.dialect === 'oss-v1'
       ? parsed.get('OSSAccessKeyId')
       : (parsed.get(parsed.dialect === 's3-v4' ? 'X-Amz-Credential' : 'x-oss-credential') ?? '').split('/')[0];
-  const profiles = services.profiles.list();
-  const profile =
-    profiles.find((p) => p.id === entry?.profileId && p.accessKeyId === keyId) ??
-    profiles.find((p) => p.accessKeyId === keyId);
-  const connection = profile ? await services.profiles.connection(profile.id).catch(() => undefined) : undefined;
-  return connection
-    ? { credentials: { accessKeyId: connection.accessKeyId, accessKeySecret: connection.accessKeySecret } }
-    : {};
+  // The entry's own profile first. A profile that reads its keys from the environment names no key id in settings:
+  // its connection tells which key it signs with.
+  const profiles = [...services.profiles.list()].sort(
+    (a, b) => Number(b.id === entry?.profileId) - Number(a.id === entry?.profileId),
+  );
+  for (const profile of profiles) {
+    if (profile.accessKeyId !== undefined && profile.accessKeyId !== keyId) continue;
+    const connection = await services.profiles.connection(profile.id).catch(() => undefined);
+    if (connection && connection.accessKeyId === keyId)
+      return { credentials: { accessKeyId: connection.accessKeyId, accessKeySecret: connection.accessKeySecret } };
+  }
+  return {};
 }
 
 function isPresigned(text: string): boolean {

@@ -194,6 +194,8 @@ export function profile(id: string, extra: Partial<Profile> = {}): Profile {
 
 export interface HarnessOptions extends FakeVscodeOptions {
   extensionMode?: number;
+  /** The environment profiles with `credentialSource: "env"` read their keys from (none by default). */
+  env?: Record<string, string | undefined>;
 }
 
 /**
@@ -239,7 +241,7 @@ export function createHarness(options: HarnessOptions = {}) {
       const built: Services = {
         context: ctx,
         log,
-        profiles: new ProfileStore(new VsCodeSecretStore(ctx.secrets), log, {}),
+        profiles: new ProfileStore(new VsCodeSecretStore(ctx.secrets), log, options.env ?? {}),
         ledger: new LedgerStore(ctx.globalState, ctx.secrets),
         documents: new ReadOnlyDocuments(),
       };

@@ -84,7 +84,8 @@ describe('doctor commands', () => {
   };
 
   beforeEach(async () => {
-    h = createHarness();
+    // The environment only a profile with credentialSource "env" reads (one test has such a profile).
+    h = createHarness({ env: { AWS_ACCESS_KEY_ID: 'AKIDP', AWS_SECRET_ACCESS_KEY: SECRET } });
     untitled = [];
     pasted = '';
     await h.setProfiles([profile('p')], SECRET);
@@ -256,6 +257,20 @@ describe('doctor commands', () => {
     assert.match(info.text, /region/);
     assert.deepEqual(executed('vscode.diff'), []);
     assert.match(await report(), /^# The signature verifies/);
+  });
+
+  it('checks the signature of a profile that reads its keys from the environment (no key id in settings)', async () => {
+    const { accessKeyId: _noKeyIdInSettings, ...fromEnv } = profile('p', { credentialSource: 'env' });
+    await h.setProfiles([fromEnv], undefined);
+    const { url } = presignPut(s3Options());
+    const entry = await seed(url, SIGNED);
+    h.fake.answers.inputBoxes.push('Content-Type: text/plain; x-amz-meta-owner: ana');
+    h.fake.answers.messages.push('Diagnose Without It');
+
+    const result = await execute<DoctorResult>('ossPresign.diagnose', entry);
+
+    assert.equal(result.signatureChecked, true);
+    assert.equal(result.verified, true);
   });
 
   it('a row whose upload got AccessDenied: the signature is fine, the missing permission is named', async () => {
