@@ -5,9 +5,10 @@
 // in an "OSS Presign" submenu, the command palette lists and runs the presign command, Ctrl+Alt+U in an editor runs
 // "Copy Presigned URL" once a profile exists, the Presigned URLs view counts the URL down (countdown first, visible
 // at the default width even for a long key) until it greys it out as expired with Re-issue as its inline action,
-// and the walkthrough has the Presigned URLs and doctor steps (opening the view ticks its step). Each check prints
-// ok/FAIL and saves a PNG to test-artifacts/; the script closes with
-// 'N passed, N failed' and exits non-zero on any failure.
+// the presign notification names the headers the uploader must send, a Presigned URLs row's context menu runs the
+// doctor (prefilled from the row) up to its report, and the walkthrough has the Presigned URLs and doctor steps
+// (opening the view ticks its step) and ticks the steps done. Each check prints ok/FAIL and saves a PNG to
+// test-artifacts/; the script closes with 'N passed, N failed' and exits non-zero on any failure.
 //
 //   node scripts/vscode-host/ui-checks.mjs [--host 4.100.3] [--timeout 300]
 //
@@ -15,7 +16,7 @@
 // it needs `npm run build` first. Labels are options so the checks follow renamed contributions:
 //   --container "OSS Presign" --view Buckets --category "OSS Presign"
 //   --presign "Presign PUT URL..." --upload "Upload to Bucket..." --submenu "OSS Presign" --file hello.txt
-//   --copy-url-key Control+Alt+U
+//   --copy-url-key Control+Alt+U --diagnose "Diagnose a Failed Upload..."
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,6 +44,7 @@ const opts = parseArgs(process.argv.slice(2), {
   submenu: 'OSS Presign',
   file: 'hello.txt',
   'copy-url-key': 'Control+Alt+U',
+  diagnose: 'Diagnose a Failed Upload...',
 });
 const t0 = Date.now();
 const shot = (name) => path.join(ARTIFACTS, `ui-${opts.host}-${name}.png`);
@@ -182,6 +184,37 @@ async function clearNotifications(page) {
     .catch(() => {});
   await page.keyboard.press('Escape').catch(() => {});
 }
+
+/**
+ * The notification whose message matches `message` and that has a `button` (either may be left out): its toast,
+ * else (VS Code 1.139 in headless Chromium files some notifications in the center without a toast) its entry in
+ * the notification center, which this then opens.
+ */
+async function notification(page, { message, button }) {
+  const item = (root) => {
+    let found = page.locator(`${root} .notification-list-item`);
+    if (message) found = found.filter({ has: page.locator('.notification-list-item-message', { hasText: message }) });
+    if (button) found = found.filter({ has: page.locator('.monaco-button', { hasText: button }) });
+    return found.first();
+  };
+  // Once faded in: a toast caught mid-animation is half drawn in a screenshot.
+  const toast = item('.notification-toast.notification-fade-in-done');
+  if (
+    await toast.waitFor({ timeout: 5000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    return toast;
+  const center = page.locator('.notifications-center');
+  if (!(await center.isVisible())) await page.locator('[id="status.notifications"]').first().click();
+  const listed = item('.notifications-center');
+  await listed.waitFor({ timeout: 15_000 });
+  return listed;
+}
+
+/** Multi-line text for a FAIL line, which shows only its message's first line. */
+const oneLine = (text) => text.replace(/\s*\n\s*/g, ' / ');
 
 /** Opens the palette on `>text` and returns the matching row, retrying while the extension's contributions load. */
 async function paletteRow(page, text, pattern, timeoutMs) {
@@ -541,6 +574,99 @@ try {
         throw new Error(`the expired row's inline actions: ${inline.join(' | ')}`);
       await page.screenshot({ path: shot('ledger-expired') });
       return `"${counting}" -> "${expired}" (inline: ${inline.join(', ')}), clipboard: presigned URL for ${buckets[0]}/${key}`;
+    },
+  );
+
+  // Follows the checks above: their profile and open editor. Leaves a live row in Presigned URLs for the next check.
+  const handoverKey = `handover/${opts.file}`;
+  await check(page, 'the presign notification names the headers the uploader must send', async () => {
+    const { buckets } = KEYBINDING_PROFILE;
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await page.keyboard.press(opts['copy-url-key']);
+    // Two signed headers: the Content-Type detected from the file name and S3's spelling of the storage class.
+    await answer(page, 'headers to sign', 'Content-Type + storage class IA (S3: STANDARD_IA)');
+    await answer(page, 'valid for', '1 hour');
+    await answer(page, 'object key', handoverKey);
+    const toast = await notification(page, { message: `"${buckets[0]}/${handoverKey}"` });
+    const text = (await toast.locator('.notification-list-item-message').textContent()).trim();
+    await page.screenshot({ path: shot('presign-notification') });
+    const missing = ['Content-Type: text/plain', 'x-amz-storage-class: STANDARD_IA'].filter((h) => !text.includes(h));
+    if (missing.length) throw new Error(`the notification does not name ${missing.join(', ')}: "${text}"`);
+    return `"${text}"`;
+  });
+
+  // Follows the check above: the row it left. The uploader sent another Content-Type, and the server (one that
+  // does not quote its canonical request, as Ceph and MinIO) answered with this body, which the user pastes.
+  const signatureDoesNotMatch = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<Error>',
+    '  <Code>SignatureDoesNotMatch</Code>',
+    '  <Message>The request signature we calculated does not match the signature you provided. Check your key and signing method.</Message>',
+    `  <Key>${handoverKey}</Key>`,
+    `  <BucketName>${KEYBINDING_PROFILE.buckets[0]}</BucketName>`,
+    '  <RequestId>tx00000a1b2c3d4e5f60718-0067f0c0de-1a2b-default</RequestId>',
+    '</Error>',
+  ].join('\n');
+  await check(
+    page,
+    `a Presigned URLs row's context menu runs "${opts.diagnose}" up to the doctor's report`,
+    async () => {
+      requireContributed(opts.diagnose);
+      const row = page
+        .locator('.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Presigned URLs' }) })
+        .locator('.monaco-list-row', { hasText: handoverKey })
+        .first();
+      await row.waitFor({ timeout: 15_000 });
+      // A tooltip left by the previous hover can cover the row (see openExplorerMenu).
+      await page.mouse.move(900, 600);
+      await row.click({ button: 'right' });
+      const menu = page.locator('.context-view .monaco-menu').first();
+      await menu.waitFor({ timeout: 5000 });
+      const labels = (await menu.locator('.action-label').allTextContents()).map((s) => s.trim()).filter(Boolean);
+      const entry = menu.locator('.action-label', { hasText: labelPattern(opts.diagnose) }).first();
+      if (!(await entry.count())) throw new Error(`no "${opts.diagnose}" in the row's menu: ${labels.join(' | ')}`);
+      await hoverClick(page, entry);
+      // The row answers the URL; the headers question starts from the ones it signed.
+      await page
+        .locator('.quick-input-widget .quick-input-title', { hasText: 'headers the uploader sent' })
+        .waitFor({ timeout: 15_000 });
+      const input = page.locator('.quick-input-widget input');
+      const prefilled = await input.inputValue();
+      if (!prefilled.includes('Content-Type: text/plain'))
+        throw new Error(`the headers question is not prefilled with the row's signed headers: "${prefilled}"`);
+      await input.fill('Content-Type: application/octet-stream; x-amz-storage-class: STANDARD_IA');
+      await page.keyboard.press('Enter');
+      // The error body goes into a new editor, with its line breaks, and Continue reads it.
+      await notification(page, { message: "paste the server's error body", button: 'Continue' });
+      await page.evaluate((xml) => navigator.clipboard.writeText(xml), signatureDoesNotMatch);
+      const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+      await editor.click();
+      await page.keyboard.press('Control+V');
+      await editor.filter({ hasText: 'SignatureDoesNotMatch' }).waitFor({ timeout: 10_000 });
+      const ask = await notification(page, { message: "paste the server's error body", button: 'Continue' });
+      await ask.locator('.monaco-button', { hasText: 'Continue' }).click();
+      const verdict = await notification(page, { button: 'Open Report' });
+      const summary = (await verdict.locator('.notification-list-item-message').textContent()).trim();
+      await verdict.locator('.monaco-button', { hasText: 'Open Report' }).click();
+      // The report opens in the Markdown preview, a webview (an iframe holding the active frame).
+      const preview = page.frameLocator('iframe.webview').first().frameLocator('#active-frame').locator('body');
+      await preview.locator('h1').first().waitFor({ timeout: 30_000 });
+      const report = (await preview.innerText()).trim();
+      await clearNotifications(page);
+      await page.screenshot({ path: shot('doctor-report') });
+      const expected = [
+        'Why the upload failed',
+        handoverKey,
+        'HeaderDiffers',
+        'application/octet-stream',
+        'pasted into the editor',
+        'SignatureDoesNotMatch',
+      ];
+      const missing = expected.filter((line) => !report.includes(line));
+      if (missing.length)
+        throw new Error(`the report lacks ${missing.map((m) => `"${m}"`).join(', ')}: ${oneLine(report)}`);
+      if (/undefined/.test(report)) throw new Error(`the report says "undefined": ${oneLine(report)}`);
+      return `menu: ${labels.join(' | ')}; summary: "${summary}"; report starts: "${report.split('\n').slice(0, 3).join(' / ')}"`;
     },
   );
 
