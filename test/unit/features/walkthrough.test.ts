@@ -63,6 +63,9 @@ describe('walkthrough', () => {
     // Done before: a profile exists, a URL was presigned.
     assert.ok(step('addProfile')!.completionEvents!.includes(`onContext:${Contexts.hasProfiles}`));
     assert.ok(step('presignPut')!.completionEvents!.includes(`onContext:${Contexts.hasPresignedUrls}`));
+    // Every command that presigns a PUT ticks it (the keybinding runs Copy Presigned URL).
+    for (const command of ['presignPut', 'presignPutLast', 'copyUrl', 'copyCurl', 'copyFetch'])
+      assert.ok(step('presignPut')!.completionEvents!.includes(`onCommand:ossPresign.${command}`), command);
   });
 });
 
