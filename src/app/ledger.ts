@@ -4,7 +4,7 @@
  * carry no signature and no query string.
  */
 import type { Provider } from '../core/index';
-import { describeRemaining, expiryLimitOf, expiryReason, formatDuration } from './expiry';
+import { describeRemaining, expiryLimitOf, expiryReason, formatDuration, type EffectiveExpiry } from './expiry';
 import { describePostLimits, type PostLimits } from './postForm';
 
 export interface LedgerEntry {
@@ -36,6 +36,19 @@ export interface LedgerEntry {
 }
 
 export const LEDGER_MAX_ENTRIES = 200;
+
+/** The times of an entry issued now for a URL (or form) whose effective expiry is `expiry`. */
+export function issuedTimes(
+  expiry: EffectiveExpiry,
+  issuedAt = new Date(),
+): Pick<LedgerEntry, 'createdAt' | 'urlExpiresAt' | 'effectiveExpiresAt' | 'tokenExpiryUnknown'> {
+  return {
+    createdAt: issuedAt.toISOString(),
+    urlExpiresAt: expiry.urlExpiresAt.toISOString(),
+    effectiveExpiresAt: expiry.effectiveExpiresAt.toISOString(),
+    ...(expiry.tokenExpiryUnknown ? { tokenExpiryUnknown: true } : {}),
+  };
+}
 
 /** SecretStorage key of an entry's URL (a POST entry's: its form, as JSON). */
 export function ledgerUrlKey(id: string): string {

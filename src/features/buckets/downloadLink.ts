@@ -1,7 +1,7 @@
 /** "Copy Download Link...": a presigned GET of an object, into the clipboard and the Presigned URLs view. */
 import * as vscode from 'vscode';
 import { describeRemaining, expiryOfSigned } from '../../app/expiry';
-import { urlLocation, type LedgerEntry } from '../../app/ledger';
+import { issuedTimes, urlLocation, type LedgerEntry } from '../../app/ledger';
 import type { Profile } from '../../app/profiles';
 import { attachmentDisposition, clockFor, detectContentType, presignGet, redact } from '../../core/index';
 import { pickExpiry } from '../../vscode/prompts';
@@ -105,10 +105,7 @@ export async function issueDownloadLink(
     headers: {},
     ...(overrides.disposition || overrides.contentType ? { download: { ...overrides } } : {}),
     expirySeconds,
-    createdAt: new Date().toISOString(),
-    urlExpiresAt: signed.expiresAt.toISOString(),
-    effectiveExpiresAt: expiry.effectiveExpiresAt.toISOString(),
-    ...(expiry.tokenExpiryUnknown ? { tokenExpiryUnknown: true } : {}),
+    ...issuedTimes(expiry),
     location: urlLocation(signed.url),
   };
   await services.ledger.add(entry, signed.url);

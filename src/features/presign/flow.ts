@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { expiryOfSigned, type EffectiveExpiry } from '../../app/expiry';
 import { needsContentMd5, resolveHeaderSet, type HeaderSet } from '../../app/headerSets';
 import { templateVariables, type TemplateVariables } from '../../app/keyTemplate';
-import { LEDGER_MAX_ENTRIES, urlLocation, type LedgerEntry } from '../../app/ledger';
+import { issuedTimes, LEDGER_MAX_ENTRIES, urlLocation, type LedgerEntry } from '../../app/ledger';
 import type { Profile } from '../../app/profiles';
 import {
   CancelledError,
@@ -303,10 +303,7 @@ function ledgerEntry(
     headerSet: set.name,
     headers: signed.headers,
     expirySeconds,
-    createdAt: new Date().toISOString(),
-    urlExpiresAt: signed.expiresAt.toISOString(),
-    effectiveExpiresAt: expiry.effectiveExpiresAt.toISOString(),
-    ...(expiry.tokenExpiryUnknown ? { tokenExpiryUnknown: true } : {}),
+    ...issuedTimes(expiry),
     location: urlLocation(signed.url),
     ...(filePath ? { filePath } : {}),
   };

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { expiryOfSigned, describeRemaining } from '../../app/expiry';
 import { objectKeyFor } from '../../app/keyTemplate';
-import { isExpired, urlLocation, type LedgerEntry } from '../../app/ledger';
+import { isExpired, issuedTimes, urlLocation, type LedgerEntry } from '../../app/ledger';
 import {
   describePostLimits,
   parsePostKey,
@@ -230,10 +230,7 @@ export async function runPresignPost(
     headerSet: 'POST form',
     headers: {},
     expirySeconds,
-    createdAt: new Date().toISOString(),
-    urlExpiresAt: post.expiresAt.toISOString(),
-    effectiveExpiresAt: expiry.effectiveExpiresAt.toISOString(),
-    ...(expiry.tokenExpiryUnknown ? { tokenExpiryUnknown: true } : {}),
+    ...issuedTimes(expiry),
     location: urlLocation(post.url),
     post: limits,
   };

@@ -4,6 +4,7 @@ import {
   addLedgerEntry,
   formatLocalTime,
   isExpired,
+  issuedTimes,
   ledgerRow,
   ledgerUrlKey,
   partitionExpired,
@@ -11,6 +12,7 @@ import {
   urlLocation,
   type LedgerEntry,
 } from '../../../src/app/ledger';
+import { effectiveExpiry } from '../../../src/app/expiry';
 
 function entry(id: string, effectiveExpiresAt: string): LedgerEntry {
   return {
@@ -108,5 +110,30 @@ describe('ledger model', () => {
     assert.ok(tip.includes(`Issued ${formatLocalTime(new Date('2026-01-01T12:00:00Z'))}, valid for 1 h`), tip);
     assert.ok(tip.includes(`Works until ${formatLocalTime(new Date('2026-01-01T13:00:00Z'))} (expires in 1 h)`), tip);
     assert.doesNotMatch(tip, /T\d\d:\d\d/);
+  });
+});
+
+describe('issuedTimes', () => {
+  const signedAt = new Date('2026-01-01T12:00:00Z');
+  const urlExpiresAt = new Date('2026-01-01T13:00:00Z');
+  it("records the URL's expiry and, for an STS URL ending with its token, the earlier effective one", () => {
+    const tokenExpiresAt = new Date('2026-01-01T12:30:00Z');
+    const expiry = effectiveExpiry({
+      urlExpiresAt,
+      signedAt,
+      signatureVersion: 'v4',
+      hasSecurityToken: true,
+      tokenExpiresAt,
+    });
+    assert.deepEqual(issuedTimes(expiry, signedAt), {
+      createdAt: '2026-01-01T12:00:00.000Z',
+      urlExpiresAt: '2026-01-01T13:00:00.000Z',
+      effectiveExpiresAt: '2026-01-01T12:30:00.000Z',
+    });
+  });
+  it('marks a token whose expiry is unknown', () => {
+    const expiry = effectiveExpiry({ urlExpiresAt, signedAt, signatureVersion: 'v4', hasSecurityToken: true });
+    assert.equal(issuedTimes(expiry, signedAt).tokenExpiryUnknown, true);
+    assert.equal('tokenExpiryUnknown' in issuedTimes({ ...expiry, tokenExpiryUnknown: false }, signedAt), false);
   });
 });
