@@ -1,6 +1,7 @@
-// src/features/presign: "Presign PUT URL..." signs with the endpoint's skew-corrected time. When no request has
-// taught the endpoint's clock yet, it asks once (a HEAD of the bucket on a loopback server whose clock is 10 minutes
-// ahead); when that fails it signs with the local clock and logs why.
+// src/features/presign: "Presign PUT URL..." and "Presign POST Form..." sign with the endpoint's skew-corrected time.
+// When no request has taught the endpoint's clock yet, they ask once (a loopback server whose clock is 10 minutes
+// ahead); when that fails PUT signs with the local clock and logs why. (A policy or URL signed by a clock more than
+// 15 minutes off is refused by the store.)
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -8,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
+import type { LedgerEntry } from '../../../src/app/ledger';
 import type { Profile } from '../../../src/app/profiles';
 import { createHarness, profile, type Harness } from '../fakes/services';
 
@@ -15,7 +17,7 @@ type Core = typeof import('../../../src/core/index');
 
 const TEN_MINUTES = 600_000;
 const TOLERANCE_MS = 5_000;
-const OPTIONS = {
+const PUT_OPTIONS = {
   profileId: 'p',
   bucket: 'bkt',
   headerSet: 'Default (Content-Type only)',
@@ -23,10 +25,19 @@ const OPTIONS = {
   key: 'k/one.txt',
   copyFormat: 'url',
 };
+const POST_OPTIONS = {
+  profileId: 'p',
+  bucket: 'bkt',
+  keyPrefix: 'up/',
+  maxBytes: 1024,
+  contentTypePrefix: '',
+  expirySeconds: 600,
+  format: 'curl',
+};
 
 /** Milliseconds between a signed date (`20260101T120000Z`) and `expected`. */
-function msOff(signed: string | null, expected: number): number {
-  assert.ok(signed, 'the URL has no signed date');
+function msOff(signed: string | null | undefined, expected: number): number {
+  assert.ok(signed, 'no signed date');
   const iso = signed.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z');
   return Math.abs(Date.parse(iso) - expected);
 }
@@ -64,7 +75,7 @@ describe('presign signing time', () => {
     return h.file(name);
   };
   const presign = async (param = 'X-Amz-Date') => {
-    await execute('ossPresign.presignPut', file('one.txt'), OPTIONS);
+    await execute('ossPresign.presignPut', file('one.txt'), PUT_OPTIONS);
     assert.deepEqual(h.log.at('error'), []);
     return new URL(await h.fake.vscode.env.clipboard.readText()).searchParams.get(param);
   };
@@ -128,5 +139,54 @@ describe('presign signing time', () => {
     await presign();
     assert.equal(clockWarnings().length, 1);
     assert.equal(h.fake.record.progress.length, 1);
+  });
+});
+
+describe('Presign POST Form: signing time', () => {
+  let h: Harness;
+  const presignPost = async () => {
+    const entry = await h.fake.vscode.commands.executeCommand<LedgerEntry>(
+      'ossPresign.presignPost',
+      undefined,
+      POST_OPTIONS,
+    );
+    assert.deepEqual(h.fake.record.questions, []);
+    assert.deepEqual(h.log.at('error'), []);
+    const form = JSON.parse(h.secrets.get(`ossPresign.ledger.${entry.id}.url`) ?? '{}') as {
+      fields: Record<string, string>;
+    };
+    return form.fields['X-Amz-Date'];
+  };
+
+  beforeEach(() => {
+    h = createHarness();
+    const { registerCommands } = h.load<typeof import('../../../src/vscode/commands')>('vscode/commands.js');
+    const { presignCommands } =
+      h.load<typeof import('../../../src/features/presign/commands')>('features/presign/commands.js');
+    registerCommands(h.context as unknown as vscode.ExtensionContext, h.log, presignCommands(h.services()));
+  });
+  afterEach(() => h.dispose());
+
+  it("signs at the endpoint's corrected time when its offset is known", async () => {
+    // Nothing listens on port 9: the time can only come from the learnt offset.
+    await h.setProfiles([profile('p', { buckets: ['bkt'] })]);
+    const core = h.load<Core>('core/index.js');
+    const conn = await h.services().profiles.connection('p');
+    core
+      .clockFor({ ...conn, addressing: 'path' })
+      .observe(new Date(Date.now() + TEN_MINUTES).toUTCString(), new Date());
+    const signedAt = await presignPost();
+    const off = msOff(signedAt, Date.now() + TEN_MINUTES);
+    assert.ok(off < TOLERANCE_MS, `X-Amz-Date=${signedAt} is ${off} ms from the server's time`);
+  });
+
+  it("asks an endpoint whose clock it does not know yet, once, and signs at the server's time", async (t) => {
+    const server = await startServer(TEN_MINUTES);
+    t.after(server.close);
+    await h.setProfiles([profile('p', { buckets: ['bkt'], endpoint: server.endpoint })]);
+    const signedAt = await presignPost();
+    const off = msOff(signedAt, Date.now() + TEN_MINUTES);
+    assert.ok(off < TOLERANCE_MS, `X-Amz-Date=${signedAt} is ${off} ms from the server's time`);
+    assert.equal(server.seen.length, 1, `requests: ${server.seen.join(', ')}`);
   });
 });
