@@ -1,6 +1,7 @@
 // Shared helpers for the Mocha suites that run inside the real VS Code extension host
 // (scripts/vscode-host/run-tests.mjs starts it). Suites import from here instead of repeating the set-up.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { Profile } from '../../src/app/profiles';
 import type { ConnectionOptions } from '../../src/core/types';
@@ -189,4 +190,26 @@ export async function tearDownS3Suite(
   for (const key of keys)
     await api.deleteObject({ ...s3Connection(env), bucket: env.bucket, key }).catch(() => undefined);
   if (profileId && hooks?.profiles.get(profileId)) await hooks.profiles.remove({ id: profileId });
+}
+
+/** Runs a bash script (a copied snippet, a kit script); its exit status and output, never a throw. */
+export function runBash(
+  script: string,
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 60_000,
+): { ok: boolean; output: string } {
+  try {
+    return {
+      ok: true,
+      output: execFileSync('bash', ['-c', script], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env,
+        timeout: timeoutMs,
+      }),
+    };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}${e.message}` };
+  }
 }

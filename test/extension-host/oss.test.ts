@@ -4,7 +4,7 @@
 // `--proxy`. The tree, presign from the Explorer, the copied curl (and a changed header getting OSS's 403), the
 // doctor reading that 403 body, a multipart upload and the multipart kit.
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,7 +15,7 @@ import type { LedgerEntry } from '../../src/app/ledger';
 import type { Profile } from '../../src/app/profiles';
 import type { ConnectionOptions } from '../../src/core/types';
 import type { OssGatewayOptions } from '../gateway/ossGateway';
-import { type S3Env, type S3Suite, type TestHooks, setUpS3Suite, waitFor, workspaceFile } from './helpers';
+import { runBash, type S3Env, type S3Suite, type TestHooks, setUpS3Suite, waitFor, workspaceFile } from './helpers';
 
 const suffix = randomBytes(3).toString('hex');
 const PROFILE_ID = `oss-${suffix}`;
@@ -60,23 +60,6 @@ function startGateway(env: S3Env): Promise<{ url: string; child: ChildProcess }>
     });
     child.on('exit', (code) => reject(new Error(`the OSS gateway exited (${code}): ${err}`)));
   });
-}
-
-function runBash(script: string, env: NodeJS.ProcessEnv = process.env): { ok: boolean; output: string } {
-  try {
-    return {
-      ok: true,
-      output: execFileSync('bash', ['-c', script], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env,
-        timeout: 60_000,
-      }),
-    };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}${e.message}` };
-  }
 }
 
 suite('OSS profile through the OSS gateway (two regions, ali-oss-verified signatures)', () => {

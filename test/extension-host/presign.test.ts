@@ -3,7 +3,6 @@
 // metadata in globalState (the URL itself in SecretStorage), "with Last Settings" asks nothing, and a folder
 // gives one URL per file.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
@@ -17,6 +16,7 @@ import {
   type TestHooks,
   waitFor,
   workspaceFile,
+  runBash,
   s3Connection,
   setUpS3Suite,
   tearDownS3Suite,
@@ -24,22 +24,6 @@ import {
 
 const PROFILE_ID = `presign-${randomBytes(3).toString('hex')}`;
 const DEFAULT_SET = 'Default (Content-Type only)';
-
-function runBash(script: string): { ok: boolean; output: string } {
-  try {
-    return {
-      ok: true,
-      output: execFileSync('bash', ['-c', script], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-        timeout: 30_000,
-      }),
-    };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}${e.message}` };
-  }
-}
 
 suite('presign PUT from the explorer', () => {
   let env: S3Env | undefined;
