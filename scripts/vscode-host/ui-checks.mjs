@@ -7,7 +7,7 @@
 // at the default width even for a long key) until it greys it out as expired with Re-issue as its inline action,
 // the presign notification names the headers the uploader must send, a Presigned URLs row's context menu runs the
 // doctor (prefilled from the row) up to its report, and the walkthrough has the Presigned URLs and doctor steps
-// (opening the view ticks its step) and ticks the steps done. Each check prints ok/FAIL and saves a PNG to
+// (opening the view and presigning tick their steps). Each check prints ok/FAIL and saves a PNG to
 // test-artifacts/; the script closes with 'N passed, N failed' and exits non-zero on any failure.
 //
 //   node scripts/vscode-host/ui-checks.mjs [--host 4.100.3] [--timeout 300]
@@ -452,7 +452,7 @@ try {
 
   await check(
     page,
-    'the walkthrough has the Presigned URLs and doctor steps; opening the view ticks its step',
+    'the walkthrough has the Presigned URLs and doctor steps; opening the view and presigning tick theirs',
     async () => {
       const titles = walkthroughStepTitles();
       await openWalkthrough(page, titles);
@@ -477,8 +477,17 @@ try {
       await header.waitFor({ timeout: 10_000 });
       const ledgerStep = steps.filter({ hasText: titles.ledger }).first().locator('.codicon.complete');
       await ledgerStep.waitFor({ timeout: 10_000 });
+      // The presign step ticks on any command that presigns, here "Copy Presigned URL" from the palette (it runs, and
+      // says there is no profile yet). Checked before the reload below: after a workbench reload, 4.100.3 at times
+      // ticks no step at all, whatever runs (seen in CI, not this extension's doing).
+      await (
+        await paletteRow(page, 'OSS Presign: Copy Presigned URL', /OSS Presign: Copy Presigned URL$/, 30_000)
+      ).click();
+      await clearNotifications(page);
+      const presignStep = steps.filter({ hasText: titles.presignPut }).first().locator('.codicon.complete');
+      await presignStep.waitFor({ timeout: 10_000 });
       await page.screenshot({ path: shot('walkthrough') });
-      return shown.join(' | ');
+      return `${shown.join(' | ')}; ticked: ${titles.ledger}, ${titles.presignPut}`;
     },
   );
 
@@ -671,28 +680,6 @@ try {
   );
 
   // After the profile and the presign above: their steps show as done.
-  // The presign step ticks on the commands that presign (Ctrl+Alt+U ran "Copy Presigned URL" above). The profile
-  // step's tick is only reported: its profile came from settings before the reload, and VS Code does not tick an
-  // `onContext` step whose context is already true when it registers the walkthrough, which races with activation.
-  await check(page, 'the walkthrough ticks the presign step once a URL was presigned', async () => {
-    const titles = walkthroughStepTitles();
-    await openWalkthrough(page, titles);
-    const ticked = await page
-      .locator(STEP_ROWS, { hasText: titles.presignPut })
-      .first()
-      .locator('.codicon.complete')
-      .waitFor({ timeout: 10_000 })
-      .then(
-        () => true,
-        () => false,
-      );
-    await page.screenshot({ path: shot('walkthrough-ticked') });
-    if (!ticked) throw new Error(`"${titles.presignPut}" not ticked although Copy Presigned URL ran`);
-    const profileStep = (await walkthroughStepDone(page, titles.addProfile))
-      ? 'ticked'
-      : 'not ticked (registration race)';
-    return `ticked: ${titles.presignPut}; ${titles.addProfile}: ${profileStep}`;
-  });
 } catch (err) {
   tally.failed++;
   console.log(`FAIL ui-checks ${opts.host} could not run: ${redact(err instanceof Error ? err.message : String(err))}`);
